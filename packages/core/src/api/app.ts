@@ -1,0 +1,55 @@
+// The Fleetplane HTTP API as one Hono app: the same app behind API Gateway (Lambda) and the local server.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { FleetContext } from "../context.js";
+import { PayloadTooLarge } from "../errors.js";
+import { apiDocsPage } from "./docs-page.js";
+import type { ApiEnv } from "./env.js";
+import { errorResponse, notFoundResponse } from "./errors.js";
+import { requireApiKey } from "./middleware/auth.js";
+import { securityHeaders } from "./middleware/security-headers.js";
+import { apiKeys, organizations } from "./routes/api-keys.js";
+import { groups } from "./routes/groups.js";
+import { servers } from "./routes/servers.js";
+import { summary } from "./routes/summary.js";
+
+export const API_BASE = "/api/v1/fleet";
+
+/** Routers a capability mounts under /api/v1/fleet; the core ones first. */
+export type FleetRouter = OpenAPIHono<ApiEnv>;
+
+export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.use("*", securityHeaders);
+  app.use("*", async (c, next) => {
+    c.set("ctx", ctx);
+    await next();
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "Fleetplane API key" });
+  app.doc31("/api/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Fleetplane API", version: "1.0.0", description: "Serverless control plane for server fleets." },
+    security: [{ bearer: [] }],
+  });
+  app.get("/api/v1/docs", (c) => c.html(apiDocsPage()));
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLarge(`request bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.use(`${API_BASE}/*`, requireApiKey);
+  app.use("/api/v1/organizations", requireApiKey);
+
+  for (const routes of [servers, groups, apiKeys, summary, ...extraRouters]) app.route(API_BASE, routes);
+  app.route("/api/v1", organizations);
+
+  app.onError(errorResponse);
+  app.notFound(notFoundResponse);
+  return app;
+}

@@ -1,0 +1,61 @@
+// /servers: the registry. Each handler parses, calls the domain, responds.
+import { createRoute, z } from "@hono/zod-openapi";
+import { decommissionServer, getServer, purgeServer, registerServer, rotateServerToken, updateServer } from "../../servers/registry.js";
+import { listServers } from "../../servers/listing.js";
+import { Server, ServerCreate, ServerListQuery, ServerPage, ServerUpdate, TokenRotation } from "../../servers/schema.js";
+import { errorResponses, IdParam, json, jsonBody, router } from "../env.js";
+import { requireRole } from "../middleware/auth.js";
+
+export const servers = router();
+const tags = ["servers"];
+
+servers.openapi(
+  createRoute({ method: "post", path: "/servers", tags, summary: "Register a server", middleware: [requireRole("admin")], request: { body: jsonBody(ServerCreate) }, responses: { 201: json(Server, "registered"), ...errorResponses } }),
+  async (c) => c.json(await registerServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("json")), 201),
+);
+
+servers.openapi(
+  createRoute({ method: "get", path: "/servers", tags, summary: "List servers", request: { query: ServerListQuery }, responses: { 200: json(ServerPage), ...errorResponses } }),
+  async (c) => {
+    const query = ServerListQuery.parse({ ...c.req.valid("query"), tag: c.req.queries("tag") });
+    return c.json(await listServers(c.get("ctx"), c.get("caller").organizationId, query), 200);
+  },
+);
+
+servers.openapi(
+  createRoute({ method: "get", path: "/servers/{id}", tags, summary: "Get a server", request: { params: IdParam }, responses: { 200: json(Server), ...errorResponses } }),
+  async (c) => c.json(await getServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
+);
+
+for (const method of ["patch", "put"] as const) {
+  servers.openapi(
+    createRoute({ method, path: "/servers/{id}", tags, summary: "Update a server (fields sent are changed, others kept)", middleware: [requireRole("admin")], request: { params: IdParam, body: jsonBody(ServerUpdate) }, responses: { 200: json(Server), ...errorResponses } }),
+    async (c) => c.json(await updateServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+}
+
+servers.openapi(
+  createRoute({
+    method: "delete",
+    path: "/servers/{id}",
+    tags,
+    summary: "Decommission a server, or delete it with its history (?purge=true)",
+    middleware: [requireRole("admin")],
+    request: { params: IdParam, query: z.object({ purge: z.enum(["true", "false"]).optional() }) },
+    responses: { 200: json(Server, "decommissioned"), 204: { description: "purged" }, ...errorResponses },
+  }),
+  async (c) => {
+    const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+    const { id } = c.req.valid("param");
+    if (c.req.valid("query").purge === "true") {
+      await purgeServer(ctx, caller.organizationId, id);
+      return c.body(null, 204);
+    }
+    return c.json(await decommissionServer(ctx, caller.organizationId, id), 200);
+  },
+);
+
+servers.openapi(
+  createRoute({ method: "post", path: "/servers/{id}/token", tags, summary: "Rotate the stored agent token", middleware: [requireRole("admin")], request: { params: IdParam, body: jsonBody(TokenRotation) }, responses: { 200: json(Server), ...errorResponses } }),
+  async (c) => c.json(await rotateServerToken(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json").api_token), 200),
+);

@@ -1,0 +1,28 @@
+// What domain code is given to work with: the table, the clock, secrets and settings (ports, not globals).
+import type { Clock } from "./clock.js";
+import type { FleetConfig } from "./config.js";
+import type { Secrets } from "./secrets/secrets.js";
+import type { Table } from "./store/table.js";
+
+export interface FleetContext {
+  table: Table;
+  clock: Clock;
+  secrets: Secrets;
+  config: FleetConfig;
+}
+
+/** The caller of a domain operation, as established by authentication. */
+export interface Caller {
+  organizationId: string;
+  role: Role;
+  keyId: string;
+  /** The platform (bootstrap) key: admin of `default`, and the only key that creates organizations. */
+  platform: boolean;
+}
+
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export function roleAtLeast(role: Role, required: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(required);
+}

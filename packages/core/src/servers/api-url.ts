@@ -1,0 +1,33 @@
+// Which agent URLs the control plane will call: http(s) only, and in production no plain http and no
+// link-local or instance-metadata addresses (they would let a registrant probe the control plane's own host).
+import { isIP } from "node:net";
+import { ValidationFailed } from "../errors.js";
+
+export type Mode = "production" | "development";
+
+export function checkApiUrl(value: string, mode: Mode): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid("api_url must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid("api_url must use http or https");
+  if (url.username || url.password) throw invalid("api_url must not carry credentials; send api_token instead");
+  if (mode === "production") {
+    if (url.protocol !== "https:") throw invalid("api_url must use https in production mode");
+    if (isMetadataOrLinkLocal(url.hostname)) throw invalid("api_url must not point at a link-local or metadata address");
+  }
+  return url.toString().replace(/\/$/, "");
+}
+
+function isMetadataOrLinkLocal(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (isIP(host) === 4) return host.startsWith("169.254.");
+  if (isIP(host) === 6) return host === "fd00:ec2::254" || /^fe[89ab][0-9a-f]:/.test(host);
+  return host === "metadata.google.internal" || host === "instance-data" || host === "instance-data.ec2.internal";
+}
+
+function invalid(message: string): ValidationFailed {
+  return new ValidationFailed(message, [{ path: "api_url", message }]);
+}

@@ -1,0 +1,188 @@
+// The server registry: register, read, update, decommission, purge and rotate tokens, each change
+// written with its summary delta and its fleet event in one transaction.
+import type { FleetContext } from "../context.js";
+import { Conflict, NotFound } from "../errors.js";
+import { fleetEvent, outboxPut, type DetailType } from "../events/fleet-event.js";
+import { newId, isId } from "../ids.js";
+import { keys } from "../store/keys.js";
+import { TransactionRejected, type TransactItem } from "../store/table.js";
+import { delta, summaryUpdate } from "../summary/counters.js";
+import { removeServerFromGroups } from "../groups/membership.js";
+import { checkApiUrl } from "./api-url.js";
+import type { Server, ServerCreate, ServerUpdate } from "./schema.js";
+import { toServer, toServerItem, type ServerItem } from "./server-item.js";
+
+const MAX_UPDATE_ATTEMPTS = 10;
+
+export async function registerServer(ctx: FleetContext, organizationId: string, input: ServerCreate): Promise<Server> {
+  const now = ctx.clock.now().toISOString();
+  const server: Server = {
+    id: newId(),
+    organization_id: organizationId,
+    name: input.name,
+    description: input.description ?? null,
+    hostname: input.hostname,
+    api_url: checkApiUrl(input.api_url, ctx.config.mode),
+    version: input.version ?? null,
+    region: input.region ?? null,
+    environment: input.environment ?? null,
+    status: input.status ?? "active",
+    health_status: "unknown",
+    last_seen_at: null,
+    last_health_check_at: null,
+    response_time_ms: null,
+    tags: unique(input.tags ?? []),
+    metadata: input.metadata ?? {},
+    created_at: now,
+    updated_at: now,
+  };
+  const item = toServerItem(server, await ctx.secrets.encrypt(input.api_token), 1);
+  const writes: TransactItem[] = [
+    { Put: { Item: { ...keys.serverName(organizationId, server.name), entity: "server_name", server_id: server.id }, ConditionExpression: "attribute_not_exists(pk)" } },
+    { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+    outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item) }, ctx.clock.now())),
+  ];
+  const counters = summaryUpdate(organizationId, delta(undefined, server));
+  if (counters) writes.push(counters);
+  try {
+    await ctx.table.transact(writes);
+  } catch (error) {
+    if (error instanceof TransactionRejected && error.failedAt(0)) throw nameTaken(server.name);
+    throw error;
+  }
+  return server;
+}
+
+/** The stored item, or NotFound; also NotFound for another organization's id, so ids leak nothing. */
+export async function getServerItem(ctx: FleetContext, organizationId: string, id: string, consistent = false): Promise<ServerItem> {
+  const item = isId(id) ? await ctx.table.get<ServerItem>(keys.server(organizationId, id), { consistent }) : undefined;
+  if (!item) throw new NotFound(`server ${id} not found`);
+  return item;
+}
+
+export async function getServer(ctx: FleetContext, organizationId: string, id: string): Promise<Server> {
+  return toServer(await getServerItem(ctx, organizationId, id));
+}
+
+export async function updateServer(ctx: FleetContext, organizationId: string, id: string, input: ServerUpdate): Promise<Server> {
+  const apiUrl = input.api_url === undefined ? undefined : checkApiUrl(input.api_url, ctx.config.mode);
+  const tokenCiphertext = input.api_token === undefined ? undefined : await ctx.secrets.encrypt(input.api_token);
+  return rewriteServer(ctx, organizationId, id, (before) => {
+    const { api_token: _token, ...fields } = input;
+    const after: Server = { ...toServer(before), ...definedOnly(fields) };
+    if (apiUrl !== undefined) after.api_url = apiUrl;
+    if (input.tags) after.tags = unique(input.tags);
+    const changed = tokenCiphertext !== undefined || Object.keys(fields).some((f) => !sameValue(before[f as keyof Server], after[f as keyof Server]));
+    const detailType: DetailType = after.status === "decommissioned" && before.status !== "decommissioned" ? "Server Decommissioned" : "Server Updated";
+    return changed ? { after, tokenCiphertext, detailType } : undefined;
+  });
+}
+
+/** Soft delete: the server stays (hidden from lists) with status `decommissioned`, leaves its groups, and is no longer probed. */
+export async function decommissionServer(ctx: FleetContext, organizationId: string, id: string): Promise<Server> {
+  const server = await rewriteServer(ctx, organizationId, id, (before) =>
+    before.status === "decommissioned"
+      ? undefined
+      : { after: { ...toServer(before), status: "decommissioned" }, detailType: "Server Decommissioned" },
+  );
+  await removeServerFromGroups(ctx, organizationId, id);
+  return server;
+}
+
+export async function rotateServerToken(ctx: FleetContext, organizationId: string, id: string, token: string): Promise<Server> {
+  const tokenCiphertext = await ctx.secrets.encrypt(token);
+  return rewriteServer(ctx, organizationId, id, (before) => ({ after: toServer(before), tokenCiphertext, detailType: "Server Updated", data: { token_rotated: true } }));
+}
+
+/** Hard delete of the server, its name reservation, its group memberships and, through registered cleanups, its history. */
+export async function purgeServer(ctx: FleetContext, organizationId: string, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getServerItem(ctx, organizationId, id, true);
+    const writes: TransactItem[] = [
+      { Delete: { Key: keys.server(organizationId, id), ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
+      { Delete: { Key: keys.serverName(organizationId, before.name) } },
+      outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before) }, ctx.clock.now())),
+    ];
+    const counters = summaryUpdate(organizationId, delta(before, undefined));
+    if (counters) writes.push(counters);
+    try {
+      await ctx.table.transact(writes);
+      break;
+    } catch (error) {
+      if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+    }
+  }
+  await removeServerFromGroups(ctx, organizationId, id);
+  for (const cleanup of serverHistoryCleanups) await cleanup(ctx, organizationId, id);
+}
+
+/** Deletes the history a capability keeps per server (health checks, metrics) when the server is purged. */
+export type ServerHistoryCleanup = (ctx: FleetContext, organizationId: string, serverId: string) => Promise<void>;
+const serverHistoryCleanups: ServerHistoryCleanup[] = [];
+export function onServerPurged(cleanup: ServerHistoryCleanup): void {
+  serverHistoryCleanups.push(cleanup);
+}
+
+interface Rewrite {
+  after: Server;
+  tokenCiphertext?: string;
+  detailType: DetailType;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Read-modify-write with optimistic concurrency: the write is conditional on the revision that was read,
+ * so the summary delta is always computed from the state being replaced. `change` returns undefined when
+ * nothing differs, and then nothing is written.
+ */
+async function rewriteServer(
+  ctx: FleetContext,
+  organizationId: string,
+  id: string,
+  change: (before: ServerItem) => Rewrite | undefined,
+): Promise<Server> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getServerItem(ctx, organizationId, id, true);
+    const rewrite = change(before);
+    if (!rewrite) return toServer(before);
+    const after: Server = { ...rewrite.after, updated_at: ctx.clock.now().toISOString() };
+    const item = toServerItem(after, rewrite.tokenCiphertext ?? before.api_token_enc, before.revision + 1);
+    const renamed = before.name.toLowerCase() !== after.name.toLowerCase();
+    const writes: TransactItem[] = [
+      { Put: { Item: item, ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
+      outboxPut(fleetEvent(rewrite.detailType, organizationId, { server: toServer(item), ...rewrite.data }, ctx.clock.now())),
+    ];
+    if (renamed) {
+      writes.push(
+        { Put: { Item: { ...keys.serverName(organizationId, after.name), entity: "server_name", server_id: id }, ConditionExpression: "attribute_not_exists(pk)" } },
+        { Delete: { Key: keys.serverName(organizationId, before.name) } },
+      );
+    }
+    const counters = summaryUpdate(organizationId, delta(before, after));
+    if (counters) writes.push(counters);
+    try {
+      await ctx.table.transact(writes);
+      return toServer(item);
+    } catch (error) {
+      if (!(error instanceof TransactionRejected)) throw error;
+      if (renamed && error.failedAt(2)) throw nameTaken(after.name);
+      if (!error.failedAt(0) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function nameTaken(name: string): Conflict {
+  return new Conflict(`a server named ${name} already exists`, [{ path: "name", message: "already taken in this organization" }]);
+}
+
+function unique(tags: string[]): string[] {
+  return [...new Set(tags)];
+}
+
+function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}

@@ -1,0 +1,64 @@
+// Every table key Fleetplane writes is built here, so the single-table layout reads in one place.
+import { ACTIVE_SHARDS } from "./table-definition.js";
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const org = (organizationId: string) => `ORG#${organizationId}`;
+
+export const SERVER_PREFIX = "SERVER#";
+export const GROUP_PREFIX = "GROUP#";
+export const API_KEY_PREFIX = "APIKEY#";
+export const MEMBER_PREFIX = "MEMBER#";
+export const OUTBOX_PREFIX = "OUTBOX#";
+export const OUTBOX_SHARDS = 8;
+
+export const keys = {
+  organization: (organizationId: string): Key => ({ pk: org(organizationId), sk: "ORG" }),
+  organizationName: (name: string): Key => ({ pk: "ORGNAME", sk: name.toLowerCase() }),
+  organizationPartition: org,
+
+  /** Looked up on every request: the SHA-256 of a presented key → its organization and role. */
+  apiKeyHash: (hash: string): Key => ({ pk: `KEYHASH#${hash}`, sk: "KEYHASH" }),
+  apiKey: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${API_KEY_PREFIX}${id}` }),
+  /** Marks that the platform's bootstrap key has been created, so it is generated only once. */
+  bootstrapMarker: (): Key => ({ pk: "PLATFORM", sk: "BOOTSTRAP" }),
+
+  server: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${SERVER_PREFIX}${id}` }),
+  /** Guards name uniqueness within an organization (case-insensitive). */
+  serverName: (organizationId: string, name: string): Key => ({
+    pk: org(organizationId),
+    sk: `SERVERNAME#${name.toLowerCase()}`,
+  }),
+
+  group: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${GROUP_PREFIX}${id}` }),
+  groupMembers: (organizationId: string, groupId: string): string => `${org(organizationId)}#GROUP#${groupId}`,
+  groupMember: (organizationId: string, groupId: string, serverId: string): Key => ({
+    pk: `${org(organizationId)}#GROUP#${groupId}`,
+    sk: `${MEMBER_PREFIX}${serverId}`,
+  }),
+
+  summary: (organizationId: string): Key => ({ pk: org(organizationId), sk: "SUMMARY" }),
+
+  outbox: (eventId: string, occurredAt: string): Key => ({
+    pk: `${OUTBOX_PREFIX}${shardOf(eventId, OUTBOX_SHARDS)}`,
+    sk: `${occurredAt}#${eventId}`,
+  }),
+  outboxPartition: (shard: number): string => `${OUTBOX_PREFIX}${shard}`,
+
+  /** Partition key of the sparse `active` index for a server id. */
+  activeShard: (serverId: string): string => `ACTIVE#${shardOf(serverId, ACTIVE_SHARDS)}`,
+  activeShardPartition: (shard: number): string => `ACTIVE#${shard}`,
+};
+
+/** A stable shard number for an id (FNV-1a), so the same id always lands in the same shard. */
+export function shardOf(id: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}

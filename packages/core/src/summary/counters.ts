@@ -1,0 +1,85 @@
+// The per-organization fleet summary item: counters moved by deltas in the same transaction as each change.
+import { keys } from "../store/keys.js";
+import type { Table, TransactItem } from "../store/table.js";
+
+export type Counters = Record<string, number>;
+
+/** Fields of a server that the summary counts. */
+export interface Countable {
+  status: string;
+  health_status: string;
+  region: string | null;
+  environment: string | null;
+}
+
+const UNASSIGNED = "unassigned";
+
+/** The counters one server contributes; a decommissioned server counts only in `by_status`. */
+export function contribution(server: Countable | undefined): Counters {
+  if (!server) return {};
+  if (server.status === "decommissioned") return { "status:decommissioned": 1 };
+  return {
+    total: 1,
+    [`status:${server.status}`]: 1,
+    [`health:${server.health_status}`]: 1,
+    [`region:${server.region ?? UNASSIGNED}`]: 1,
+    [`environment:${server.environment ?? UNASSIGNED}`]: 1,
+  };
+}
+
+/** What to add to the summary when a server goes from `before` to `after` (either may be absent). */
+export function delta(before: Countable | undefined, after: Countable | undefined): Counters {
+  const result: Counters = {};
+  for (const [name, n] of Object.entries(contribution(after))) result[name] = (result[name] ?? 0) + n;
+  for (const [name, n] of Object.entries(contribution(before))) result[name] = (result[name] ?? 0) - n;
+  for (const name of Object.keys(result)) if (result[name] === 0) delete result[name];
+  return result;
+}
+
+/** An ADD update of the summary item, or undefined when nothing changes (no write at all). */
+export function summaryUpdate(organizationId: string, change: Counters): TransactItem | undefined {
+  const entries = Object.entries(change);
+  if (entries.length === 0) return undefined;
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds = entries.map(([name, n], i) => {
+    names[`#c${i}`] = `n:${name}`;
+    values[`:c${i}`] = n;
+    return `#c${i} :c${i}`;
+  });
+  return {
+    Update: {
+      Key: keys.summary(organizationId),
+      UpdateExpression: `ADD ${adds.join(", ")}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+export interface ServerCounts {
+  total_servers: number;
+  by_status: Record<string, number>;
+  by_health: Record<string, number>;
+  by_region: Record<string, number>;
+  by_environment: Record<string, number>;
+}
+
+/** Reads the counters back into the shape of `GET /summary`; zero counters are left out. */
+export async function readServerCounts(table: Table, organizationId: string): Promise<ServerCounts & { item: Record<string, unknown> }> {
+  const item = (await table.get(keys.summary(organizationId))) ?? {};
+  const counts: ServerCounts = { total_servers: 0, by_status: {}, by_health: {}, by_region: {}, by_environment: {} };
+  const groups: Record<string, Record<string, number>> = {
+    status: counts.by_status,
+    health: counts.by_health,
+    region: counts.by_region,
+    environment: counts.by_environment,
+  };
+  for (const [attribute, value] of Object.entries(item)) {
+    if (!attribute.startsWith("n:") || typeof value !== "number" || value === 0) continue;
+    const [group, ...rest] = attribute.slice(2).split(":");
+    if (group === "total") counts.total_servers = value;
+    else if (group && groups[group]) groups[group]![rest.join(":")] = value;
+  }
+  return { ...counts, item };
+}

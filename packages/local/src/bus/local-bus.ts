@@ -1,0 +1,53 @@
+// The local event bus: EventBridge-style pattern matching, subscribers (SSE, webhooks, tests) and a JSONL log.
+import { appendFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { EVENT_SOURCE, type EventPublisher, type FleetEvent } from "@fleetplane/core";
+
+/** The subset of EventBridge event patterns Fleetplane's subscribers use: exact values or `{prefix}` per field. */
+export interface EventPattern {
+  "detail-type"?: string[];
+  detail?: Record<string, Array<string | { prefix: string }>>;
+}
+
+type Listener = (event: FleetEvent) => void | Promise<void>;
+
+export class LocalEventBus implements EventPublisher {
+  private readonly subscriptions = new Set<{ pattern: EventPattern; listener: Listener }>();
+
+  constructor(private readonly logPath?: string) {}
+
+  async publish(events: FleetEvent[]): Promise<void> {
+    if (this.logPath && events.length > 0) {
+      await mkdir(dirname(this.logPath), { recursive: true });
+      const lines = events.map((e) => JSON.stringify({ source: EVENT_SOURCE, "detail-type": e.detail_type, time: e.detail.occurred_at, detail: e.detail }));
+      await appendFile(this.logPath, lines.join("\n") + "\n");
+    }
+    for (const event of events) {
+      for (const { pattern, listener } of this.subscriptions) {
+        if (matches(pattern, event)) {
+          try {
+            await listener(event);
+          } catch (error) {
+            console.error(JSON.stringify({ level: "warn", msg: "event subscriber failed", error: String(error) }));
+          }
+        }
+      }
+    }
+  }
+
+  subscribe(pattern: EventPattern, listener: Listener): () => void {
+    const subscription = { pattern, listener };
+    this.subscriptions.add(subscription);
+    return () => this.subscriptions.delete(subscription);
+  }
+}
+
+export function matches(pattern: EventPattern, event: FleetEvent): boolean {
+  if (pattern["detail-type"] && !pattern["detail-type"].includes(event.detail_type)) return false;
+  for (const [field, allowed] of Object.entries(pattern.detail ?? {})) {
+    const value = (event.detail as unknown as Record<string, unknown>)[field] ?? (event.detail.data as Record<string, unknown>)[field];
+    if (typeof value !== "string") return false;
+    if (!allowed.some((a) => (typeof a === "string" ? a === value : value.startsWith(a.prefix)))) return false;
+  }
+  return true;
+}

@@ -1,0 +1,68 @@
+// `npm start`: the local Fleetplane on 127.0.0.1 with flags or FLEETPLANE_* environment variables.
+import { parseArgs } from "node:util";
+import { startLocalFleetplane } from "./runtime.js";
+
+const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY] [--in-memory] [--demo N]
+  env: FLEETPLANE_PORT, FLEETPLANE_DATA_DIR, FLEETPLANE_ADMIN_API_KEY`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      "data-dir": { type: "string" },
+      "admin-key": { type: "string" },
+      "in-memory": { type: "boolean" },
+      demo: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port ?? process.env.FLEETPLANE_PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
+  const adminKey = values["admin-key"] ?? process.env.FLEETPLANE_ADMIN_API_KEY;
+  if (adminKey !== undefined && adminKey.length < 16) throw new Error("--admin-key must be at least 16 characters");
+
+  const fleetplane = await startLocalFleetplane({
+    port,
+    dataDir: values["data-dir"] ?? process.env.FLEETPLANE_DATA_DIR,
+    inMemory: values["in-memory"],
+    adminKey,
+  });
+
+  console.log(`Fleetplane is running at ${fleetplane.url}`);
+  console.log(`  console:  ${fleetplane.url}/`);
+  console.log(`  API:      ${fleetplane.url}/api/v1/fleet   (docs: ${fleetplane.url}/api/v1/docs)`);
+  console.log(`  data:     ${fleetplane.dataDir ?? "in memory"}`);
+  if (fleetplane.adminKeyCreated && !adminKey) {
+    console.log(`  admin key (shown once, store it now): ${fleetplane.adminKey}`);
+  } else if (adminKey) {
+    console.log("  admin key: the one given by --admin-key / FLEETPLANE_ADMIN_API_KEY");
+  } else {
+    console.log("  admin key: created on first start (printed then); pass --admin-key to set one");
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`\n${signal}: shutting down`);
+    fleetplane.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`fleetplane: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

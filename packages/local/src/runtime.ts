@@ -1,0 +1,112 @@
+// The local control plane: dynalite, the table, the API, the outbox relay, the TTL sweeper and the console,
+// in one process on 127.0.0.1. `npm start` runs it; tests and benchmarks start it in-process.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import { CapacityMeter, configFromEnv, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, type FleetContext, type FleetRouter } from "@fleetplane/core";
+import { LocalEventBus } from "./bus/local-bus.js";
+import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
+import { ensureTable, localDynamoClient } from "./dynamo/table.js";
+import { consoleApp } from "./console.js";
+import { Timer } from "./timer.js";
+import { sweepExpired } from "./sweeper.js";
+
+export interface LocalOptions {
+  /** API port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  dataDir?: string;
+  /** Keep data in memory (nothing survives a restart); for tests and throwaway runs. */
+  inMemory?: boolean;
+  /** The platform (bootstrap) key; generated on first start when absent. */
+  adminKey?: string;
+  mode?: "production" | "development";
+  tableName?: string;
+  outboxIntervalMs?: number;
+  sweepIntervalMs?: number;
+}
+
+export interface LocalFleetplane {
+  url: string;
+  /** The platform key when it was given or created by this start; undefined on a later start without --admin-key. */
+  adminKey: string | undefined;
+  adminKeyCreated: boolean;
+  ctx: FleetContext;
+  bus: LocalEventBus;
+  dataDir: string | undefined;
+  /** Delivers every pending outbox event now (tests call this instead of waiting for the timer). */
+  flushEvents(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startLocalFleetplane(options: LocalOptions = {}, routers: FleetRouter[] = []): Promise<LocalFleetplane> {
+  const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? ".fleetplane");
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  const dynamo: LocalDynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, "dynamodb") : undefined });
+  const config = configFromEnv({}, { tableName: options.tableName ?? "fleetplane", mode: options.mode ?? "development" });
+  const client = localDynamoClient(dynamo.endpoint);
+  await ensureTable(client, config.tableName);
+  const ctx: FleetContext = {
+    table: new Table({ client, tableName: config.tableName, meter: new CapacityMeter() }),
+    clock: systemClock,
+    secrets: dataDir ? KeyFileSecrets.open(join(dataDir, "secrets.key")) : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
+    config,
+  };
+  const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
+  const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
+
+  const api = createApi(ctx, routers);
+  const app = consoleApp(api);
+  let server: ServerType;
+  try {
+    server = await listen(app.fetch, options.port ?? 8787);
+  } catch (error) {
+    client.destroy();
+    await dynamo.close();
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+
+  const flushEvents = async () => {
+    let total = 0;
+    for (let n = await relayOutbox(ctx, bus); n > 0; n = await relayOutbox(ctx, bus)) total += n;
+    return total;
+  };
+  const timers = [
+    new Timer("outbox relay", options.outboxIntervalMs ?? 250, flushEvents),
+    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table)),
+  ];
+  timers.forEach((t) => t.start());
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    adminKey: bootstrap?.key,
+    adminKeyCreated: bootstrap?.created ?? false,
+    ctx,
+    bus,
+    dataDir,
+    flushEvents,
+    async close() {
+      await Promise.all(timers.map((t) => t.stop()));
+      await flushEvents().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: "127.0.0.1" }, () => resolve(server));
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(new Error(`port ${port} on 127.0.0.1 is already in use: stop the other process or start with --port <free port>`));
+      } else reject(error);
+    });
+  });
+}

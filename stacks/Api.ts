@@ -1,0 +1,62 @@
+// Api stack: the HTTP API in front of the Hono Lambda, with least-privilege access to the table and the token key.
+import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
+import { API_CORS_MAX_AGE, API_FUNCTION, API_THROTTLE } from "./settings.js";
+import { Console } from "./Console.js";
+import { Events } from "./Events.js";
+import { Storage } from "./Storage.js";
+
+export function Api({ stack }: StackContext) {
+  const storage = use(Storage);
+  const { bus } = use(Events);
+  const { origins: consoleOrigins } = use(Console);
+
+  // The platform (bootstrap) admin key; set per stage with `npx sst secrets set FLEETPLANE_ADMIN_API_KEY <key>`.
+  const adminApiKey = new Config.Secret(stack, "FLEETPLANE_ADMIN_API_KEY");
+
+  const environment: Record<string, string> = {
+    FLEETPLANE_MODE: "production",
+    FLEETPLANE_TABLE_NAME: storage.table.tableName,
+    FLEETPLANE_KMS_KEY_ID: storage.agentTokenKey.keyArn,
+    // Informational only: writes reach the bus through the outbox, so the API holds no PutEvents right.
+    FLEETPLANE_EVENT_BUS_NAME: bus.eventBusName,
+  };
+
+  // ── OPERATIONS (wired by the Operations stack's author) ─────────────────────────────────────
+  // Register Operations before Api in sst.config.ts, then here:
+  //   const { stateMachine } = use(Operations);
+  //   environment.FLEETPLANE_STATE_MACHINE_ARN = stateMachine.stateMachineArn;
+  //   and after `handler` below: stateMachine.grantStartExecution(handler);
+  // ────────────────────────────────────────────────────────────────────────────────────────────
+
+  const handler = new Function(stack, "ApiFunction", {
+    handler: "packages/functions/src/api.handler",
+    description: "Fleetplane HTTP API (Hono)",
+    memorySize: API_FUNCTION.memorySize,
+    timeout: API_FUNCTION.timeout,
+    environment,
+    // Binding a secret grants ssm:GetParameters on that one parameter and nothing else.
+    bind: [adminApiKey],
+  });
+  storage.grantTableReadWrite(handler);
+  storage.grantTokenSealing(handler);
+  storage.grantTokenUnsealing(handler);
+
+  const api = new HttpApi(stack, "Api", {
+    // Bearer keys, not cookies: credentials stay off, so CORS only decides which pages may read answers.
+    cors: {
+      allowOrigins: consoleOrigins,
+      allowMethods: ["ANY"],
+      allowHeaders: ["authorization", "content-type"],
+      allowCredentials: false,
+      maxAge: API_CORS_MAX_AGE,
+    },
+    defaults: { throttle: API_THROTTLE },
+    routes: {
+      "ANY /api/{proxy+}": handler,
+    },
+  });
+
+  stack.addOutputs({ ApiUrl: api.url });
+
+  return { api, handler };
+}

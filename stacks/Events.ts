@@ -1,0 +1,76 @@
+// Events stack: the fleet EventBridge bus and the outbox publisher that delivers outbox items from the table's stream.
+import { Duration } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Function, use, type StackContext } from "sst/constructs";
+import { OUTBOX_PREFIX } from "../packages/core/src/store/keys.js";
+import { EVENT_ARCHIVE_RETENTION_DAYS, OUTBOX_DELIVERY } from "./settings.js";
+import { Storage } from "./Storage.js";
+
+/** EventBridge `Source` of every fleet event (the wire contract in DESIGN.md). */
+const EVENT_SOURCE = "fleetplane";
+
+export function Events({ stack, app }: StackContext) {
+  const { table } = use(Storage);
+
+  // One bus per stage, so a dev stage's subscribers never see production's events.
+  const bus = new events.EventBus(stack, "Bus", { eventBusName: `fleet-${app.stage}` });
+  bus.archive("Archive", {
+    description: "Every fleet event, for replay to subscribers added later",
+    eventPattern: { source: [EVENT_SOURCE] },
+    retention: Duration.days(EVENT_ARCHIVE_RETENTION_DAYS),
+  });
+
+  // Stream records that failed every retry land here with their shard position, for redrive.
+  const deadLetters = new sqs.Queue(stack, "OutboxDeadLetters", {
+    retentionPeriod: Duration.days(OUTBOX_DELIVERY.deadLetterRetentionDays),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+
+  const publisher = new Function(stack, "OutboxPublisher", {
+    handler: "packages/functions/src/outbox-publisher.handler",
+    description: "Publishes outbox items from the table stream to the fleet bus",
+    memorySize: OUTBOX_DELIVERY.memorySize,
+    timeout: OUTBOX_DELIVERY.timeout,
+    environment: {
+      FLEETPLANE_EVENT_BUS_NAME: bus.eventBusName,
+      FLEETPLANE_MODE: "production",
+    },
+  });
+  // PutEvents on this bus only; the publisher never touches the table (outbox items expire by TTL).
+  publisher.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ["events:PutEvents"], resources: [bus.eventBusArn] }),
+  );
+
+  publisher.addEventSource(
+    new DynamoEventSource(table.cdk.table, {
+      // From the oldest record still in the stream, so events written before the mapping existed are not lost.
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: OUTBOX_DELIVERY.batchSize,
+      maxBatchingWindow: Duration.seconds(OUTBOX_DELIVERY.maxBatchingWindowSeconds),
+      bisectBatchOnError: true,
+      retryAttempts: OUTBOX_DELIVERY.retryAttempts,
+      // The handler may return { batchItemFailures } so only the failed tail of a batch is retried.
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(deadLetters),
+      // Lambda drops every other change before invoking: the publisher runs only for new outbox items.
+      filters: [
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual("INSERT"),
+          dynamodb: { NewImage: { pk: { S: lambda.FilterRule.beginsWith(OUTBOX_PREFIX) } } },
+        }),
+      ],
+    }),
+  );
+
+  stack.addOutputs({
+    EventBusName: bus.eventBusName,
+    OutboxDeadLetterQueueUrl: deadLetters.queueUrl,
+  });
+
+  return { bus, publisher, deadLetters };
+}

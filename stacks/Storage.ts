@@ -1,0 +1,73 @@
+// Storage stack: the single DynamoDB table (shape from packages/core) and the KMS key that seals agent tokens.
+import { RemovalPolicy } from "aws-cdk-lib";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as iam from "aws-cdk-lib/aws-iam";
+import { Table, type StackContext } from "sst/constructs";
+import { INDEXES, KEY_ATTRIBUTES, PK, SK, TTL_ATTRIBUTE } from "../packages/core/src/store/table-definition.js";
+import { isProductionStage } from "./settings.js";
+
+/**
+ * Item-level reads and writes, which is all the store adapter (packages/core/src/store/table.ts) calls:
+ * transactions are authorised per item action, and TransactGet/TransactWrite need nothing more.
+ * Deliberately absent: Scan (the data is partitioned per organization; a scan crosses tenants),
+ * stream reads and any table management. Add an action here when the store really starts using it.
+ */
+const TABLE_ITEM_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+];
+
+export function Storage({ stack, app }: StackContext) {
+  const removalPolicy = isProductionStage(app.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+  // SST's Table defaults to on-demand billing and point-in-time recovery; both are what we want.
+  const table = new Table(stack, "Table", {
+    fields: Object.fromEntries(KEY_ATTRIBUTES.map((name) => [name, "string" as const])),
+    primaryIndex: { partitionKey: PK, sortKey: SK },
+    globalIndexes: Object.fromEntries(
+      Object.values(INDEXES).map((index) => [
+        index.name,
+        { partitionKey: index.partitionKey, sortKey: index.sortKey, projection: "all" as const },
+      ]),
+    ),
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+    // The outbox publisher reads inserts from the stream; old images make REMOVE/MODIFY consumers possible later.
+    stream: "new_and_old_images",
+    cdk: { table: { removalPolicy, deletionProtection: isProductionStage(app.stage) } },
+  });
+
+  // Envelope encryption of agent tokens: a data key per token, sealed by this key (core's KmsSecrets).
+  const agentTokenKey = new kms.Key(stack, "AgentTokenKey", {
+    description: `Fleetplane ${app.stage}: seals the agent token stored for each server`,
+    enableKeyRotation: true,
+    alias: `alias/fleetplane-${app.stage}-agent-tokens`,
+    removalPolicy,
+  });
+
+  stack.addOutputs({
+    TableName: table.tableName,
+    AgentTokenKeyId: agentTokenKey.keyId,
+  });
+
+  return {
+    table,
+    agentTokenKey,
+    /** Item reads and writes on this table and its indexes, nothing else. */
+    grantTableReadWrite: (grantee: iam.IGrantable) =>
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: TABLE_ITEM_ACTIONS,
+        resourceArns: [table.tableArn, `${table.tableArn}/index/*`],
+      }),
+    /** What sealing a new token needs (core's KmsSecrets.encrypt): a fresh data key. */
+    grantTokenSealing: (grantee: iam.IGrantable) => agentTokenKey.grant(grantee, "kms:GenerateDataKey"),
+    /** What reading a token back needs (KmsSecrets.decrypt): unwrap the data key. Probes and operations need only this. */
+    grantTokenUnsealing: (grantee: iam.IGrantable) => agentTokenKey.grant(grantee, "kms:Decrypt"),
+  };
+}
