@@ -1,7 +1,7 @@
 // Benchmark: /health requests per second the fleet simulator sustains across 10,000 virtual servers.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,6 +31,8 @@ export interface SimulatorBenchResult {
     duration_s: number;
     requests_per_second: number;
     latency_ms: { p50: number; p90: number; p99: number; max: number };
+    /** CPU the simulator process used during the run, % of one core (Linux only): headroom left. */
+    simulator_cpu_percent: number | null;
     setup: string;
   };
 }
@@ -43,7 +45,17 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** The simulator runs in a child process so the load generator does not share its event loop. */
-async function startSimulatorProcess(servers: number, seed: number): Promise<{ url: string; stop: () => Promise<void> }> {
+/** utime + stime of a process in ms, from /proc; null where /proc is not available. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+async function startSimulatorProcess(servers: number, seed: number): Promise<{ url: string; cpuMs: () => number | null; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetplane-bench-'));
   const child = spawn(process.execPath, ['--import', 'tsx', simulatorMain, '--count', String(servers), '--seed', String(seed), '--out', join(dir, 'servers.jsonl')], {
     cwd: root,
@@ -53,6 +65,7 @@ async function startSimulatorProcess(servers: number, seed: number): Promise<{ u
   const { url } = JSON.parse(line) as { url: string };
   return {
     url,
+    cpuMs: () => cpuMs(child.pid),
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
@@ -75,10 +88,13 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
   let completed = 0;
   let errors = 0;
 
+  const { hostname, port } = new URL(simulator.url);
+  // Plain options instead of a URL string: parsing 60,000 URLs would make the client the bottleneck sooner.
   const probe = (index: number): Promise<number> =>
     new Promise((resolve, reject) => {
       const server = roster[index]!;
-      const req = request(`${server.api_url}/health`, { agent, headers: { authorization: `Bearer ${server.token}` } }, (res) => {
+      const options = { agent, hostname, port, path: `/agents/${index}/health`, headers: { authorization: `Bearer ${server.token}` } };
+      const req = request(options, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
@@ -86,6 +102,7 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
       req.end();
     });
 
+  const cpuBefore = simulator.cpuMs();
   const started = performance.now();
   const deadline = started + maxMs;
   // Round-robin over every server, so the run touches all 10,000 virtual agents, not a hot few.
@@ -103,6 +120,8 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = simulator.cpuMs();
+  const simulatorCpu = cpuBefore !== null && cpuAfter !== null ? Math.round((cpuAfter - cpuBefore) / (elapsed * 10)) : null;
   agent.destroy();
   await simulator.stop();
 
@@ -119,6 +138,7 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
       duration_s: Math.round(elapsed * 100) / 100,
       requests_per_second: Math.round(completed / elapsed),
       latency_ms: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+      simulator_cpu_percent: simulatorCpu,
       setup: 'simulator in a child process (all-healthy mix); load from this process over node:http keep-alive; GET /health round-robin over all servers',
     },
   };

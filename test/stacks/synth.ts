@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 import { Template } from "aws-cdk-lib/assertions";
 import type { Stack } from "aws-cdk-lib";
-import { App, type FunctionalStack } from "sst/constructs";
+import { App } from "sst/constructs";
+import type { FunctionalStack } from "sst/constructs/FunctionalStack.js";
 import { initProject, useProject } from "sst/project.js";
 import sstConfig from "../../sst.config.js";
 import { applyAppDefaults } from "../../stacks/settings.js";
@@ -31,6 +33,12 @@ export interface Synthesized {
 }
 
 let initialized: Promise<void> | undefined;
+let buildOutput: string | undefined;
+
+// Registered when a test file imports this module, so the file's build output goes with it.
+afterAll(() => {
+  if (buildOutput) rmSync(buildOutput, { recursive: true, force: true });
+});
 
 /**
  * SST's project is loaded once per process: its handler builders keep the first project object and
@@ -41,11 +49,10 @@ async function useProjectFor(stage: string): Promise<void> {
     await initProject({ stage, root: ROOT });
     // Build output (bundled handlers, site archives) per process rather than in .sst/, so test
     // files synthesizing in parallel never overwrite each other's bundles.
-    const out = mkdtempSync(path.join(tmpdir(), "fleetplane-synth-"));
-    process.on("exit", () => rmSync(out, { recursive: true, force: true }));
+    buildOutput = mkdtempSync(path.join(tmpdir(), "fleetplane-synth-"));
     const { paths } = useProject();
-    paths.out = out;
-    paths.artifacts = path.join(out, "artifacts");
+    paths.out = buildOutput;
+    paths.artifacts = path.join(buildOutput, "artifacts");
   })();
   await initialized;
   const project = useProject();

@@ -1,4 +1,5 @@
-// What domain code is given to work with: the table, the clock, secrets and settings (ports, not globals).
+// What domain code is given to work with: the table, clock, secrets, agent client and settings (ports, not globals).
+import type { AgentClient } from "./agents/agent-client.js";
 import type { Clock } from "./clock.js";
 import type { FleetConfig } from "./config.js";
 import type { Secrets } from "./secrets/secrets.js";
@@ -9,6 +10,7 @@ export interface FleetContext {
   clock: Clock;
   secrets: Secrets;
   config: FleetConfig;
+  agents: AgentClient;
 }
 
 /** The caller of a domain operation, as established by authentication. */

@@ -28,3 +28,7 @@ export { fleetEvent, outboxPut, outboxItem, eventFromOutbox, DETAIL_TYPES, EVENT
 export type { EventPublisher } from "./events/publisher.js";
 export { EventBridgePublisher } from "./events/eventbridge-publisher.js";
 export { relayOutbox } from "./events/outbox-relay.js";
+export type { AgentClient, AgentTarget, AgentResult, AgentFailure, AgentCallOptions } from "./agents/agent-client.js";
+export { HttpAgentClient, type HttpAgentClientOptions } from "./agents/http-agent-client.js";
+export { agentTarget } from "./agents/agent-target.js";
+export * from "./agents/protocol.js";

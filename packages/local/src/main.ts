@@ -1,5 +1,8 @@
 // `npm start`: the local Fleetplane on 127.0.0.1 with flags or FLEETPLANE_* environment variables.
 import { parseArgs } from "node:util";
+
+// Node 20 is supported locally; the SDK's notice about its own future Node support is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { startLocalFleetplane } from "./runtime.js";
 
 const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY] [--in-memory] [--demo N]

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
-import { CapacityMeter, configFromEnv, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, type FleetContext, type FleetRouter } from "@fleetplane/core";
+import { CapacityMeter, configFromEnv, HttpAgentClient, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, type FleetContext, type FleetRouter } from "@fleetplane/core";
 import { LocalEventBus } from "./bus/local-bus.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
@@ -51,6 +51,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     clock: systemClock,
     secrets: dataDir ? KeyFileSecrets.open(join(dataDir, "secrets.key")) : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
+    agents: new HttpAgentClient(),
   };
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
   const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
