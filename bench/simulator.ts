@@ -33,6 +33,8 @@ export interface SimulatorBenchResult {
     latency_ms: { p50: number; p90: number; p99: number; max: number };
     /** CPU the simulator process used during the run, % of one core (Linux only): headroom left. */
     simulator_cpu_percent: number | null;
+    /** requests_per_second scaled to a fully busy simulator core: an extrapolation, not a measurement. */
+    simulator_capacity_estimate_rps: number | null;
     setup: string;
   };
 }
@@ -139,7 +141,8 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
       requests_per_second: Math.round(completed / elapsed),
       latency_ms: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
       simulator_cpu_percent: simulatorCpu,
-      setup: 'simulator in a child process (all-healthy mix); load from this process over node:http keep-alive; GET /health round-robin over all servers',
+      simulator_capacity_estimate_rps: simulatorCpu ? Math.round((completed / elapsed) * (100 / simulatorCpu)) : null,
+      setup: 'simulator in a child process (all-healthy mix); load from this process over node:http keep-alive; GET /health round-robin over all servers. When simulator_cpu_percent is well under 100, the load generator, not the simulator, was the limit',
     },
   };
   if (options.write !== false) {

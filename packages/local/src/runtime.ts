@@ -69,10 +69,15 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
 
-  const flushEvents = async () => {
-    let total = 0;
-    for (let n = await relayOutbox(ctx, bus); n > 0; n = await relayOutbox(ctx, bus)) total += n;
-    return total;
+  // One relay at a time: concurrent relays would read the same items and deliver them twice.
+  let relaying: Promise<number> = Promise.resolve(0);
+  const flushEvents = () => {
+    relaying = relaying.catch(() => 0).then(async () => {
+      let total = 0;
+      for (let n = await relayOutbox(ctx, bus); n > 0; n = await relayOutbox(ctx, bus)) total += n;
+      return total;
+    });
+    return relaying;
   };
   const timers = [
     new Timer("outbox relay", options.outboxIntervalMs ?? 250, flushEvents),

@@ -43,15 +43,18 @@ export function fleetEvent(detailType: DetailType, organizationId: string, data:
   };
 }
 
-/** The transaction item that records an event beside the change it describes (the outbox pattern). */
-export function outboxPut(event: FleetEvent): TransactItem {
-  return { Put: { Item: outboxItem(event) } };
+/**
+ * The transaction item that records an event beside the change it describes (the outbox pattern).
+ * Events sharing an `orderingKey` (the server or operation they are about) are delivered in order.
+ */
+export function outboxPut(event: FleetEvent, orderingKey?: string): TransactItem {
+  return { Put: { Item: outboxItem(event, orderingKey) } };
 }
 
-export function outboxItem(event: FleetEvent): Record<string, unknown> {
+export function outboxItem(event: FleetEvent, orderingKey?: string): Record<string, unknown> {
   const { event_id, occurred_at } = event.detail;
   return {
-    ...keys.outbox(event_id, occurred_at),
+    ...keys.outbox(event_id, occurred_at, orderingKey),
     entity: "outbox",
     detail_type: event.detail_type,
     detail: event.detail,

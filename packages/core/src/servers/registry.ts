@@ -40,7 +40,7 @@ export async function registerServer(ctx: FleetContext, organizationId: string, 
   const writes: TransactItem[] = [
     { Put: { Item: { ...keys.serverName(organizationId, server.name), entity: "server_name", server_id: server.id }, ConditionExpression: "attribute_not_exists(pk)" } },
     { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-    outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item) }, ctx.clock.now())),
+    outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item) }, ctx.clock.now()), server.id),
   ];
   const counters = summaryUpdate(organizationId, delta(undefined, server));
   if (counters) writes.push(counters);
@@ -101,7 +101,7 @@ export async function purgeServer(ctx: FleetContext, organizationId: string, id:
     const writes: TransactItem[] = [
       { Delete: { Key: keys.server(organizationId, id), ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
       { Delete: { Key: keys.serverName(organizationId, before.name) } },
-      outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before) }, ctx.clock.now())),
+      outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before) }, ctx.clock.now()), id),
     ];
     const counters = summaryUpdate(organizationId, delta(before, undefined));
     if (counters) writes.push(counters);
@@ -150,7 +150,7 @@ async function rewriteServer(
     const renamed = before.name.toLowerCase() !== after.name.toLowerCase();
     const writes: TransactItem[] = [
       { Put: { Item: item, ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
-      outboxPut(fleetEvent(rewrite.detailType, organizationId, { server: toServer(item), ...rewrite.data }, ctx.clock.now())),
+      outboxPut(fleetEvent(rewrite.detailType, organizationId, { server: toServer(item), ...rewrite.data }, ctx.clock.now()), id),
     ];
     if (renamed) {
       writes.push(

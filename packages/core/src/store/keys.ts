@@ -42,8 +42,9 @@ export const keys = {
 
   summary: (organizationId: string): Key => ({ pk: org(organizationId), sk: "SUMMARY" }),
 
-  outbox: (eventId: string, occurredAt: string): Key => ({
-    pk: `${OUTBOX_PREFIX}${shardOf(eventId, OUTBOX_SHARDS)}`,
+  /** Events with the same ordering key (a server id, say) share a shard and are relayed in time order. */
+  outbox: (eventId: string, occurredAt: string, orderingKey: string = eventId): Key => ({
+    pk: `${OUTBOX_PREFIX}${shardOf(orderingKey, OUTBOX_SHARDS)}`,
     sk: `${occurredAt}#${eventId}`,
   }),
   outboxPartition: (shard: number): string => `${OUTBOX_PREFIX}${shard}`,

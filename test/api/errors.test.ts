@@ -1,0 +1,56 @@
+// The error envelope, body limits, unknown routes and security headers on every response.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
+
+let fleet: TestFleet;
+beforeAll(async () => {
+  fleet = await startTestFleet();
+});
+afterAll(() => fleet.close());
+
+test("malformed JSON is 400 in the error envelope", async () => {
+  const res = await fleet.request("POST", `${FLEET}/servers`, { rawBody: "{not json" });
+  expect(res.status).toBe(400);
+  expect(res.body.error).toMatchObject({ code: "bad_request" });
+});
+
+test("unknown routes are 404 JSON", async () => {
+  const res = await fleet.request("GET", `${FLEET}/no-such-thing`);
+  expect(res.status).toBe(404);
+  expect(res.body.error.code).toBe("not_found");
+});
+
+test("query validation errors name the parameter", async () => {
+  const res = await fleet.request("GET", `${FLEET}/servers?limit=501`);
+  expect(res.status).toBe(400);
+  expect(res.body.error.details[0].path).toBe("limit");
+  expect((await fleet.request("GET", `${FLEET}/servers?status=sleeping`)).status).toBe(400);
+  expect((await fleet.request("GET", `${FLEET}/servers?cursor=garbage`)).status).toBe(400);
+});
+
+test("every response carries nosniff, frame denial and no-store, errors included", async () => {
+  for (const res of [await fleet.request("GET", `${FLEET}/servers`), await fleet.request("GET", `${FLEET}/servers`, { key: null }), await fleet.request("GET", `${FLEET}/nope`)]) {
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  }
+});
+
+test("the OpenAPI document describes the fleet endpoints from the same schemas", async () => {
+  const res = await fleet.request("GET", "/api/v1/openapi.json", { key: null });
+  expect(res.status).toBe(200);
+  expect(res.body.openapi).toBe("3.1.0");
+  expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([`${FLEET}/servers`, `${FLEET}/servers/{id}`, `${FLEET}/groups`, `${FLEET}/summary`, `${FLEET}/api-keys`, "/api/v1/organizations"]));
+  expect(res.body.components.schemas.ServerCreate.required).toEqual(expect.arrayContaining(["name", "hostname", "api_url", "api_token"]));
+  const docs = await fleet.request("GET", "/api/v1/docs", { key: null });
+  expect(docs.status).toBe(200);
+  expect(String(docs.body)).toContain("Fleetplane API");
+});
+
+// Last in the file: the server answers 413 before reading the whole body and then closes the connection,
+// which a pooled client connection would otherwise carry into the next test.
+test("a body over 256 KiB is 413", async () => {
+  const res = await fleet.request("POST", `${FLEET}/servers`, { rawBody: JSON.stringify({ name: "x".repeat(300 * 1024) }) });
+  expect(res.status).toBe(413);
+  expect(res.body.error.code).toBe("payload_too_large");
+});
