@@ -2,6 +2,56 @@
 import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const count = (fallback: number, min = 1, max = 100_000) => z.coerce.number().int().min(min).max(max).default(fallback);
+const percent = (fallback: number) => z.coerce.number().min(0).max(100).default(fallback);
+
+export const ProbeSettings = z
+  .object({
+    healthIntervalSeconds: count(30, 5, 3600),
+    metricsIntervalSeconds: count(60, 5, 3600),
+    /** Consecutive failed checks after which a server is `unreachable`. */
+    unreachableAfterFailures: count(2, 1, 100),
+    /** A failing server is probed with exponential backoff from the health interval up to this. */
+    backoffMaxSeconds: count(300, 5, 86_400),
+    /** The server item is rewritten at least this often while nothing changes (last_seen_at freshness). */
+    heartbeatSeconds: count(900, 30, 86_400),
+    /** Agent calls in flight at once in one probe worker. */
+    concurrency: count(50, 1, 1_000),
+    /** Servers per probe batch (one worker invocation); a probe group is never split. */
+    batchSize: count(100, 1, 5_000),
+    requestTimeoutMs: count(5_000, 100, 60_000),
+    /** Minutes of the agent's buffer taken on a server's first collection (later polls backfill from the cursor). */
+    initialBackfillMinutes: count(15, 1, 1_440),
+    /** POST /health-check/all answers synchronously up to this many active servers, 202 with progress above. */
+    syncCheckLimit: count(50, 0, 10_000),
+  })
+  .refine((p) => p.metricsIntervalSeconds % p.healthIntervalSeconds === 0, {
+    message: "metricsIntervalSeconds must be a multiple of healthIntervalSeconds",
+    path: ["metricsIntervalSeconds"],
+  })
+  .refine((p) => p.backoffMaxSeconds >= p.healthIntervalSeconds, { message: "backoffMaxSeconds must be at least healthIntervalSeconds", path: ["backoffMaxSeconds"] });
+export type ProbeSettings = z.infer<typeof ProbeSettings>;
+
+export const MetricsRetention = z.object({
+  "1m": seconds(7 * 24 * 3600),
+  "5m": seconds(30 * 24 * 3600),
+  "1h": seconds(400 * 24 * 3600),
+  "1d": seconds(5 * 365 * 24 * 3600),
+});
+export type MetricsRetention = z.infer<typeof MetricsRetention>;
+
+export const AlertSettings = z.object({
+  /** `unreachable` for longer than this raises an alert. */
+  unreachableForSeconds: count(300, 0, 86_400),
+  cpuPercent: percent(90),
+  memoryPercent: percent(90),
+  diskPercent: percent(90),
+  /** A resource alert needs this many consecutive points above its threshold (and clears after as many below). */
+  consecutivePoints: count(3, 1, 1_440),
+  /** Failed services on a server at or above this raise an alert. */
+  failedServices: count(1, 1, 10_000),
+});
+export type AlertSettings = z.infer<typeof AlertSettings>;
 
 export const FleetConfig = z.object({
   /** `production` refuses plain-http and link-local agent URLs; `development` allows http for local agents. */
@@ -15,20 +65,86 @@ export const FleetConfig = z.object({
       auditSeconds: seconds(365 * 24 * 3600),
     })
     .default({ healthChecksSeconds: 30 * 24 * 3600, auditSeconds: 365 * 24 * 3600 }),
+  /** Bulk operations (docs/operations.md). */
+  operations: z
+    .object({
+      /** The Step Functions state machine that drives operations (AWS); the local runtime runs the same definition in-process. */
+      stateMachineArn: z.string().startsWith("arn:").optional(),
+      /** Servers one operation may target; the Map's item list must stay within Step Functions' 256 KiB payload. */
+      maxTargets: z.coerce.number().int().positive().max(25_000).default(10_000),
+      /** Operations and their per-server progress are kept this long after creation. */
+      retentionSeconds: seconds(365 * 24 * 3600),
+    })
+    .default({ maxTargets: 10_000, retentionSeconds: 365 * 24 * 3600 }),
+  /** Health and metrics probing (docs/probes.md has the table of settings). */
+  probes: ProbeSettings.prefault({}),
+  /** How long metrics points are kept, per period. */
+  metricsRetention: MetricsRetention.prefault({}),
+  /** Alert rules' thresholds. */
+  alerts: AlertSettings.prefault({}),
 });
 export type FleetConfig = z.infer<typeof FleetConfig>;
 
+/** Settings given in code (tests, the local runtime); nested groups may be partial, defaults fill the rest. */
+export type ConfigOverrides = Partial<Omit<FleetConfig, "probes" | "metricsRetention" | "alerts">> & {
+  probes?: Partial<ProbeSettings>;
+  metricsRetention?: Partial<MetricsRetention>;
+  alerts?: Partial<AlertSettings>;
+};
+
 /** Builds the configuration from environment variables, failing with every problem listed at once. */
-export function configFromEnv(env: Record<string, string | undefined>, overrides: Partial<FleetConfig> = {}): FleetConfig {
+export function configFromEnv(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): FleetConfig {
   const parsed = FleetConfig.safeParse({
     mode: env.FLEETPLANE_MODE,
     tableName: env.FLEETPLANE_TABLE_NAME,
     maxBodyBytes: env.FLEETPLANE_MAX_BODY_BYTES,
+    operations: {
+      stateMachineArn: env.FLEETPLANE_STATE_MACHINE_ARN || undefined,
+      maxTargets: env.FLEETPLANE_OPERATION_MAX_TARGETS,
+      retentionSeconds: env.FLEETPLANE_OPERATION_RETENTION_SECONDS,
+    },
     ...overrides,
+    probes: {
+      ...definedOnly({
+        healthIntervalSeconds: env.FLEETPLANE_HEALTH_INTERVAL_SECONDS,
+        metricsIntervalSeconds: env.FLEETPLANE_METRICS_INTERVAL_SECONDS,
+        unreachableAfterFailures: env.FLEETPLANE_UNREACHABLE_AFTER_FAILURES,
+        backoffMaxSeconds: env.FLEETPLANE_PROBE_BACKOFF_MAX_SECONDS,
+        heartbeatSeconds: env.FLEETPLANE_PROBE_HEARTBEAT_SECONDS,
+        concurrency: env.FLEETPLANE_PROBE_CONCURRENCY,
+        batchSize: env.FLEETPLANE_PROBE_BATCH_SIZE,
+        requestTimeoutMs: env.FLEETPLANE_AGENT_TIMEOUT_MS,
+      }),
+      ...overrides.probes,
+    },
+    metricsRetention: {
+      ...definedOnly({
+        "1m": env.FLEETPLANE_METRICS_RETENTION_1M_SECONDS,
+        "5m": env.FLEETPLANE_METRICS_RETENTION_5M_SECONDS,
+        "1h": env.FLEETPLANE_METRICS_RETENTION_1H_SECONDS,
+        "1d": env.FLEETPLANE_METRICS_RETENTION_1D_SECONDS,
+      }),
+      ...overrides.metricsRetention,
+    },
+    alerts: {
+      ...definedOnly({
+        unreachableForSeconds: env.FLEETPLANE_ALERT_UNREACHABLE_SECONDS,
+        cpuPercent: env.FLEETPLANE_ALERT_CPU_PERCENT,
+        memoryPercent: env.FLEETPLANE_ALERT_MEMORY_PERCENT,
+        diskPercent: env.FLEETPLANE_ALERT_DISK_PERCENT,
+        consecutivePoints: env.FLEETPLANE_ALERT_CONSECUTIVE_POINTS,
+        failedServices: env.FLEETPLANE_ALERT_FAILED_SERVICES,
+      }),
+      ...overrides.alerts,
+    },
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
     throw new Error(`Fleetplane configuration is invalid:\n${problems}`);
   }
   return parsed.data;
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,7 +1,9 @@
 // What domain code is given to work with: the table, clock, secrets, agent client and settings (ports, not globals).
 import type { AgentClient } from "./agents/agent-client.js";
 import type { Clock } from "./clock.js";
+import type { OperationWorkflows } from "./operations/workflow/workflows.js";
 import type { FleetConfig } from "./config.js";
+import type { ProbeQueue } from "./probes/probe-batch.js";
 import type { Secrets } from "./secrets/secrets.js";
 import type { Table } from "./store/table.js";
 
@@ -11,6 +13,10 @@ export interface FleetContext {
   secrets: Secrets;
   config: FleetConfig;
   agents: AgentClient;
+  /** Starts bulk-operation workflows; absent where operations are not wired (a Lambda that never starts one). */
+  workflows?: OperationWorkflows;
+  /** Hands probe batches to probe workers (SQS in AWS, an in-process queue locally); absent where nothing dispatches probes. */
+  probeQueue?: ProbeQueue;
 }
 
 /** The caller of a domain operation, as established by authentication. */

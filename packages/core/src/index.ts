@@ -12,7 +12,7 @@ export { KmsSecrets } from "./secrets/kms-secrets.js";
 export type { Secrets } from "./secrets/secrets.js";
 export { Table, TransactionRejected, type Item, type TransactItem } from "./store/table.js";
 export { CapacityMeter } from "./store/capacity.js";
-export { keys, shardOf, OUTBOX_SHARDS } from "./store/keys.js";
+export { keys, shardOf, OUTBOX_SHARDS, OUTBOX_PREFIX } from "./store/keys.js";
 export * from "./store/table-definition.js";
 export { createTableInput } from "./store/create-table.js";
 export { ensureBootstrapKey, createOrganization } from "./auth/organizations.js";

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
-import { CapacityMeter, configFromEnv, HttpAgentClient, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, type FleetContext, type FleetRouter } from "@fleetplane/core";
+import { CapacityMeter, configFromEnv, HttpAgentClient, OUTBOX_PREFIX, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, type FleetContext, type FleetRouter } from "@fleetplane/core";
 import { LocalEventBus } from "./bus/local-bus.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
@@ -46,8 +46,16 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const config = configFromEnv({}, { tableName: options.tableName ?? "fleetplane", mode: options.mode ?? "development" });
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
+  let wakeRelay = () => {};
   const ctx: FleetContext = {
-    table: new Table({ client, tableName: config.tableName, meter: new CapacityMeter() }),
+    table: new Table({
+      client,
+      tableName: config.tableName,
+      meter: new CapacityMeter(),
+      onTransactionCommitted: (partitions) => {
+        if (partitions.some((pk) => pk.startsWith(OUTBOX_PREFIX))) wakeRelay();
+      },
+    }),
     clock: systemClock,
     secrets: dataDir ? KeyFileSecrets.open(join(dataDir, "secrets.key")) : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
@@ -79,8 +87,11 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     });
     return relaying;
   };
+  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 1_000, flushEvents);
+  // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
+  wakeRelay = () => relayTimer.runSoon();
   const timers = [
-    new Timer("outbox relay", options.outboxIntervalMs ?? 250, flushEvents),
+    relayTimer,
     new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table)),
   ];
   timers.forEach((t) => t.start());

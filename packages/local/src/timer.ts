@@ -3,6 +3,7 @@ export class Timer {
   private handle: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private soon = false;
 
   constructor(
     readonly name: string,
@@ -21,13 +22,28 @@ export class Timer {
     await this.running;
   }
 
+  /** Runs the task at the next turn of the event loop (after the current run, if one is under way). */
+  runSoon(): void {
+    if (this.stopped || this.soon) return;
+    this.soon = true;
+    clearTimeout(this.handle);
+    this.handle = setTimeout(() => this.fire(), 0);
+  }
+
   private schedule(): void {
     if (this.stopped) return;
-    this.handle = setTimeout(() => {
-      this.running = this.task()
-        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: `${this.name} failed`, error: String(error) })))
-        .finally(() => this.schedule());
-    }, this.intervalMs);
+    this.handle = setTimeout(() => this.fire(), this.intervalMs);
     this.handle.unref();
+  }
+
+  private fire(): void {
+    this.running = this.running.then(() => {
+      this.soon = false;
+      return this.task()
+        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: `${this.name} failed`, error: String(error) })))
+        .finally(() => {
+          if (!this.soon) this.schedule();
+        });
+    });
   }
 }

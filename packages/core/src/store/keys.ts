@@ -14,6 +14,10 @@ export const API_KEY_PREFIX = "APIKEY#";
 export const MEMBER_PREFIX = "MEMBER#";
 export const OUTBOX_PREFIX = "OUTBOX#";
 export const OUTBOX_SHARDS = 8;
+export const OPERATION_PREFIX = "OPERATION#";
+export const TARGET_PREFIX = "TARGET#";
+/** gsi1 partition holding only unfinished bulk operations (all organizations), for resuming after a restart. */
+export const UNFINISHED_OPERATIONS = "OPERATIONS#UNFINISHED";
 
 export const keys = {
   organization: (organizationId: string): Key => ({ pk: org(organizationId), sk: "ORG" }),
@@ -40,6 +44,18 @@ export const keys = {
     sk: `${MEMBER_PREFIX}${serverId}`,
   }),
 
+  /** A bulk operation, in its organization's partition; ids are time-ordered, so a reverse query lists newest first. */
+  operation: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${OPERATION_PREFIX}${id}` }),
+  /** Reserves a client's idempotency key for one operation. */
+  operationIdempotencyKey: (organizationId: string, key: string): Key => ({ pk: org(organizationId), sk: `OPKEY#${key}` }),
+  /** Partition of an operation's per-server progress items. */
+  operationTargets: (organizationId: string, operationId: string): string => `${org(organizationId)}#OPERATION#${operationId}`,
+  /** One target server of an operation, by its position in the resolved target list (the Map iterates positions). */
+  operationTarget: (organizationId: string, operationId: string, position: number): Key => ({
+    pk: `${org(organizationId)}#OPERATION#${operationId}`,
+    sk: `${TARGET_PREFIX}${String(position).padStart(6, "0")}`,
+  }),
+
   summary: (organizationId: string): Key => ({ pk: org(organizationId), sk: "SUMMARY" }),
 
   /** Events with the same ordering key (a server id, say) share a shard and are relayed in time order. */
@@ -52,6 +68,25 @@ export const keys = {
   /** Partition key of the sparse `active` index for a server id. */
   activeShard: (serverId: string): string => `ACTIVE#${shardOf(serverId, ACTIVE_SHARDS)}`,
   activeShardPartition: (shard: number): string => `ACTIVE#${shard}`,
+
+  // Probing: per-server time series are packed per probe group (a stable hash slice of an organization's
+  // servers) so one item carries many servers' records: write units follow bytes, not servers.
+  /** A probe group's state: consecutive failures, backoff, metrics cursors, alert state of each member. */
+  probeState: (organizationId: string, group: number): Key => ({ pk: `${org(organizationId)}#PROBE#${group}`, sk: "STATE" }),
+  /** Partition of a probe group's health-check records (one item per check cycle, sort key = time). */
+  healthChecks: (organizationId: string, group: number): string => `${org(organizationId)}#HC#${group}`,
+  healthCheck: (organizationId: string, group: number, at: string, suffix = ""): Key => ({
+    pk: `${org(organizationId)}#HC#${group}`,
+    sk: `${at}${suffix}`,
+  }),
+  /** Partition of a probe group's metrics of one period (1m points or 5m/1h/1d rollups), sort key = bucket start. */
+  metrics: (organizationId: string, group: number, period: string): string => `${org(organizationId)}#M${period}#${group}`,
+  metricsBucket: (organizationId: string, group: number, period: string, bucketStart: string): Key => ({
+    pk: `${org(organizationId)}#M${period}#${group}`,
+    sk: bucketStart,
+  }),
+  /** Progress of one POST /health-check/all run. */
+  healthSweep: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `HEALTHSWEEP#${id}` }),
 };
 
 /** A stable shard number for an id (FNV-1a), so the same id always lands in the same shard. */

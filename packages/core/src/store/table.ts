@@ -47,6 +47,8 @@ export interface TableOptions {
   meter?: CapacityMeter;
   /** Clock for TTL filtering; defaults to the system clock. */
   nowSeconds?: () => number;
+  /** Told the partition keys of each committed transaction: the local runtime's stand-in for DynamoDB Streams. */
+  onTransactionCommitted?: (partitionKeys: string[]) => void;
 }
 
 export interface Page<T> {
@@ -62,6 +64,7 @@ export class Table {
   readonly meter: CapacityMeter;
   readonly doc: DynamoDBDocumentClient;
   private readonly nowSeconds: () => number;
+  private readonly onTransactionCommitted: ((partitionKeys: string[]) => void) | undefined;
 
   constructor(options: TableOptions) {
     this.name = options.tableName;
@@ -70,6 +73,7 @@ export class Table {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
     this.nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    this.onTransactionCommitted = options.onTransactionCommitted;
   }
 
   /** True unless the item carries an `expires_at` that has passed: DynamoDB TTL deletes lazily, reads must not wait for it. */
@@ -132,6 +136,7 @@ export class Table {
       try {
         const out = await this.doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
         this.meter.record("TransactWriteItems", out.ConsumedCapacity);
+        this.onTransactionCommitted?.(items.map(partitionKeyOf));
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -160,6 +165,11 @@ export class Table {
       }
     }
   }
+}
+
+function partitionKeyOf(item: TransactItem): string {
+  const body = Object.values(item)[0] as { Item?: Record<string, unknown>; Key?: Record<string, unknown> };
+  return String((body.Item ?? body.Key)?.pk ?? "");
 }
 
 function withTable(item: TransactItem, tableName: string): SdkTransactItem {

@@ -1,0 +1,29 @@
+// Cancelling: no new server starts, running ones finish, the rest become `cancelled` (status cancelling → cancelled).
+import type { FleetContext } from "../context.js";
+import { Conflict } from "../errors.js";
+import { keys } from "../store/keys.js";
+import { isFinished, toOperation, type OperationItem } from "./operation-item.js";
+import { operationItem } from "./queries.js";
+import type { Operation } from "./schema.js";
+
+export async function cancelOperation(ctx: FleetContext, organizationId: string, id: string): Promise<Operation> {
+  const current = await operationItem(ctx, organizationId, id);
+  if (current.status === "cancelling") return toOperation(current);
+  if (isFinished(current.status)) throw new Conflict(`operation ${id} has already finished (${current.status})`);
+  const now = ctx.clock.now().toISOString();
+  try {
+    const updated = await ctx.table.update<OperationItem>({
+      Key: keys.operation(organizationId, id),
+      UpdateExpression: "SET #status = :cancelling, updated_at = :now",
+      ConditionExpression: "#status IN (:pending, :running)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":cancelling": "cancelling", ":pending": "pending", ":running": "running", ":now": now },
+      ReturnValues: "ALL_NEW",
+    });
+    return toOperation(updated!);
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    // It finished (or was cancelled) between the read and the update: answer from the new state.
+    return cancelOperation(ctx, organizationId, id);
+  }
+}

@@ -1,0 +1,115 @@
+// How operations and their per-server progress are stored, and the public records built from them.
+import { keys, UNFINISHED_OPERATIONS } from "../store/keys.js";
+import type { Operation, OperationTarget, TargetStatus } from "./schema.js";
+
+type StoredOperation = Omit<Operation, "progress_percent">;
+
+export interface OperationItem extends StoredOperation {
+  pk: string;
+  sk: string;
+  entity: "operation";
+  /** Present only while the operation is unfinished: puts it in the gsi1 list a restarted runtime resumes from. */
+  gsi1pk?: string;
+  gsi1sk?: string;
+  expires_at: number;
+}
+
+export interface TargetItem {
+  pk: string;
+  sk: string;
+  entity: "operation_target";
+  position: number;
+  server_id: string;
+  server_name: string;
+  status: TargetStatus;
+  attempts: number;
+  started_at?: string | null;
+  finished_at?: string | null;
+  duration_ms?: number | null;
+  output?: string | null;
+  error?: string | null;
+  expires_at: number;
+}
+
+export function unfinishedIndexKeys(id: string, createdAt: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: UNFINISHED_OPERATIONS, gsi1sk: `${createdAt}#${id}` };
+}
+
+export function newTargetItem(organizationId: string, operationId: string, position: number, server: { id: string; name: string }, expiresAt: number): TargetItem {
+  return {
+    ...keys.operationTarget(organizationId, operationId, position),
+    entity: "operation_target",
+    position,
+    server_id: server.id,
+    server_name: server.name,
+    status: "pending",
+    attempts: 0,
+    expires_at: expiresAt,
+  };
+}
+
+/** Servers whose outcome is known, as a share of all targets (one decimal). */
+export function progressPercent(item: Pick<Operation, "total_servers" | "completed_servers" | "failed_servers" | "skipped_servers" | "cancelled_servers" | "status">): number {
+  if (item.total_servers === 0) return isFinished(item.status) ? 100 : 0;
+  const done = item.completed_servers + item.failed_servers + item.skipped_servers + item.cancelled_servers;
+  return Math.round((1000 * done) / item.total_servers) / 10;
+}
+
+export function isFinished(status: Operation["status"]): boolean {
+  return status === "completed" || status === "partial" || status === "failed" || status === "cancelled";
+}
+
+const OPERATION_FIELDS = [
+  "id",
+  "organization_id",
+  "operation_type",
+  "status",
+  "total_servers",
+  "completed_servers",
+  "failed_servers",
+  "skipped_servers",
+  "cancelled_servers",
+  "parameters",
+  "targets",
+  "max_concurrency",
+  "max_errors",
+  "effective_max_concurrency",
+  "effective_max_errors",
+  "timeout_seconds",
+  "idempotency_key",
+  "initiated_by",
+  "error_summary",
+  "started_at",
+  "completed_at",
+  "created_at",
+  "updated_at",
+] as const satisfies ReadonlyArray<keyof StoredOperation>;
+
+export function toOperation(item: OperationItem): Operation {
+  const operation = {} as Record<string, unknown>;
+  for (const field of OPERATION_FIELDS) operation[field] = item[field] ?? null;
+  const record = operation as Operation;
+  record.progress_percent = progressPercent(record);
+  return record;
+}
+
+export function toTarget(item: TargetItem): OperationTarget {
+  return {
+    server_id: item.server_id,
+    server_name: item.server_name,
+    status: item.status,
+    attempts: item.attempts ?? 0,
+    started_at: item.started_at ?? null,
+    finished_at: item.finished_at ?? null,
+    duration_ms: item.duration_ms ?? null,
+    output: item.output ?? null,
+    error: item.error ?? null,
+  };
+}
+
+/** Cuts text to at most `bytes` UTF-8 bytes without splitting a character. */
+export function truncateBytes(text: string, bytes: number): string {
+  const buffer = Buffer.from(text, "utf8");
+  if (buffer.length <= bytes) return text;
+  return buffer.subarray(0, bytes).toString("utf8").replace(/\uFFFD$/, "") + "\n…[truncated]";
+}

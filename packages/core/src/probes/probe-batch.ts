@@ -1,0 +1,74 @@
+// What the dispatcher hands a probe worker: whole probe groups of active servers, and the port that carries them.
+import type { ServerItem } from "../servers/server-item.js";
+import { ACTIVE_SHARDS } from "../store/table-definition.js";
+import { shardOf } from "../store/keys.js";
+
+/**
+ * Servers of an organization are split into this many probe groups by a stable hash of their id. A group's
+ * records share items (one item per check cycle, one per metrics minute), so writes are paid per kilobyte
+ * rather than per server. A multiple of ACTIVE_SHARDS, so every group lies inside one shard of the active index.
+ * Changing it re-buckets stored history: it is part of the storage layout, not a setting.
+ */
+export const PROBE_GROUPS = ACTIVE_SHARDS * 4;
+
+export function probeGroupOf(serverId: string): number {
+  return shardOf(serverId, PROBE_GROUPS);
+}
+
+/** The fields of a server item a probe needs; carried in the batch so workers do not read the servers again. */
+export interface ProbeTarget {
+  id: string;
+  name: string;
+  api_url: string;
+  api_token_enc: string;
+  status: ServerItem["status"];
+  health_status: ServerItem["health_status"];
+  region: string | null;
+  environment: string | null;
+  revision: number;
+  last_health_check_at: string | null;
+}
+
+export function probeTarget(item: ServerItem): ProbeTarget {
+  return {
+    id: item.id,
+    name: item.name,
+    api_url: item.api_url,
+    api_token_enc: item.api_token_enc,
+    status: item.status,
+    health_status: item.health_status,
+    region: item.region ?? null,
+    environment: item.environment ?? null,
+    revision: item.revision,
+    last_health_check_at: item.last_health_check_at ?? null,
+  };
+}
+
+/** Every active member of one probe group. */
+export interface ProbeGroupWork {
+  organization_id: string;
+  group: number;
+  servers: ProbeTarget[];
+}
+
+export interface ProbeBatch {
+  /** The cycle's time: due dates, records and rollups are computed from it, not from when a worker runs. */
+  at: string;
+  /** Also collect metrics (every metrics interval; health-only cycles in between). */
+  metrics: boolean;
+  /** Probe even servers in backoff (POST /health-check/all). */
+  force?: boolean;
+  /** The POST /health-check/all run whose progress this batch advances. */
+  sweep?: { organization_id: string; id: string };
+  groups: ProbeGroupWork[];
+}
+
+/** The port between dispatcher and workers. */
+export interface ProbeQueue {
+  /** Hands batches to workers; `delaySeconds` postpones them (the 30 s wave in AWS). */
+  send(batches: ProbeBatch[], options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export function batchServers(batch: ProbeBatch): number {
+  return batch.groups.reduce((n, g) => n + g.servers.length, 0);
+}

@@ -1,0 +1,95 @@
+// Listing: cursor pagination over a large fleet, and every filter, alone and combined.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { registerServer, type FleetContext } from "@fleetplane/core";
+import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
+
+let fleet: TestFleet;
+const FLEET_SIZE = 1_200;
+const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+const environments = ["production", "staging"];
+
+beforeAll(async () => {
+  fleet = await startTestFleet();
+  const ctx: FleetContext = fleet.runtime.ctx;
+  // Registered through the domain (the same transactions the API runs), 20 at a time.
+  for (let start = 0; start < FLEET_SIZE; start += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, FLEET_SIZE - start) }, (_, k) => {
+        const i = start + k;
+        return registerServer(ctx, "default", {
+          name: `node-${String(i).padStart(4, "0")}`,
+          hostname: i % 100 === 7 ? `Special-${i}.Example.com` : `node-${i}.example.com`,
+          api_url: `https://node-${i}.example.com`,
+          api_token: "t",
+          region: regions[i % 3],
+          environment: environments[i % 2],
+          tags: [i % 4 === 0 ? "db" : "web", ...(i % 5 === 0 ? ["critical"] : [])],
+          status: i % 10 === 9 ? "maintenance" : "active",
+        });
+      }),
+    );
+  }
+}, 180_000);
+afterAll(() => fleet.close());
+
+async function collect(query: string, limit: number): Promise<Array<{ id: string; name: string }>> {
+  const items: Array<{ id: string; name: string }> = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1_000; pages++) {
+    const res: { status: number; body: { items: typeof items; next_cursor: string | null } } = await fleet.request(
+      "GET",
+      `${FLEET}/servers?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(limit);
+    items.push(...res.body.items);
+    cursor = res.body.next_cursor;
+    if (!cursor) return items;
+  }
+  throw new Error("pagination did not end");
+}
+
+describe("pagination", () => {
+  test(`walking ${FLEET_SIZE} servers 50 at a time returns each exactly once, in a stable order`, async () => {
+    const items = await collect("", 50);
+    expect(items).toHaveLength(FLEET_SIZE);
+    expect(new Set(items.map((s) => s.id)).size).toBe(FLEET_SIZE);
+    const again = await collect("", 500);
+    expect(again.map((s) => s.id)).toEqual(items.map((s) => s.id));
+  });
+
+  test("the default page holds 50 servers and links to the next", async () => {
+    const first = await fleet.request("GET", `${FLEET}/servers`);
+    expect(first.body.items).toHaveLength(50);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+  });
+});
+
+describe("filters", () => {
+  const expected = (pick: (i: number) => boolean) => Array.from({ length: FLEET_SIZE }, (_, i) => i).filter(pick).map((i) => `node-${String(i).padStart(4, "0")}`);
+  const names = (items: Array<{ name: string }>) => items.map((s) => s.name).sort();
+
+  test("region, environment and status, alone", async () => {
+    expect(names(await collect("&region=eu-west-1", 100))).toEqual(expected((i) => i % 3 === 1));
+    expect(names(await collect("&environment=staging", 500))).toEqual(expected((i) => i % 2 === 1));
+    expect(names(await collect("&status=maintenance", 500))).toEqual(expected((i) => i % 10 === 9));
+    expect(await collect("&health_status=healthy", 500)).toEqual([]);
+    expect((await collect("&health_status=unknown", 500)).length).toBe(FLEET_SIZE);
+  });
+
+  test("repeated tags must all match", async () => {
+    expect(names(await collect("&tag=db&tag=critical", 500))).toEqual(expected((i) => i % 4 === 0 && i % 5 === 0));
+  });
+
+  test("q searches name and hostname case-insensitively", async () => {
+    expect(names(await collect("&q=SPECIAL", 500))).toEqual(expected((i) => i % 100 === 7));
+    expect(names(await collect("&q=node-011", 500))).toEqual(expected((i) => i >= 110 && i <= 119));
+  });
+
+  test("all filters combined", async () => {
+    const got = names(await collect("&region=us-east-1&environment=production&status=active&tag=web&q=node-1", 7));
+    const searchable = (i: number) => `node-${String(i).padStart(4, "0")}\n${i % 100 === 7 ? `special-${i}.example.com` : `node-${i}.example.com`}`;
+    expect(got).toEqual(expected((i) => i % 3 === 0 && i % 2 === 0 && i % 10 !== 9 && i % 4 !== 0 && searchable(i).includes("node-1")));
+    expect(got.length).toBeGreaterThan(10);
+  });
+});
