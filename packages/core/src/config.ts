@@ -57,6 +57,8 @@ export const FleetConfig = z.object({
   /** `production` refuses plain-http and link-local agent URLs; `development` allows http for local agents. */
   mode: z.enum(["production", "development"]).default("production"),
   tableName: z.string().min(3),
+  /** How long a process trusts an API key it has looked up; revocation elsewhere takes effect within this. 0 disables. */
+  apiKeyCacheSeconds: z.coerce.number().int().min(0).max(300).default(10),
   /** Request bodies above this are refused with 413. */
   maxBodyBytes: z.coerce.number().int().positive().default(256 * 1024),
   retention: z
@@ -98,6 +100,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
     mode: env.FLEETPLANE_MODE,
     tableName: env.FLEETPLANE_TABLE_NAME,
     maxBodyBytes: env.FLEETPLANE_MAX_BODY_BYTES,
+    apiKeyCacheSeconds: env.FLEETPLANE_API_KEY_CACHE_SECONDS,
     operations: {
       stateMachineArn: env.FLEETPLANE_STATE_MACHINE_ARN || undefined,
       maxTargets: env.FLEETPLANE_OPERATION_MAX_TARGETS,

@@ -32,3 +32,16 @@ export type { AgentClient, AgentTarget, AgentResult, AgentFailure, AgentCallOpti
 export { HttpAgentClient, type HttpAgentClientOptions } from "./agents/http-agent-client.js";
 export { agentTarget } from "./agents/agent-target.js";
 export * from "./agents/protocol.js";
+export { operationStateMachine, withTaskResources, TASK_FUNCTIONS, TASK_STATES, AGENT_RETRY, type TaskName, type StateMachineDefinition } from "./operations/workflow/definition.js";
+export { OPERATION_TASKS, unfinishedOperations } from "./operations/workflow/tasks.js";
+export type { OperationRef, OperationWorkflows } from "./operations/workflow/workflows.js";
+export { StepFunctionsWorkflows } from "./operations/workflow/step-functions-workflows.js";
+export { AgentUnavailable } from "./operations/kinds/kind.js";
+export { INLINE_MAP_MAX_ITEMS, INLINE_MAP_MAX_CONCURRENCY } from "./operations/limits.js";
+export type { Operation, OperationCreate, OperationTarget } from "./operations/schema.js";
+export { ProbeSettings, MetricsRetention, AlertSettings, type ConfigOverrides } from "./config.js";
+export { PROBE_GROUPS, probeGroupOf, probeTarget, type ProbeBatch, type ProbeQueue, type ProbeTarget, type ProbeGroupWork } from "./probes/probe-batch.js";
+export { dispatchProbes, dispatchMinute, planProbes, activeProbeGroups, type Dispatched } from "./probes/dispatch.js";
+export { runProbeBatch } from "./probes/probe-worker.js";
+export { backoffSeconds } from "./probes/health-state.js";
+export { aggregate, FIELDS, PERIOD_SECONDS, type Period } from "./probes/metrics-point.js";

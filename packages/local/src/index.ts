@@ -5,3 +5,4 @@ export { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 export { localDynamoClient, ensureTable } from "./dynamo/table.js";
 export { sweepExpired } from "./sweeper.js";
 export { Timer } from "./timer.js";
+export { LocalOperationWorkflows, type LocalWorkflowOptions } from "./operations/local-workflows.js";

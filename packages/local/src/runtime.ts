@@ -3,13 +3,15 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
-import { CapacityMeter, configFromEnv, HttpAgentClient, OUTBOX_PREFIX, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, type FleetContext, type FleetRouter } from "@fleetplane/core";
+import { CapacityMeter, configFromEnv, HttpAgentClient, OUTBOX_PREFIX, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, epochSeconds, type Clock, type ConfigOverrides, type FleetContext, type FleetRouter } from "@fleetplane/core";
+import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
 import { consoleApp } from "./console.js";
 import { Timer } from "./timer.js";
 import { sweepExpired } from "./sweeper.js";
+import { LocalOperationWorkflows } from "./operations/local-workflows.js";
 
 export interface LocalOptions {
   /** API port on 127.0.0.1; 0 picks a free one. */
@@ -23,6 +25,14 @@ export interface LocalOptions {
   tableName?: string;
   outboxIntervalMs?: number;
   sweepIntervalMs?: number;
+  /** Replaces the bulk-operation workflow's Retry intervals (ms); tests shorten the waits between agent retries. */
+  operationRetryIntervalMs?: number;
+  /** Settings beyond the defaults (probe intervals, retention, alert thresholds...). */
+  config?: ConfigOverrides;
+  /** The domain's clock; tests pass a controllable one (TTL reads follow it too). */
+  clock?: Clock;
+  /** Run the probe schedule on its timer (default true); tests turn it off and call `probes.tick()`. */
+  probeSchedule?: boolean;
 }
 
 export interface LocalFleetplane {
@@ -35,6 +45,10 @@ export interface LocalFleetplane {
   dataDir: string | undefined;
   /** Delivers every pending outbox event now (tests call this instead of waiting for the timer). */
   flushEvents(): Promise<number>;
+  /** The local Step Functions runner of bulk operations. */
+  workflows: LocalOperationWorkflows;
+  /** The in-process probe schedule: `tick()` runs one health cycle now and resolves when it is done. */
+  probes: ProbeScheduler;
   close(): Promise<void>;
 }
 
@@ -43,7 +57,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const dynamo: LocalDynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, "dynamodb") : undefined });
-  const config = configFromEnv({}, { tableName: options.tableName ?? "fleetplane", mode: options.mode ?? "development" });
+  const config = configFromEnv({}, { ...options.config, tableName: options.tableName ?? "fleetplane", mode: options.mode ?? "development" });
+  const clock = options.clock ?? systemClock;
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
   let wakeRelay = () => {};
@@ -52,15 +67,21 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       client,
       tableName: config.tableName,
       meter: new CapacityMeter(),
+      nowSeconds: () => epochSeconds(clock.now()),
       onTransactionCommitted: (partitions) => {
         if (partitions.some((pk) => pk.startsWith(OUTBOX_PREFIX))) wakeRelay();
       },
     }),
-    clock: systemClock,
+    clock,
     secrets: dataDir ? KeyFileSecrets.open(join(dataDir, "secrets.key")) : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
     agents: new HttpAgentClient(),
   };
+  const workflows = new LocalOperationWorkflows(ctx, { retryIntervalMs: options.operationRetryIntervalMs });
+  ctx.workflows = workflows;
+  const probeQueue = new LocalProbeQueue(ctx);
+  ctx.probeQueue = probeQueue;
+  const probes = new ProbeScheduler(ctx, probeQueue);
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
   const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
 
@@ -95,6 +116,10 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table)),
   ];
   timers.forEach((t) => t.start());
+  if (options.probeSchedule !== false) probes.start();
+  // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
+  const resumed = await workflows.resumeInterrupted();
+  if (resumed.length > 0) console.log(JSON.stringify({ level: "info", msg: "resumed unfinished bulk operations", operation_ids: resumed.map((o) => o.operation_id) }));
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -104,7 +129,11 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     bus,
     dataDir,
     flushEvents,
+    workflows,
+    probes,
     async close() {
+      await probes.stop();
+      await workflows.close();
       await Promise.all(timers.map((t) => t.stop()));
       await flushEvents().catch(() => undefined);
       await new Promise<void>((resolve) => {

@@ -11,6 +11,8 @@ import { securityHeaders } from "./middleware/security-headers.js";
 import { apiKeys, organizations } from "./routes/api-keys.js";
 import { groups } from "./routes/groups.js";
 import { servers } from "./routes/servers.js";
+import { operations } from "./routes/operations.js";
+import { probes } from "./routes/probes.js";
 import { summary } from "./routes/summary.js";
 
 export const API_BASE = "/api/v1/fleet";
@@ -46,7 +48,7 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
   app.use(`${API_BASE}/*`, requireApiKey);
   app.use("/api/v1/organizations", requireApiKey);
 
-  for (const routes of [servers, groups, apiKeys, summary, ...extraRouters]) app.route(API_BASE, routes);
+  for (const routes of [servers, groups, apiKeys, summary, operations, probes, ...extraRouters]) app.route(API_BASE, routes);
   app.route("/api/v1", organizations);
 
   app.onError(errorResponse);

@@ -24,12 +24,31 @@ export function generateKey(): string {
   return `fpk_${randomBytes(32).toString("base64url")}`;
 }
 
+/**
+ * Known keys are remembered for `apiKeyCacheSeconds` per process (a read saved on every request); a
+ * revocation takes effect at once in the process that made it and within that time everywhere else.
+ * Unknown keys are never cached, so guessing cannot fill memory.
+ */
+const knownKeys = new WeakMap<FleetContext, Map<string, { caller: Caller; until: number }>>();
+const MAX_CACHED_KEYS = 10_000;
+
 export async function authenticate(ctx: FleetContext, presented: string | undefined): Promise<Caller> {
   if (!presented) throw new Unauthenticated("send Authorization: Bearer <api key>");
   if (presented.length > 256) throw new Unauthenticated("unknown API key");
-  const item = await ctx.table.get<KeyHashItem & Record<string, unknown>>(keys.apiKeyHash(hashKey(presented)));
+  const hash = hashKey(presented);
+  const cache = knownKeys.get(ctx) ?? new Map<string, { caller: Caller; until: number }>();
+  knownKeys.set(ctx, cache);
+  const now = Date.now();
+  const cached = cache.get(hash);
+  if (cached && cached.until > now) return cached.caller;
+  const item = await ctx.table.get<KeyHashItem & Record<string, unknown>>(keys.apiKeyHash(hash));
   if (!item) throw new Unauthenticated("unknown API key");
-  return { organizationId: item.organization_id, role: item.role, keyId: item.key_id, platform: item.platform === true };
+  const caller: Caller = { organizationId: item.organization_id, role: item.role, keyId: item.key_id, platform: item.platform === true };
+  if (ctx.config.apiKeyCacheSeconds > 0) {
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+    cache.set(hash, { caller, until: now + ctx.config.apiKeyCacheSeconds * 1000 });
+  }
+  return caller;
 }
 
 export async function createApiKey(
@@ -67,4 +86,5 @@ export async function revokeApiKey(ctx: FleetContext, organizationId: string, id
   if (!item) throw new NotFound(`API key ${id} not found`);
   if (item.platform) throw new Conflict("the platform key is configured at start-up and cannot be revoked through the API");
   await ctx.table.transact([{ Delete: { Key: keys.apiKey(organizationId, id) } }, { Delete: { Key: keys.apiKeyHash(item.key_hash) } }]);
+  knownKeys.get(ctx)?.delete(item.key_hash);
 }

@@ -1,6 +1,5 @@
 // Metrics points and rollups: the wire shape, the packed form stored per group item, and aggregation
 // (percentages and other gauges averaged with min and max; counters summed).
-import { z } from "@hono/zod-openapi";
 import type { MetricsSample } from "../agents/protocol.js";
 
 export const PERIODS = ["1m", "5m", "1h", "1d"] as const;
@@ -15,16 +14,8 @@ export const FIELDS = [...GAUGES, ...COUNTERS] as const;
 export type Field = (typeof FIELDS)[number];
 const isCounter = (field: Field) => (COUNTERS as readonly string[]).includes(field);
 
-const num = z.number().nullable();
-export const MetricsPoint = z
-  .object({
-    timestamp: z.string(),
-    period: z.enum(PERIODS),
-    ...Object.fromEntries(FIELDS.flatMap((f) => [[f, num], [`${f}_min`, num.optional()], [`${f}_max`, num.optional()]])),
-    samples: z.number().optional(),
-  })
-  .openapi("MetricsPoint");
-export type MetricsPoint = { timestamp: string; period: Period; samples?: number } & Record<string, number | null | string | undefined>;
+/** A point on the wire: timestamp, period, each field (avg or sum) and, for rollups, `*_min`, `*_max` and `samples`. */
+export type MetricsPoint = Record<string, number | string | null> & { timestamp: string; period: Period };
 
 /** A one-minute point as stored: the fields in FIELDS order. */
 export type PackedPoint = Array<number | null>;

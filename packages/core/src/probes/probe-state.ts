@@ -46,6 +46,8 @@ export interface StateChange {
   servers: Record<string, ServerProbeState>;
   /** Members of the group now: entries of servers no longer active are dropped. Absent: keep all. */
   members?: Set<string>;
+  /** Entries to drop (a purged server). */
+  remove?: string[];
   rolled?: Record<string, string>;
   events: FleetEvent[];
 }
@@ -63,7 +65,9 @@ export async function saveGroupState(ctx: FleetContext, organizationId: string, 
   const events = [...change.events];
   for (let attempt = 1; ; attempt++) {
     const servers: Record<string, ServerProbeState> = {};
-    for (const [id, s] of Object.entries(base.servers)) if (!change.members || change.members.has(id)) servers[id] = s;
+    for (const [id, s] of Object.entries(base.servers)) {
+      if ((!change.members || change.members.has(id)) && !change.remove?.includes(id)) servers[id] = s;
+    }
     Object.assign(servers, change.servers);
     const rolled = { ...base.rolled };
     for (const [period, at] of Object.entries(change.rolled ?? {})) if (!rolled[period] || rolled[period]! < at) rolled[period] = at;
@@ -80,7 +84,7 @@ export async function saveGroupState(ctx: FleetContext, organizationId: string, 
       await ctx.table.batchWrite(events.splice(EVENTS_PER_TRANSACTION).map((event) => ({ put: outboxItem(event) })));
     }
     try {
-      await ctx.table.transact([put, ...events.map(outboxPut)]);
+      await ctx.table.transact([put, ...events.map((event) => outboxPut(event))]);
       return;
     } catch (error) {
       if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_SAVE_ATTEMPTS) throw error;

@@ -26,6 +26,6 @@ test("a tampered ciphertext or another key fails to decrypt", async () => {
   await expect(other.decrypt(sealed)).rejects.toThrow();
   const [v, iv, tag, body] = sealed.split(".");
   const flipped = Buffer.from(body!, "base64");
-  flipped[0] ^= 1;
+  flipped[0] = flipped[0]! ^ 1;
   await expect(secrets.decrypt([v, iv, tag, flipped.toString("base64")].join("."))).rejects.toThrow();
 });

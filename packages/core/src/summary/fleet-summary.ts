@@ -1,5 +1,6 @@
 // GET /summary: counts from the summary item, extended by each capability that contributes figures.
 import type { FleetContext } from "../context.js";
+import { fleetHealthSummary } from "../probes/fleet-health.js";
 import { readServerCounts, type ServerCounts } from "./counters.js";
 
 /** A capability's contribution to the summary (probing adds health figures, for example). */
@@ -12,6 +13,6 @@ export function contributeToSummary(contributor: SummaryContributor): void {
 
 export async function fleetSummary(ctx: FleetContext, organizationId: string): Promise<ServerCounts & { generated_at: string } & Record<string, unknown>> {
   const { item, ...counts } = await readServerCounts(ctx.table, organizationId);
-  const extra = await Promise.all(contributors.map((contribute) => contribute(ctx, organizationId, item)));
+  const extra = await Promise.all([fleetHealthSummary(ctx, organizationId, item), ...contributors.map((contribute) => contribute(ctx, organizationId, item))]);
   return Object.assign({ ...counts, generated_at: ctx.clock.now().toISOString() }, ...extra);
 }

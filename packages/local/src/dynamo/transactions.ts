@@ -1,5 +1,5 @@
-// TransactWriteItems / TransactGetItems for dynalite, which lacks them: applied item by item under a
-// lock, each with its own condition, and undone in reverse order if any condition fails.
+// TransactWriteItems / TransactGetItems for dynalite, which lacks them: every item is applied with its own
+// condition while the transaction holds a lock on each of its keys, and all are undone if any condition fails.
 import { PK, SK } from "@fleetplane/core";
 
 export interface DynamoCall {
@@ -9,21 +9,37 @@ export interface DynamoCall {
 type Wire = Record<string, unknown>;
 const PROBE_ATTRIBUTE = "#fleetplane_condition_probe";
 
-/** Serializes transactions: dynalite's per-item locks do not span several items. */
-class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(work);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+/**
+ * Transactions on overlapping keys run one after another; disjoint ones run side by side. Keys are
+ * locked in sorted order, so two transactions never wait on each other in a cycle.
+ */
+class KeyLocks {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+    const releases: Array<() => void> = [];
+    for (const key of [...new Set(keys)].sort()) {
+      const previous = this.tails.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const current = new Promise<void>((resolve) => (release = resolve));
+      const tail = previous.then(() => current);
+      this.tails.set(key, tail);
+      releases.push(() => {
+        release();
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
+      await previous;
+    }
+    try {
+      return await work();
+    } finally {
+      releases.forEach((release) => release());
+    }
   }
 }
 
 export class TransactionCoordinator {
-  private readonly mutex = new Mutex();
+  private readonly locks = new KeyLocks();
   constructor(private readonly call: DynamoCall) {}
 
   writeItems(request: Wire): Promise<{ status: number; body: Wire }> {
@@ -31,49 +47,44 @@ export class TransactionCoordinator {
     if (items.length === 0 || items.length > 100) {
       return Promise.resolve(validationError("TransactItems must hold 1 to 100 items"));
     }
-    const seen = new Set<string>();
-    for (const item of items) {
-      const body = Object.values(item)[0] as Wire;
-      const identity = `${body.TableName}:${JSON.stringify(body.Key ?? keyOf(body.Item as Wire))}`;
-      if (seen.has(identity)) {
-        return Promise.resolve(validationError("Transaction request cannot include multiple operations on one item"));
-      }
-      seen.add(identity);
+    const identities = items.map(identityOf);
+    if (new Set(identities).size !== identities.length) {
+      return Promise.resolve(validationError("Transaction request cannot include multiple operations on one item"));
     }
-    return this.mutex.run(() => this.apply(items, request.ReturnConsumedCapacity));
+    return this.locks.run(identities, () => this.apply(items, request.ReturnConsumedCapacity));
   }
 
   getItems(request: Wire): Promise<{ status: number; body: Wire }> {
     const items = (request.TransactItems as Array<{ Get: Wire }> | undefined) ?? [];
-    return this.mutex.run(async () => {
-      const responses: Wire[] = [];
-      for (const { Get } of items) {
-        const out = await this.call("GetItem", { ...Get, ConsistentRead: true });
-        if (out.status !== 200) return out;
-        responses.push(out.body.Item ? { Item: out.body.Item } : {});
-      }
-      return { status: 200, body: { Responses: responses } };
+    return this.locks.run(items.map(identityOf), async () => {
+      const outs = await Promise.all(items.map(({ Get }) => this.call("GetItem", { ...Get, ConsistentRead: true })));
+      const failed = outs.find((out) => out.status !== 200);
+      if (failed) return failed;
+      return { status: 200, body: { Responses: outs.map((out) => (out.body.Item ? { Item: out.body.Item } : {})) } };
     });
   }
 
   private async apply(items: Wire[], returnCapacity: unknown): Promise<{ status: number; body: Wire }> {
-    const undo: Array<() => Promise<unknown>> = [];
-    let writeUnits = 0;
     const tableName = (Object.values(items[0]!)[0] as Wire).TableName as string;
-    for (const [index, item] of items.entries()) {
-      const [kind, body] = Object.entries(item)[0] as [string, Wire];
-      const { operation, input } = asSingleWrite(kind, body);
-      const out = await this.call(operation, { ...input, ReturnValues: "ALL_OLD", ReturnConsumedCapacity: "TOTAL" });
-      if (out.status !== 200) {
-        for (const step of undo.reverse()) await step();
-        const type = String(out.body.__type ?? "");
-        if (type.endsWith("ConditionalCheckFailedException")) return cancelled(items.length, index);
-        return out;
-      }
-      writeUnits += Number((out.body.ConsumedCapacity as Wire | undefined)?.CapacityUnits ?? 1);
-      undo.push(this.undoFor(kind, body, out.body.Attributes as Wire | undefined));
+    // The keys are locked, so the items can be applied all at once: none can see another's half-done state.
+    const outcomes = await Promise.all(
+      items.map(async (item) => {
+        const [kind, body] = Object.entries(item)[0] as [string, Wire];
+        const { operation, input } = asSingleWrite(kind, body);
+        const out = await this.call(operation, { ...input, ReturnValues: "ALL_OLD", ReturnConsumedCapacity: "TOTAL" });
+        return { out, undo: out.status === 200 ? this.undoFor(kind, body, out.body.Attributes as Wire | undefined) : undefined };
+      }),
+    );
+    const failures = outcomes.filter(({ out }) => out.status !== 200);
+    if (failures.length > 0) {
+      await Promise.all(outcomes.map(({ undo }) => undo?.()));
+      const conditionFailed = (out: { body: Wire }) => String(out.body.__type ?? "").endsWith("ConditionalCheckFailedException");
+      const other = failures.find(({ out }) => !conditionFailed(out));
+      if (other) return other.out;
+      return cancelled(outcomes.map(({ out }) => (out.status !== 200 && conditionFailed(out) ? "ConditionalCheckFailed" : "None")));
     }
     // A transactional write costs two write units per item write, as on DynamoDB.
+    const writeUnits = outcomes.reduce((sum, { out }) => sum + Number((out.body.ConsumedCapacity as Wire | undefined)?.CapacityUnits ?? 1), 0);
     const body: Wire = {};
     if (returnCapacity && returnCapacity !== "NONE") {
       body.ConsumedCapacity = [{ TableName: tableName, CapacityUnits: writeUnits * 2, WriteCapacityUnits: writeUnits * 2 }];
@@ -120,10 +131,13 @@ function keyOf(item: Wire): Wire {
   return { [PK]: item[PK], [SK]: item[SK] };
 }
 
-function cancelled(count: number, failedIndex: number): { status: number; body: Wire } {
-  const reasons = Array.from({ length: count }, (_, i) =>
-    i === failedIndex ? { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } : { Code: "None" },
-  );
+function identityOf(item: Wire): string {
+  const body = Object.values(item)[0] as Wire;
+  return `${body.TableName}:${JSON.stringify(body.Key ?? keyOf(body.Item as Wire))}`;
+}
+
+function cancelled(codes: string[]): { status: number; body: Wire } {
+  const reasons = codes.map((code) => (code === "None" ? { Code: code } : { Code: code, Message: "The conditional request failed" }));
   return {
     status: 400,
     body: {

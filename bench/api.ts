@@ -1,0 +1,130 @@
+// Benchmark: API latency with 10,000 servers registered on the local runtime (LevelDB-backed dynalite),
+// and registration throughput. Run with `npm run bench -- api`; writes bench/results/api.json.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startLocalFleetplane } from "@fleetplane/local";
+import { round, summarize, timeSequential, type LatencySummary } from "./stats.js";
+
+export interface ApiBenchOptions {
+  servers?: number;
+  concurrency?: number;
+  samples?: number;
+  write?: boolean;
+}
+
+export interface ApiBenchResult {
+  name: "api";
+  date: string;
+  node: string;
+  results: {
+    servers: number;
+    registration: { concurrency: number; seconds: number; per_second: number; write_units_per_registration: number };
+    latency_ms: Record<string, LatencySummary>;
+    targets: { list_p99_ms: number; summary_p99_ms: number; list_p99_met: boolean; summary_p99_met: boolean };
+    setup: string;
+  };
+}
+
+const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
+const ENVIRONMENTS = ["production", "staging", "development"];
+
+export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBenchResult> {
+  const servers = options.servers ?? 10_000;
+  const concurrency = options.concurrency ?? 16;
+  const samples = options.samples ?? 500;
+  const adminKey = "bench-admin-key-0123456789";
+  const dataDir = mkdtempSync(join(tmpdir(), "fleetplane-bench-api-"));
+  const fleet = await startLocalFleetplane({ dataDir, port: 0, adminKey });
+  const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+  const api = `${fleet.url}/api/v1/fleet`;
+  try {
+    const ids: string[] = [];
+    const writeUnitsBefore = fleet.ctx.table.meter.snapshot().writeUnits;
+    const started = performance.now();
+    let next = 0;
+    const deadline = started + 600_000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < servers && performance.now() < deadline) {
+          const i = next++;
+          const res = await fetch(`${api}/servers`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({
+              name: `bench-${String(i).padStart(5, "0")}`,
+              hostname: `bench-${i}.example.com`,
+              api_url: `https://bench-${i}.example.com`,
+              api_token: `token-${i}`,
+              region: REGIONS[i % REGIONS.length],
+              environment: ENVIRONMENTS[i % ENVIRONMENTS.length],
+              tags: i % 10 === 0 ? ["web", "critical"] : ["web"],
+            }),
+          });
+          if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
+          ids.push(((await res.json()) as { id: string }).id);
+        }
+      }),
+    );
+    const registrationSeconds = (performance.now() - started) / 1000;
+    const writeUnits = fleet.ctx.table.meter.snapshot().writeUnits - writeUnitsBefore;
+
+    const get = async (path: string) => {
+      const res = await fetch(`${api}${path}`, { headers });
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      await res.arrayBuffer();
+    };
+    // Warm the connection and the code paths before timing.
+    for (let i = 0; i < 50; i++) await get("/servers?limit=50");
+
+    const pageCursors: string[] = [];
+    {
+      let cursor: string | null = null;
+      for (let i = 0; i < 40; i++) {
+        const res: Response = await fetch(`${api}/servers?limit=50${cursor ? `&cursor=${cursor}` : ""}`, { headers });
+        cursor = ((await res.json()) as { next_cursor: string | null }).next_cursor;
+        if (!cursor) break;
+        pageCursors.push(cursor);
+      }
+    }
+    const latency: Record<string, LatencySummary> = {
+      "GET /servers?limit=50": summarize(await timeSequential(samples, 60, () => get("/servers?limit=50"))),
+      "GET /servers?limit=50&cursor (deep pages)": summarize(await timeSequential(samples, 60, (i) => get(`/servers?limit=50&cursor=${pageCursors[i % pageCursors.length]}`))),
+      "GET /servers?limit=50&environment=production&region=eu-west-1": summarize(
+        await timeSequential(samples, 60, () => get("/servers?limit=50&environment=production&region=eu-west-1")),
+      ),
+      "GET /servers?limit=50&tag=critical&q=bench-0": summarize(await timeSequential(samples, 60, () => get("/servers?limit=50&tag=critical&q=bench-0"))),
+      "GET /servers/{id}": summarize(await timeSequential(samples * 2, 60, (i) => get(`/servers/${ids[(i * 7919) % ids.length]}`))),
+      "GET /summary": summarize(await timeSequential(samples * 2, 60, () => get("/summary"))),
+    };
+    const listP99 = Math.max(latency["GET /servers?limit=50"]!.p99, latency["GET /servers?limit=50&environment=production&region=eu-west-1"]!.p99);
+    const summaryP99 = latency["GET /summary"]!.p99;
+    const result: ApiBenchResult = {
+      name: "api",
+      date: new Date().toISOString(),
+      node: process.version,
+      results: {
+        servers: ids.length,
+        registration: {
+          concurrency,
+          seconds: round(registrationSeconds, 1),
+          per_second: round(ids.length / registrationSeconds, 0),
+          write_units_per_registration: round(writeUnits / ids.length, 2),
+        },
+        latency_ms: latency,
+        targets: { list_p99_ms: 50, summary_p99_ms: 10, list_p99_met: listP99 < 50, summary_p99_met: summaryP99 < 10 },
+        setup: "local runtime in this process (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir); sequential requests from one keep-alive client after 50 warm-up requests",
+      },
+    };
+    if (options.write !== false) writeFileSync(fileURLToPath(new URL("./results/api.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
+    return result;
+  } finally {
+    await fleet.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runApiBench().then((r) => console.log(JSON.stringify(r.results, null, 2)));
+}

@@ -1,0 +1,104 @@
+// Task "Record result": one target's final state, the operation's counters and the per-server event, in one transaction.
+import type { FleetContext } from "../../context.js";
+import { fleetEvent, outboxPut } from "../../events/fleet-event.js";
+import { keys } from "../../store/keys.js";
+import { TransactionRejected, type TransactItem } from "../../store/table.js";
+import { AgentUnavailable, type ServerRunResult } from "../kinds/kind.js";
+import type { TargetItem } from "../operation-item.js";
+import type { TargetStatus } from "../schema.js";
+import { failureMessage, type ServerStep } from "./task-io.js";
+
+const COUNTER: Record<Exclude<TargetStatus, "pending" | "running">, string> = {
+  succeeded: "completed_servers",
+  failed: "failed_servers",
+  skipped: "skipped_servers",
+  cancelled: "cancelled_servers",
+};
+
+export async function recordServerResult(ctx: FleetContext, step: ServerStep): Promise<Record<string, never>> {
+  const outcome = step.failure ? { outcome: "ran" as const, result: failedRun(step) } : step.outcome;
+  if (!outcome || outcome.outcome === "done") return {};
+  const targetKey = keys.operationTarget(step.organization_id, step.operation_id, step.position);
+  const target = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
+  if (!target || (target.status !== "pending" && target.status !== "running")) return {};
+
+  const now = ctx.clock.now();
+  const finishedAt = now.toISOString();
+  let status: Exclude<TargetStatus, "pending" | "running">;
+  let fields: Record<string, unknown>;
+  if (outcome.outcome === "ran") {
+    status = outcome.result.status;
+    fields = { duration_ms: outcome.result.duration_ms, output: outcome.result.output || null, error: outcome.result.error || null };
+  } else {
+    status = outcome.outcome;
+    fields = { error: outcome.outcome === "skipped" ? outcome.reason : "not started: the operation was cancelled" };
+  }
+
+  const assignments = Object.keys(fields).map((name) => `#${name} = :${name}`);
+  const writes: TransactItem[] = [
+    {
+      Update: {
+        Key: targetKey,
+        UpdateExpression: `SET #status = :final, finished_at = :now, ${assignments.join(", ")}`,
+        ConditionExpression: "#status IN (:pending, :running)",
+        ExpressionAttributeNames: { "#status": "status", ...Object.fromEntries(Object.keys(fields).map((n) => [`#${n}`, n])) },
+        ExpressionAttributeValues: {
+          ":final": status,
+          ":now": finishedAt,
+          ":pending": "pending",
+          ":running": "running",
+          ...Object.fromEntries(Object.entries(fields).map(([n, v]) => [`:${n}`, v])),
+        },
+      },
+    },
+    {
+      Update: {
+        Key: keys.operation(step.organization_id, step.operation_id),
+        UpdateExpression: `SET updated_at = :now ADD ${COUNTER[status]} :one`,
+        ExpressionAttributeValues: { ":now": finishedAt, ":one": 1 },
+      },
+    },
+  ];
+  // Only servers the operation actually ran on get an event; skipped and cancelled ones are in the Finished event's counts.
+  if (outcome.outcome === "ran") {
+    writes.push(
+      outboxPut(
+        fleetEvent(
+          "Server Operation Finished",
+          step.organization_id,
+          {
+            operation_id: step.operation_id,
+            operation_type: step.operation_type,
+            server_id: target.server_id,
+            server_name: target.server_name,
+            status,
+            attempts: target.attempts,
+            duration_ms: outcome.result.duration_ms,
+            error: outcome.result.error || null,
+          },
+          now,
+        ),
+      ),
+    );
+  }
+  try {
+    await ctx.table.transact(writes);
+  } catch (error) {
+    // Already recorded by an earlier attempt of this task: the counters must not move twice.
+    if (error instanceof TransactionRejected && error.failedAt(0)) return {};
+    throw error;
+  }
+  return {};
+}
+
+function failedRun(step: ServerStep): ServerRunResult {
+  const failure = step.failure!;
+  const message = failureMessage(failure);
+  const error =
+    failure.Error === AgentUnavailable.errorName
+      ? `agent unreachable after retries: ${message.slice(AgentUnavailable.errorName.length + 2)}`
+      : failure.Error === "States.Timeout"
+        ? `no result within ${step.task_timeout_seconds} s`
+        : message;
+  return { status: "failed", output: "", error: error.slice(0, 2048), duration_ms: 0 };
+}

@@ -1,0 +1,139 @@
+// Probes the members of one probe group: health checks with backoff, metrics collection, alert rules;
+// then writes the group's check record, metrics, transitions or heartbeats, and its state, batched.
+import type { FleetContext } from "../context.js";
+import { epochSeconds } from "../clock.js";
+import type { FleetEvent } from "../events/fleet-event.js";
+import { keys } from "../store/keys.js";
+import { evaluateHealthAlerts, evaluateMetricsAlerts } from "./alerts.js";
+import { cachedAgentTarget } from "./agent-tokens.js";
+import type { Limiter } from "./concurrency.js";
+import { nextHealth, isDue } from "./health-state.js";
+import { packCheck, unpackCheck, type CheckOutcome, type HealthCheck, type HealthStatus, type PackedChecks } from "./health-record.js";
+import { writeHeartbeat, writeTransition } from "./health-transition.js";
+import { collectMetrics } from "./metrics-collection.js";
+import { bucketStart, epoch, packSample, type PackedPoint } from "./metrics-point.js";
+import { storeMinutePoints } from "./metrics-store.js";
+import type { ProbeGroupWork, ProbeTarget } from "./probe-batch.js";
+import { loadGroupState, saveGroupState, type ServerProbeState } from "./probe-state.js";
+
+export interface GroupProbeOptions {
+  at: Date;
+  health: boolean;
+  metrics: boolean;
+  /** Probe servers in backoff too (manual and fleet-wide checks). */
+  force?: boolean;
+  /** Only some members are given (a manual check): keep the others' state. */
+  partial?: boolean;
+  limit: Limiter;
+}
+
+export interface ServerProbeResult {
+  server_id: string;
+  skipped?: boolean;
+  check?: HealthCheck;
+  health_status?: HealthStatus;
+  samples_collected?: number;
+  metrics_error?: string;
+}
+
+interface Probed {
+  target: ProbeTarget;
+  result: ServerProbeResult;
+  before: ServerProbeState | undefined;
+  state?: ServerProbeState;
+  packed?: ReturnType<typeof packCheck>;
+  points?: Array<[number, PackedPoint]>;
+  events: FleetEvent[];
+}
+
+export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, options: GroupProbeOptions): Promise<ServerProbeResult[]> {
+  const organizationId = work.organization_id;
+  const now = epochSeconds(options.at);
+  const at = options.at.toISOString();
+  const group = await loadGroupState(ctx, organizationId, work.group);
+  const probed = await Promise.all(work.servers.map((target) => options.limit(() => probeServer(ctx, organizationId, target, group.servers[target.id], now, at, options))));
+
+  // One check record for the whole group and cycle: its size, not the number of servers, is what is billed.
+  const checks: PackedChecks = {};
+  for (const p of probed) if (p.packed) checks[p.target.id] = p.packed;
+  const records = Object.keys(checks).length
+    ? [{ put: { ...keys.healthCheck(organizationId, work.group, at, options.partial ? `#${Object.keys(checks)[0]}` : ""), entity: "health_checks", data: JSON.stringify(checks), expires_at: now + ctx.config.retention.healthChecksSeconds } }]
+    : [];
+  await ctx.table.batchWrite(records);
+
+  const points = new Map<number, Record<string, PackedPoint>>();
+  for (const p of probed) for (const [minute, point] of p.points ?? []) points.set(minute, { ...points.get(minute), [p.target.id]: point });
+  const rolled = await storeMinutePoints(ctx, organizationId, work.group, points, group.rolled);
+
+  await Promise.all(probed.map((p) => options.limit(() => recordHealth(ctx, organizationId, p, options, now))));
+
+  const changed: Record<string, ServerProbeState> = {};
+  for (const p of probed) {
+    if (!p.state) continue;
+    // `ok` moves every cycle; between metrics cycles it is not worth a write of its own.
+    const comparable = (s: ServerProbeState | undefined) => (s && !options.metrics ? { ...s, ok: undefined } : s);
+    if (JSON.stringify(comparable(p.before)) !== JSON.stringify(comparable(p.state))) changed[p.target.id] = p.state;
+  }
+  const members = options.partial ? undefined : new Set(work.servers.map((s) => s.id));
+  const pruned = members !== undefined && Object.keys(group.servers).some((id) => !members.has(id));
+  const events = probed.flatMap((p) => p.events);
+  if (Object.keys(changed).length || Object.keys(rolled).length || pruned || events.length) {
+    await saveGroupState(ctx, organizationId, work.group, group, { servers: changed, members, rolled, events });
+  }
+  return probed.map((p) => p.result);
+}
+
+async function probeServer(ctx: FleetContext, organizationId: string, target: ProbeTarget, before: ServerProbeState | undefined, now: number, at: string, options: GroupProbeOptions): Promise<Probed> {
+  const probed: Probed = { target, before, result: { server_id: target.id }, events: [] };
+  const ref = { organizationId, id: target.id, name: target.name };
+  let state: ServerProbeState = before ? structuredClone(before) : { f: 0, s0: now };
+  let answered = true;
+  if (options.health) {
+    if (!options.force && !isDue(before, now)) {
+      probed.result.skipped = true;
+      return probed;
+    }
+    const agent = await cachedAgentTarget(ctx, target);
+    const reply = await ctx.agents.health(agent, { timeoutMs: ctx.config.probes.requestTimeoutMs });
+    const outcome: CheckOutcome = reply.ok ? { ok: true, health: reply.value, response_time_ms: reply.response_time_ms } : { ok: false, error: reply.error, response_time_ms: reply.response_time_ms };
+    const step = nextHealth(state, state.hs ?? target.health_status, outcome, now, ctx.config.probes);
+    state = step.state;
+    probed.packed = packCheck(outcome);
+    probed.result.check = unpackCheck(target.id, at, probed.packed);
+    probed.result.health_status = step.health;
+    probed.events.push(...evaluateHealthAlerts(ref, state, step.health, now, ctx.config.alerts));
+    answered = outcome.ok;
+  }
+  if (options.metrics && answered) {
+    const collected = await collectMetrics(ctx, await cachedAgentTarget(ctx, target), state.c);
+    if (collected.ok) {
+      if (collected.cursor !== undefined) state.c = collected.cursor;
+      probed.points = collected.samples.map((s) => [bucketStart(epoch(s.timestamp), "1m"), packSample(s)]);
+      probed.result.samples_collected = collected.samples.length;
+      probed.events.push(...evaluateMetricsAlerts(ref, state, collected.samples, now, ctx.config.alerts));
+    } else {
+      probed.result.metrics_error = `${collected.error.kind}: ${collected.error.message}`;
+    }
+  }
+  probed.state = state;
+  return probed;
+}
+
+/** Writes the transition if the health changed, else a heartbeat when the server item has gone stale. */
+async function recordHealth(ctx: FleetContext, organizationId: string, p: Probed, options: GroupProbeOptions, now: number): Promise<void> {
+  const health = p.result.health_status;
+  const check = p.result.check;
+  if (!health || !check || !p.state) return;
+  const believed = p.before?.hs ?? p.target.health_status;
+  const facts = { health, check, seenAt: check.error_message === null ? check.timestamp : undefined };
+  if (health !== believed) {
+    const stored = await writeTransition(ctx, organizationId, { ...p.target, health_status: believed }, facts);
+    if (stored) p.state.hs = stored;
+    return;
+  }
+  p.state.hs = health;
+  const lastWritten = p.target.last_health_check_at ? epoch(p.target.last_health_check_at) : 0;
+  // Heartbeats only on metrics cycles: the half-minute wave carries a target read 30 s earlier.
+  // A manual check always refreshes the item: whoever asked will look at it next.
+  if (options.partial || (options.metrics && now - lastWritten >= ctx.config.probes.heartbeatSeconds)) await writeHeartbeat(ctx, organizationId, p.target, facts);
+}

@@ -1,0 +1,121 @@
+// Reading health: a server's latest health and open alerts, its check history (unpacked from the group's
+// check items), and the overview of every server's latest health.
+import type { FleetContext } from "../context.js";
+import { ValidationFailed } from "../errors.js";
+import { getServerItem } from "../servers/registry.js";
+import { listServers } from "../servers/listing.js";
+import type { ServerListQuery } from "../servers/schema.js";
+import { keys } from "../store/keys.js";
+import { openAlerts } from "./alerts.js";
+import { unpackCheck, type HealthCheck, type PackedChecks } from "./health-record.js";
+import { iso } from "./metrics-point.js";
+import { probeGroupOf } from "./probe-batch.js";
+import { loadGroupState, type ServerProbeState } from "./probe-state.js";
+
+/** Check items examined per history request at most (a server in backoff is absent from most cycles). */
+const HISTORY_SCAN_BUDGET = 2_000;
+
+export function isStale(state: ServerProbeState | undefined, now: number, healthIntervalSeconds: number): boolean {
+  if (!state) return false;
+  return now - (state.ok ?? state.s0) > 3 * healthIntervalSeconds;
+}
+
+function probeFacts(state: ServerProbeState | undefined, now: number, interval: number) {
+  return {
+    consecutive_failures: state?.f ?? 0,
+    next_check_at: state?.d !== undefined ? iso(state.d) : null,
+    unreachable_since: state?.us !== undefined ? iso(state.us) : null,
+    last_success_at: state?.ok !== undefined ? iso(state.ok) : null,
+    stale: isStale(state, now, interval),
+    open_alerts: openAlerts(state),
+  };
+}
+
+export async function serverHealth(ctx: FleetContext, organizationId: string, serverId: string) {
+  const server = await getServerItem(ctx, organizationId, serverId);
+  const group = probeGroupOf(server.id);
+  const [state, history] = await Promise.all([loadGroupState(ctx, organizationId, group), healthHistory(ctx, organizationId, serverId, { limit: 1 }, server.id)]);
+  const now = Math.floor(ctx.clock.now().getTime() / 1000);
+  return {
+    server_id: server.id,
+    name: server.name,
+    status: server.status,
+    health_status: state.servers[server.id]?.hs ?? server.health_status,
+    last_seen_at: server.last_seen_at,
+    last_health_check_at: history.items[0]?.timestamp ?? server.last_health_check_at,
+    response_time_ms: history.items[0]?.response_time_ms ?? server.response_time_ms,
+    ...probeFacts(state.servers[server.id], now, ctx.config.probes.healthIntervalSeconds),
+    latest_check: history.items[0] ?? null,
+  };
+}
+
+export interface HistoryQuery {
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Newest first. The cursor is the sort key of the last check item examined. */
+export async function healthHistory(ctx: FleetContext, organizationId: string, serverId: string, query: HistoryQuery, knownId?: string): Promise<{ items: HealthCheck[]; next_cursor: string | null }> {
+  if (!knownId) await getServerItem(ctx, organizationId, serverId);
+  const group = probeGroupOf(serverId);
+  const to = query.cursor ? decodeCursor(query.cursor) : query.to ?? "9999";
+  const items: HealthCheck[] = [];
+  let start: Record<string, unknown> | undefined;
+  let examined = 0;
+  let lastSk: string | undefined;
+  outer: do {
+    const page = await ctx.table.query<{ pk: string; sk: string; data: string }>({
+      KeyConditionExpression: query.from ? "pk = :pk AND sk BETWEEN :from AND :to" : "pk = :pk AND sk < :to",
+      ExpressionAttributeValues: { ":pk": keys.healthChecks(organizationId, group), ":to": to, ...(query.from ? { ":from": query.from } : {}) },
+      ScanIndexForward: false,
+      ExclusiveStartKey: start,
+      Limit: Math.min(200, Math.max(query.limit * 2, 10)),
+    });
+    for (const item of page.items) {
+      examined++;
+      lastSk = item.sk;
+      const packed = (JSON.parse(item.data) as PackedChecks)[serverId];
+      if (packed) items.push(unpackCheck(serverId, item.sk.slice(0, 24), packed));
+      if (items.length >= query.limit || examined >= HISTORY_SCAN_BUDGET) break outer;
+    }
+    start = page.lastKey;
+    if (!start) lastSk = undefined;
+  } while (start);
+  return { items, next_cursor: lastSk ? Buffer.from(lastSk).toString("base64url") : null };
+}
+
+function decodeCursor(cursor: string): string {
+  const sk = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^\d{4}-\d\d-\d\dT/.test(sk)) throw new ValidationFailed("cursor is not valid", [{ path: "cursor", message: "use next_cursor from a previous page" }]);
+  return sk;
+}
+
+/** Latest health of every (non-decommissioned) server, a page at a time, with probe facts from the group states. */
+export async function healthOverview(ctx: FleetContext, organizationId: string, query: ServerListQuery) {
+  const page = await listServers(ctx, organizationId, query);
+  const groups = [...new Set(page.items.map((s) => probeGroupOf(s.id)))];
+  const states = new Map(await Promise.all(groups.map(async (g) => [g, await loadGroupState(ctx, organizationId, g)] as const)));
+  const now = Math.floor(ctx.clock.now().getTime() / 1000);
+  const interval = ctx.config.probes.healthIntervalSeconds;
+  return {
+    items: page.items.map((server) => {
+      const state = states.get(probeGroupOf(server.id))?.servers[server.id];
+      return {
+        server_id: server.id,
+        name: server.name,
+        hostname: server.hostname,
+        region: server.region,
+        environment: server.environment,
+        status: server.status,
+        health_status: server.health_status,
+        last_seen_at: server.last_seen_at,
+        last_health_check_at: server.last_health_check_at,
+        response_time_ms: server.response_time_ms,
+        ...probeFacts(state, now, interval),
+      };
+    }),
+    next_cursor: page.next_cursor,
+  };
+}

@@ -1,0 +1,94 @@
+// Writes a server's health to its item: on a transition, the item, the summary counters and a
+// `Server Health Changed` event in one transaction conditioned on the revision read; otherwise only an
+// occasional heartbeat (last_seen_at freshness). Every write bumps `revision`, so a concurrent PATCH retries.
+import type { FleetContext } from "../context.js";
+import { fleetEvent, outboxPut } from "../events/fleet-event.js";
+import { getServerItem } from "../servers/registry.js";
+import { keys } from "../store/keys.js";
+import { TransactionRejected, type TransactItem } from "../store/table.js";
+import { delta, summaryUpdate } from "../summary/counters.js";
+import type { ProbeTarget } from "./probe-batch.js";
+import type { HealthCheck, HealthStatus } from "./health-record.js";
+
+const MAX_ATTEMPTS = 5;
+
+export interface CheckFacts {
+  health: HealthStatus;
+  check: HealthCheck;
+  /** ISO time of this success, or undefined when the check failed. */
+  seenAt: string | undefined;
+}
+
+function setFields(facts: CheckFacts, health: HealthStatus) {
+  const values: Record<string, unknown> = { ":hs": health, ":checked": facts.check.timestamp, ":rt": facts.check.response_time_ms, ":one": 1 };
+  let set = "health_status = :hs, last_health_check_at = :checked, response_time_ms = :rt";
+  if (facts.seenAt) {
+    set += ", last_seen_at = :seen";
+    values[":seen"] = facts.seenAt;
+  }
+  return { set, values };
+}
+
+/**
+ * Writes a transition from the health the target had to `facts.health`. Returns the health now stored, or
+ * undefined when the server is gone or no longer active (its probe result is dropped).
+ */
+export async function writeTransition(ctx: FleetContext, organizationId: string, target: ProbeTarget, facts: CheckFacts): Promise<HealthStatus | undefined> {
+  let before = target;
+  for (let attempt = 1; ; attempt++) {
+    if (before.health_status === facts.health) return facts.health;
+    const { set, values } = setFields(facts, facts.health);
+    const writes: TransactItem[] = [
+      {
+        Update: {
+          Key: keys.server(organizationId, target.id),
+          UpdateExpression: `SET ${set} ADD revision :one`,
+          ConditionExpression: "revision = :r",
+          ExpressionAttributeValues: { ...values, ":r": before.revision },
+        },
+      },
+      outboxPut(
+        fleetEvent(
+          "Server Health Changed",
+          organizationId,
+          {
+            server_id: target.id,
+            server_name: target.name,
+            previous_status: before.health_status,
+            health_status: facts.health,
+            checked_at: facts.check.timestamp,
+            response_time_ms: facts.check.response_time_ms,
+            error_message: facts.check.error_message,
+          },
+          new Date(facts.check.timestamp),
+        ),
+      ),
+    ];
+    const counters = summaryUpdate(organizationId, delta(before, { ...before, health_status: facts.health }));
+    if (counters) writes.push(counters);
+    try {
+      await ctx.table.transact(writes);
+      return facts.health;
+    } catch (error) {
+      if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_ATTEMPTS) throw error;
+      const fresh = await getServerItem(ctx, organizationId, target.id, true).catch(() => undefined);
+      if (!fresh || fresh.status !== "active") return undefined;
+      before = { ...target, health_status: fresh.health_status, revision: fresh.revision, region: fresh.region ?? null, environment: fresh.environment ?? null, status: fresh.status };
+    }
+  }
+}
+
+/** Refreshes last_seen_at and friends without a transition; skipped (not retried) if the item changed meanwhile. */
+export async function writeHeartbeat(ctx: FleetContext, organizationId: string, target: ProbeTarget, facts: CheckFacts): Promise<void> {
+  const { set, values } = setFields(facts, facts.health);
+  try {
+    await ctx.table.update({
+      Key: keys.server(organizationId, target.id),
+      UpdateExpression: `SET ${set} ADD revision :one`,
+      ConditionExpression: "revision = :r AND health_status = :hs",
+      ExpressionAttributeValues: { ...values, ":r": target.revision },
+    });
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+  }
+}

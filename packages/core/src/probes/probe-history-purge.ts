@@ -1,0 +1,13 @@
+// When a server is purged: its entry leaves the group's probe state at once. Its entries inside the group's
+// packed history items are unreachable (the id no longer resolves) and go with those items' TTL; rewriting
+// every item of the group for years of history would cost more than the data (docs/decisions.md).
+import type { FleetContext } from "../context.js";
+import { loadGroupState, saveGroupState } from "./probe-state.js";
+import { probeGroupOf } from "./probe-batch.js";
+
+export async function forgetProbeState(ctx: FleetContext, organizationId: string, serverId: string): Promise<void> {
+  const group = probeGroupOf(serverId);
+  const state = await loadGroupState(ctx, organizationId, group);
+  if (!state.servers[serverId]) return;
+  await saveGroupState(ctx, organizationId, group, state, { servers: {}, remove: [serverId], events: [] });
+}
