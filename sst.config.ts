@@ -3,6 +3,8 @@ import type { SSTConfig } from "sst";
 import { Api } from "./stacks/Api.js";
 import { Console } from "./stacks/Console.js";
 import { Events } from "./stacks/Events.js";
+import { Operations } from "./stacks/Operations.js";
+import { Probes } from "./stacks/Probes.js";
 import { applyAppDefaults } from "./stacks/settings.js";
 import { Storage } from "./stacks/Storage.js";
 
@@ -18,9 +20,9 @@ export default {
     // Order matters: a stack can only `use()` stacks registered above it.
     app.stack(Storage);
     app.stack(Events);
-    // app.stack(Operations);  ← before Api, which starts its state machine
+    app.stack(Operations); // before Api, which starts its state machine
+    app.stack(Probes); // before Api, which queues POST /health-check/all batches
     app.stack(Console);
     app.stack(Api);
-    // app.stack(Probes);
   },
 } satisfies SSTConfig;

@@ -3,6 +3,8 @@ import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/co
 import { API_CORS_MAX_AGE, API_FUNCTION, API_THROTTLE } from "./settings.js";
 import { Console } from "./Console.js";
 import { Events } from "./Events.js";
+import { Operations } from "./Operations.js";
+import { Probes } from "./Probes.js";
 import { Storage } from "./Storage.js";
 
 export function Api({ stack }: StackContext) {
@@ -21,12 +23,13 @@ export function Api({ stack }: StackContext) {
     FLEETPLANE_EVENT_BUS_NAME: bus.eventBusName,
   };
 
-  // ── OPERATIONS (wired by the Operations stack's author) ─────────────────────────────────────
-  // Register Operations before Api in sst.config.ts, then here:
-  //   const { stateMachine } = use(Operations);
-  //   environment.FLEETPLANE_STATE_MACHINE_ARN = stateMachine.stateMachineArn;
-  //   and after `handler` below: stateMachine.grantStartExecution(handler);
-  // ────────────────────────────────────────────────────────────────────────────────────────────
+  // Bulk operations: the API starts one execution of the Operations state machine per operation.
+  const { stateMachine } = use(Operations);
+  environment.FLEETPLANE_STATE_MACHINE_ARN = stateMachine.stateMachineArn;
+
+  // Probes: POST /health-check/all queues batches for the probe workers.
+  const { queue: probeQueue } = use(Probes);
+  environment.FLEETPLANE_PROBE_QUEUE_URL = probeQueue.queueUrl;
 
   const handler = new Function(stack, "ApiFunction", {
     handler: "packages/functions/src/api.handler",
@@ -40,6 +43,9 @@ export function Api({ stack }: StackContext) {
   storage.grantTableReadWrite(handler);
   storage.grantTokenSealing(handler);
   storage.grantTokenUnsealing(handler);
+  // states:StartExecution on this one state machine, nothing else of Step Functions.
+  stateMachine.grantStartExecution(handler);
+  probeQueue.grantSendMessages(handler);
 
   const api = new HttpApi(stack, "Api", {
     // Bearer keys, not cookies: credentials stay off, so CORS only decides which pages may read answers.

@@ -1,6 +1,6 @@
 // `npm start` as a user runs it: a real process, the seed's curl example, restart persistence, clean shutdown.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -55,6 +55,9 @@ test("npm start serves the seed's curl example, keeps data across a restart and 
   const summary = await curl(`${api}/summary`, "-H", `Authorization: Bearer ${token}`);
   expect(summary).toMatchObject({ total_servers: 1, by_region: { "us-east-1": 1 } });
   expect(await stop(first)).toContain("SIGTERM: shutting down");
+  // The registration's event was delivered to the local bus's log before the process exited.
+  const events = readFileSync(join(dataDir, "events.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  expect(events.find((e) => e["detail-type"] === "Server Registered")?.detail.data.server.name).toBe("prod-east-1");
 
   const second = await npmStart(["--port", "0", "--data-dir", dataDir]);
   expect(second.output()).not.toContain(token);

@@ -45,6 +45,8 @@ test("the OpenAPI document describes the fleet endpoints from the same schemas",
   const docs = await fleet.request("GET", "/api/v1/docs", { key: null });
   expect(docs.status).toBe(200);
   expect(String(docs.body)).toContain("Fleetplane API");
+  // The page runs under a strict policy that admits only its own script, by hash.
+  expect(docs.headers.get("content-security-policy")).toMatch(/script-src 'sha256-[^']+'/);
 });
 
 // Last in the file: the server answers 413 before reading the whole body and then closes the connection,
@@ -53,4 +55,24 @@ test("a body over 256 KiB is 413", async () => {
   const res = await fleet.request("POST", `${FLEET}/servers`, { rawBody: JSON.stringify({ name: "x".repeat(300 * 1024) }) });
   expect(res.status).toBe(413);
   expect(res.body.error.code).toBe("payload_too_large");
+});
+
+test("a failure inside answers a generic 500 and logs the cause", async () => {
+  const { createApi, Table } = await import("@fleetplane/core");
+  const { localDynamoClient } = await import("@fleetplane/local");
+  // A real table client pointed at a port nothing listens on: the store fails the way an outage would.
+  const unreachable = new Table({ client: localDynamoClient("http://127.0.0.1:9"), tableName: "unreachable" });
+  const api = createApi({ ...fleet.runtime.ctx, table: unreachable });
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => logged.push(String(line));
+  try {
+    const res = await api.request(`${FLEET}/summary`, { headers: { authorization: `Bearer ${fleet.adminKey}` } });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: "internal", message: "internal error" } });
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  } finally {
+    console.error = original;
+  }
+  expect(logged.join("\n")).toContain("unhandled error");
 });

@@ -72,8 +72,8 @@ export async function allTargets(fleet: TestFleet, id: string, query = ""): Prom
   const items: any[] = [];
   let cursor: string | null = null;
   do {
-    const qs = [query, "limit=100", cursor ? `cursor=${cursor}` : ""].filter(Boolean).join("&");
-    const res = await fleet.request("GET", `${FLEET}/operations/${id}/servers?${qs}`);
+    const qs: string = [query, "limit=100", cursor ? `cursor=${cursor}` : ""].filter(Boolean).join("&");
+    const res: { status: number; body: { items: any[]; next_cursor: string | null } } = await fleet.request("GET", `${FLEET}/operations/${id}/servers?${qs}`);
     if (res.status !== 200) throw new Error(`targets: ${res.status} ${JSON.stringify(res.body)}`);
     items.push(...res.body.items);
     cursor = res.body.next_cursor;

@@ -62,6 +62,7 @@ describe("health state", () => {
     f.sim.setProfile(3, { kind: "oversized" });
     await f.cycle();
     const [malformed, oversized] = await Promise.all([2, 3].map((i) => f.fleet.request("GET", `${FLEET}/servers/${f.ids[i]}/health-history?limit=1`)));
+    if (!malformed || !oversized) throw new Error("unreachable");
     expect(malformed.body.items[0]).toMatchObject({ status: "unreachable", error_details: { kind: "malformed" } });
     expect(oversized.body.items[0]).toMatchObject({ status: "unreachable", error_details: { kind: "too_large" } });
     const neighbour = await f.fleet.request("GET", `${FLEET}/servers/${f.ids[4]}/health-history?limit=1`);

@@ -24,6 +24,8 @@ export const ProbeSettings = z
     initialBackfillMinutes: count(15, 1, 1_440),
     /** POST /health-check/all answers synchronously up to this many active servers, 202 with progress above. */
     syncCheckLimit: count(50, 0, 10_000),
+    /** The SQS queue of probe batches (AWS); the local runtime runs batches in-process. */
+    queueUrl: z.string().url().optional(),
   })
   .refine((p) => p.metricsIntervalSeconds % p.healthIntervalSeconds === 0, {
     message: "metricsIntervalSeconds must be a multiple of healthIntervalSeconds",
@@ -117,6 +119,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
         concurrency: env.FLEETPLANE_PROBE_CONCURRENCY,
         batchSize: env.FLEETPLANE_PROBE_BATCH_SIZE,
         requestTimeoutMs: env.FLEETPLANE_AGENT_TIMEOUT_MS,
+        queueUrl: env.FLEETPLANE_PROBE_QUEUE_URL || undefined,
       }),
       ...overrides.probes,
     },

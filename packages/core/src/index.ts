@@ -45,3 +45,4 @@ export { dispatchProbes, dispatchMinute, planProbes, activeProbeGroups, type Dis
 export { runProbeBatch } from "./probes/probe-worker.js";
 export { backoffSeconds } from "./probes/health-state.js";
 export { aggregate, FIELDS, PERIOD_SECONDS, type Period } from "./probes/metrics-point.js";
+export { SqsProbeQueue } from "./probes/sqs-probe-queue.js";

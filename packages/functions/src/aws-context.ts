@@ -1,6 +1,6 @@
 // The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports, built once per container.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { configFromEnv, HttpAgentClient, KmsSecrets, systemClock, Table, type FleetContext } from "@fleetplane/core";
+import { configFromEnv, HttpAgentClient, KmsSecrets, StepFunctionsWorkflows, SqsProbeQueue, systemClock, Table, type FleetContext } from "@fleetplane/core";
 
 let context: FleetContext | undefined;
 
@@ -15,6 +15,10 @@ export function awsContext(): FleetContext {
     secrets: new KmsSecrets(keyId),
     config,
     agents: new HttpAgentClient(),
+    // Only the API starts bulk operations; the Operations stack gives it the state machine's ARN.
+    workflows: config.operations.stateMachineArn ? new StepFunctionsWorkflows(config.operations.stateMachineArn) : undefined,
+    // The dispatcher and the API (POST /health-check/all) send probe batches; the Probes stack gives them the queue.
+    probeQueue: config.probes.queueUrl ? new SqsProbeQueue(config.probes.queueUrl) : undefined,
   };
   return context;
 }

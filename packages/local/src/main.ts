@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 // Node 20 is supported locally; the SDK's notice about its own future Node support is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { startLocalFleetplane } from "./runtime.js";
+import { startDemo, type Demo } from "./demo.js";
 
 const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY] [--in-memory] [--demo N]
   env: FLEETPLANE_PORT, FLEETPLANE_DATA_DIR, FLEETPLANE_ADMIN_API_KEY`;
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
     adminKey,
   });
 
+  let demo: Demo | undefined;
+  if (values.demo !== undefined) {
+    demo = await startDemo(fleetplane.ctx, Number(values.demo));
+    // The first probe cycle now rather than at the next half minute: the fleet is alive at once.
+    void fleetplane.probes.tick().catch(() => undefined);
+  }
+
   console.log(`Fleetplane is running at ${fleetplane.url}`);
   console.log(`  console:  ${fleetplane.url}/`);
   console.log(`  API:      ${fleetplane.url}/api/v1/fleet   (docs: ${fleetplane.url}/api/v1/docs)`);
@@ -48,12 +56,20 @@ async function main(): Promise<void> {
     console.log("  admin key: created on first start (printed then); pass --admin-key to set one");
   }
 
+  if (demo) {
+    console.log(`  demo:     ${demo.simulator.servers.length} simulated servers at ${demo.simulator.url} (${demo.registered} registered, ${demo.updated} updated now); health every ${fleetplane.ctx.config.probes.healthIntervalSeconds} s, metrics every ${fleetplane.ctx.config.probes.metricsIntervalSeconds} s`);
+  }
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`\n${signal}: shutting down`);
-    fleetplane.close().then(
+    // Fleetplane first: its last probe cycle still finds the simulated agents answering.
+    fleetplane
+      .close()
+      .then(() => demo?.close())
+      .then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -84,7 +84,14 @@ export class ProbeScheduler {
   ) {}
 
   /** One health cycle now: dispatch, then wait until its batches have run. Tests drive cycles with this. */
-  async tick(options: TickOptions = {}): Promise<Dispatched> {
+  tick(options: TickOptions = {}): Promise<Dispatched> {
+    // Cycles never overlap: a tick asked for while one runs starts after it.
+    const run = this.current.catch(() => undefined).then(() => this.runCycle(options));
+    this.current = run;
+    return run;
+  }
+
+  private async runCycle(options: TickOptions): Promise<Dispatched> {
     const at = options.at ?? this.ctx.clock.now();
     const { healthIntervalSeconds, metricsIntervalSeconds } = this.ctx.config.probes;
     const cycle = Math.floor(at.getTime() / 1000 / healthIntervalSeconds);
@@ -111,7 +118,7 @@ export class ProbeScheduler {
     const intervalMs = this.ctx.config.probes.healthIntervalSeconds * 1000;
     const now = Date.now();
     this.handle = setTimeout(() => {
-      this.current = this.tick()
+      this.tick()
         .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "probe cycle failed", error: String(error) })))
         .finally(() => this.scheduleNext());
     }, intervalMs - (now % intervalMs));

@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { FleetContext } from "../context.js";
 import { PayloadTooLarge } from "../errors.js";
-import { apiDocsPage } from "./docs-page.js";
+import { API_DOCS_CSP, apiDocsPage } from "./docs-page.js";
 import type { ApiEnv } from "./env.js";
 import { errorResponse, notFoundResponse } from "./errors.js";
 import { requireApiKey } from "./middleware/auth.js";
@@ -34,7 +34,11 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
     info: { title: "Fleetplane API", version: "1.0.0", description: "Serverless control plane for server fleets." },
     security: [{ bearer: [] }],
   });
-  app.get("/api/v1/docs", (c) => c.html(apiDocsPage()));
+  app.get("/api/v1/docs", (c) => {
+    const page = c.html(apiDocsPage());
+    page.headers.set("Content-Security-Policy", API_DOCS_CSP);
+    return page;
+  });
 
   app.use(
     "/api/*",

@@ -18,9 +18,9 @@ export type TargetStatus = z.infer<typeof TargetStatus>;
 const PERCENT = /^(100|[1-9]?[0-9])%$/;
 
 /** A count, or a percentage of the targets ("10%"), as AWS Systems Manager's MaxConcurrency / MaxErrors. */
-const countOrPercent = (minimum: number) =>
+const countOrPercent = (minimum: number, maximum: number) =>
   z.union([
-    z.number().int().min(minimum).max(100_000),
+    z.number().int().min(minimum).max(maximum),
     z.string().regex(PERCENT, 'a percentage is written "N%" with N from 0 to 100'),
   ]);
 export type CountOrPercent = number | string;
@@ -39,6 +39,8 @@ export const FilterCriteria = z
 export type FilterCriteria = z.infer<typeof FilterCriteria>;
 
 export const MAX_TIMEOUT_SECONDS = 600;
+/** Lambda's default concurrency quota per account and region; a higher number would only be throttled. */
+export const MAX_CONCURRENCY = 1_000;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 export const OperationCreate = z
@@ -48,8 +50,8 @@ export const OperationCreate = z
     group_ids: z.array(z.string().max(64)).max(100).optional(),
     filter_criteria: FilterCriteria.optional().openapi({ description: "narrows the servers named by server_ids/group_ids, or selects from the whole fleet when neither is given" }),
     parameters: z.record(z.string(), z.unknown()).default({}),
-    max_concurrency: countOrPercent(1).default(10).openapi({ description: 'servers running at once: a number, or "N%" of the targets (at least 1)' }),
-    max_errors: countOrPercent(0).default(0).openapi({ description: 'failures tolerated before no new server starts: a number, or "N%" of the targets' }),
+    max_concurrency: countOrPercent(1, MAX_CONCURRENCY).default(10).openapi({ description: 'servers running at once: a number, or "N%" of the targets (at least 1)' }),
+    max_errors: countOrPercent(0, 100_000).default(0).openapi({ description: 'failures tolerated before no new server starts: a number, or "N%" of the targets' }),
     timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_TIMEOUT_SECONDS),
     dry_run: z.boolean().default(false),
     idempotency_key: z

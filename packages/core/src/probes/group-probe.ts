@@ -9,7 +9,7 @@ import { cachedAgentTarget } from "./agent-tokens.js";
 import type { Limiter } from "./concurrency.js";
 import { nextHealth, isDue } from "./health-state.js";
 import { packCheck, unpackCheck, type CheckOutcome, type HealthCheck, type HealthStatus, type PackedChecks } from "./health-record.js";
-import { writeHeartbeat, writeTransition } from "./health-transition.js";
+import { writeHeartbeat, writeTransitions, type Transition } from "./health-transition.js";
 import { collectMetrics } from "./metrics-collection.js";
 import { bucketStart, epoch, packSample, type PackedPoint } from "./metrics-point.js";
 import { storeMinutePoints } from "./metrics-store.js";
@@ -65,7 +65,7 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
   for (const p of probed) for (const [minute, point] of p.points ?? []) points.set(minute, { ...points.get(minute), [p.target.id]: point });
   const rolled = await storeMinutePoints(ctx, organizationId, work.group, points, group.rolled);
 
-  await Promise.all(probed.map((p) => options.limit(() => recordHealth(ctx, organizationId, p, options, now))));
+  await recordHealth(ctx, organizationId, probed, options, now);
 
   const changed: Record<string, ServerProbeState> = {};
   for (const p of probed) {
@@ -119,21 +119,32 @@ async function probeServer(ctx: FleetContext, organizationId: string, target: Pr
   return probed;
 }
 
-/** Writes the transition if the health changed, else a heartbeat when the server item has gone stale. */
-async function recordHealth(ctx: FleetContext, organizationId: string, p: Probed, options: GroupProbeOptions, now: number): Promise<void> {
-  const health = p.result.health_status;
-  const check = p.result.check;
-  if (!health || !check || !p.state) return;
-  const believed = p.before?.hs ?? p.target.health_status;
-  const facts = { health, check, seenAt: check.error_message === null ? check.timestamp : undefined };
-  if (health !== believed) {
-    const stored = await writeTransition(ctx, organizationId, { ...p.target, health_status: believed }, facts);
-    if (stored) p.state.hs = stored;
-    return;
+/** Writes the transitions of servers whose health changed, and heartbeats of those whose item has gone stale. */
+async function recordHealth(ctx: FleetContext, organizationId: string, probed: Probed[], options: GroupProbeOptions, now: number): Promise<void> {
+  const transitions: Array<{ p: Probed; transition: Transition }> = [];
+  const heartbeats: Array<() => Promise<void>> = [];
+  for (const p of probed) {
+    const health = p.result.health_status;
+    const check = p.result.check;
+    if (!health || !check || !p.state) continue;
+    const believed = p.before?.hs ?? p.target.health_status;
+    const facts = { health, check, seenAt: check.error_message === null ? check.timestamp : undefined };
+    if (health !== believed) {
+      transitions.push({ p, transition: { target: { ...p.target, health_status: believed }, facts } });
+      continue;
+    }
+    p.state.hs = health;
+    const lastWritten = p.target.last_health_check_at ? epoch(p.target.last_health_check_at) : 0;
+    // A manual check always refreshes the item (whoever asked looks at it next); otherwise only on metrics
+    // cycles, since the half-minute wave carries a target read 30 s earlier.
+    if (options.partial || (options.metrics && now - lastWritten >= ctx.config.probes.heartbeatSeconds)) {
+      heartbeats.push(() => writeHeartbeat(ctx, organizationId, p.target, facts));
+    }
   }
-  p.state.hs = health;
-  const lastWritten = p.target.last_health_check_at ? epoch(p.target.last_health_check_at) : 0;
-  // Heartbeats only on metrics cycles: the half-minute wave carries a target read 30 s earlier.
-  // A manual check always refreshes the item: whoever asked will look at it next.
-  if (options.partial || (options.metrics && now - lastWritten >= ctx.config.probes.heartbeatSeconds)) await writeHeartbeat(ctx, organizationId, p.target, facts);
+  const stored = await writeTransitions(ctx, organizationId, transitions.map((t) => t.transition));
+  for (const { p } of transitions) {
+    const health = stored.get(p.target.id);
+    if (health && p.state) p.state.hs = health;
+  }
+  await Promise.all(heartbeats.map((write) => options.limit(write)));
 }

@@ -29,6 +29,75 @@ function setFields(facts: CheckFacts, health: HealthStatus) {
   return { set, values };
 }
 
+/** Servers whose transitions share one transaction (two items each, plus the summary: within the 100-item limit). */
+const TRANSITIONS_PER_TRANSACTION = 25;
+
+export interface Transition {
+  /** The target as last known, with the health it is believed to have now. */
+  target: ProbeTarget;
+  facts: CheckFacts;
+}
+
+function transitionItems(organizationId: string, before: ProbeTarget, facts: CheckFacts): TransactItem[] {
+  const { set, values } = setFields(facts, facts.health);
+  return [
+    {
+      Update: {
+        Key: keys.server(organizationId, before.id),
+        UpdateExpression: `SET ${set} ADD revision :one`,
+        ConditionExpression: "revision = :r",
+        ExpressionAttributeValues: { ...values, ":r": before.revision },
+      },
+    },
+    outboxPut(
+      fleetEvent(
+        "Server Health Changed",
+        organizationId,
+        {
+          server_id: before.id,
+          server_name: before.name,
+          previous_status: before.health_status,
+          health_status: facts.health,
+          checked_at: facts.check.timestamp,
+          response_time_ms: facts.check.response_time_ms,
+          error_message: facts.check.error_message,
+        },
+        new Date(facts.check.timestamp),
+      ),
+    ),
+  ];
+}
+
+/**
+ * Writes many transitions of one organization: up to 25 servers per transaction with one summary update
+ * for all of them (a mass transition, a network blip say, would otherwise queue thousands of transactions
+ * on the one summary item). A chunk whose transaction fails a revision check is retried server by server.
+ * Returns the health now stored per server id (absent: the server is gone or no longer active).
+ */
+export async function writeTransitions(ctx: FleetContext, organizationId: string, transitions: Transition[]): Promise<Map<string, HealthStatus>> {
+  const stored = new Map<string, HealthStatus>();
+  const pending = transitions.filter((t) => t.target.health_status !== t.facts.health);
+  for (const t of transitions) if (t.target.health_status === t.facts.health) stored.set(t.target.id, t.facts.health);
+  for (let offset = 0; offset < pending.length; offset += TRANSITIONS_PER_TRANSACTION) {
+    const chunk = pending.slice(offset, offset + TRANSITIONS_PER_TRANSACTION);
+    const counters: Record<string, number> = {};
+    for (const t of chunk) for (const [name, n] of Object.entries(delta(t.target, { ...t.target, health_status: t.facts.health }))) counters[name] = (counters[name] ?? 0) + n;
+    for (const name of Object.keys(counters)) if (counters[name] === 0) delete counters[name];
+    const summary = summaryUpdate(organizationId, counters);
+    try {
+      await ctx.table.transact([...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.facts)), ...(summary ? [summary] : [])]);
+      for (const t of chunk) stored.set(t.target.id, t.facts.health);
+    } catch (error) {
+      if (!(error instanceof TransactionRejected)) throw error;
+      for (const t of chunk) {
+        const health = await writeTransition(ctx, organizationId, t.target, t.facts);
+        if (health) stored.set(t.target.id, health);
+      }
+    }
+  }
+  return stored;
+}
+
 /**
  * Writes a transition from the health the target had to `facts.health`. Returns the health now stored, or
  * undefined when the server is gone or no longer active (its probe result is dropped).
@@ -37,33 +106,7 @@ export async function writeTransition(ctx: FleetContext, organizationId: string,
   let before = target;
   for (let attempt = 1; ; attempt++) {
     if (before.health_status === facts.health) return facts.health;
-    const { set, values } = setFields(facts, facts.health);
-    const writes: TransactItem[] = [
-      {
-        Update: {
-          Key: keys.server(organizationId, target.id),
-          UpdateExpression: `SET ${set} ADD revision :one`,
-          ConditionExpression: "revision = :r",
-          ExpressionAttributeValues: { ...values, ":r": before.revision },
-        },
-      },
-      outboxPut(
-        fleetEvent(
-          "Server Health Changed",
-          organizationId,
-          {
-            server_id: target.id,
-            server_name: target.name,
-            previous_status: before.health_status,
-            health_status: facts.health,
-            checked_at: facts.check.timestamp,
-            response_time_ms: facts.check.response_time_ms,
-            error_message: facts.check.error_message,
-          },
-          new Date(facts.check.timestamp),
-        ),
-      ),
-    ];
+    const writes = transitionItems(organizationId, before, facts);
     const counters = summaryUpdate(organizationId, delta(before, { ...before, health_status: facts.health }));
     if (counters) writes.push(counters);
     try {

@@ -1,27 +1,30 @@
-// run_health_check: a health check now, through the agent's /health endpoint (the probing path), not the operations endpoint.
+// run_health_check: a health check now through the probing path (probes' checkServerNow), so the check lands in
+// the server's health history and moves its health status exactly as a scheduled probe would.
 import { z } from "zod";
-import { agentTarget } from "../../agents/agent-target.js";
-import { AGENT_ANSWER_GRACE_SECONDS, isTransient } from "./agent-call.js";
-import { AgentUnavailable, type OperationKind } from "./kind.js";
+import { checkServerNow } from "../../probes/on-demand.js";
+import type { OperationKind } from "./kind.js";
 
 export const runHealthCheck: OperationKind = {
   type: "run_health_check",
   parameters: z.object({}).strict(),
   outputLimitBytes: 4 * 1024,
-  async run(ctx, server, request) {
-    const answer = await ctx.agents.health(await agentTarget(ctx, server), {
-      timeoutMs: Math.min(request.timeout_seconds, 30 + AGENT_ANSWER_GRACE_SECONDS) * 1000,
+  async run(ctx, server) {
+    // The probe path does its own timeout and records an unreachable agent as a check; it is not retried here,
+    // since a retry would only record a second check.
+    const check = await checkServerNow(ctx, server.organization_id, server.id);
+    const output = JSON.stringify({
+      status: check.status,
+      response_time_ms: check.response_time_ms,
+      database_healthy: check.database_healthy,
+      redis_healthy: check.redis_healthy,
+      services_healthy: check.services_healthy,
     });
-    if (!answer.ok) {
-      if (isTransient(answer.error)) throw new AgentUnavailable(`${answer.error.kind}: ${answer.error.message}`);
-      return { status: "failed", output: "", error: `${answer.error.kind}: ${answer.error.message}`, duration_ms: answer.response_time_ms };
-    }
-    const health = answer.value;
-    const unhealthy = Object.entries(health.components).filter(([, c]) => !c.healthy).map(([name]) => name);
-    const output = JSON.stringify({ status: health.status, version: health.version ?? null, response_time_ms: answer.response_time_ms, unhealthy_components: unhealthy });
-    // The check ran either way; a critical server is reported as a failed check so max_errors can stop a sweep.
-    return health.status === "critical"
-      ? { status: "failed", output, error: `server is critical (${unhealthy.join(", ") || "no component named"})`, duration_ms: answer.response_time_ms }
-      : { status: "succeeded", output, error: "", duration_ms: answer.response_time_ms };
+    const ok = check.status === "healthy" || check.status === "degraded";
+    return {
+      status: ok ? "succeeded" : "failed",
+      output,
+      error: ok ? "" : check.error_message ?? `server is ${check.status}`,
+      duration_ms: check.response_time_ms ?? 0,
+    };
   },
 };

@@ -1,0 +1,7 @@
+// Lambda entry point for the bulk-operation state machine's "Finalize operation" task: the domain task function, nothing else.
+import { OPERATION_TASKS } from "@fleetplane/core";
+import { awsContext } from "./aws-context.js";
+
+const ctx = awsContext();
+
+export const handler = (input: unknown): Promise<unknown> => OPERATION_TASKS.finalize(ctx, input);

@@ -1,0 +1,28 @@
+// Lambda entry point for probe batches from SQS: runs each batch; a batch that failed is reported so only
+// it is retried, and a batch older than two health intervals is dropped (a newer cycle has superseded it).
+import { runProbeBatch, type ProbeBatch } from "@fleetplane/core";
+import { awsContext } from "./aws-context.js";
+
+interface SqsEvent {
+  Records: Array<{ messageId: string; body: string }>;
+}
+
+export async function handler(event: SqsEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
+  const ctx = awsContext();
+  const failures: Array<{ itemIdentifier: string }> = [];
+  for (const record of event.Records) {
+    const batch = JSON.parse(record.body) as ProbeBatch;
+    const age = ctx.clock.now().getTime() - Date.parse(batch.at);
+    if (!batch.sweep && age > 2 * ctx.config.probes.healthIntervalSeconds * 1000) {
+      console.log(JSON.stringify({ level: "warn", msg: "stale probe batch dropped", at: batch.at, age_ms: age }));
+      continue;
+    }
+    try {
+      await runProbeBatch(ctx, batch);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "probe batch failed", at: batch.at, error: String(error) }));
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}

@@ -1,0 +1,95 @@
+// Operations stack: the bulk-operation state machine (its definition from packages/core, shared with the local
+// runner), its four task functions, its log group and a role that may invoke those functions and nothing else.
+import { ArnFormat, RemovalPolicy } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { Function, use, type StackContext } from "sst/constructs";
+import { operationStateMachine, TASK_FUNCTIONS, type TaskName } from "../packages/core/src/operations/workflow/definition.js";
+import { MAX_TIMEOUT_SECONDS } from "../packages/core/src/operations/schema.js";
+import { isProductionStage } from "./settings.js";
+import { Storage } from "./Storage.js";
+
+/**
+ * Task function settings. "Run on server" waits for an agent for up to timeout_seconds (max 600) plus the
+ * answer grace; its Lambda timeout must exceed that, or a slow server would look like a crashed task.
+ */
+export const OPERATION_TASK_FUNCTIONS: Record<TaskName, { handler: string; description: string; memorySize: `${number} MB`; timeoutSeconds: number }> = {
+  prepare: { handler: "packages/functions/src/operation-prepare.handler", description: "Bulk operation: mark running, hand the Map its targets", memorySize: "256 MB", timeoutSeconds: 30 },
+  runOnServer: { handler: "packages/functions/src/operation-run-on-server.handler", description: "Bulk operation: run on one server through its agent", memorySize: "256 MB", timeoutSeconds: MAX_TIMEOUT_SECONDS + 60 },
+  recordResult: { handler: "packages/functions/src/operation-record-result.handler", description: "Bulk operation: record one server's result and counters", memorySize: "256 MB", timeoutSeconds: 30 },
+  finalize: { handler: "packages/functions/src/operation-finalize.handler", description: "Bulk operation: settle, choose the final status, publish", memorySize: "256 MB", timeoutSeconds: 240 },
+};
+
+/** CloudWatch Logs level of the state machine: failures with their input and cause, not every transition of every server. */
+export const OPERATIONS_LOG_LEVEL = sfn.LogLevel.ERROR;
+
+export function Operations({ stack, app }: StackContext) {
+  const storage = use(Storage);
+
+  const environment: Record<string, string> = {
+    FLEETPLANE_MODE: "production",
+    FLEETPLANE_TABLE_NAME: storage.table.tableName,
+    FLEETPLANE_KMS_KEY_ID: storage.agentTokenKey.keyArn,
+  };
+
+  const functions = Object.fromEntries(
+    (Object.keys(OPERATION_TASK_FUNCTIONS) as TaskName[]).map((task) => {
+      const settings = OPERATION_TASK_FUNCTIONS[task];
+      const fn = new Function(stack, `Operation${task[0]!.toUpperCase()}${task.slice(1)}`, {
+        handler: settings.handler,
+        description: settings.description,
+        memorySize: settings.memorySize,
+        timeout: `${settings.timeoutSeconds} seconds`,
+        environment,
+      });
+      storage.grantTableReadWrite(fn);
+      return [task, fn];
+    }),
+  ) as Record<TaskName, Function>;
+  // Only the task that talks to agents reads their tokens.
+  storage.grantTokenUnsealing(functions.runOnServer);
+
+  const logGroup = new logs.LogGroup(stack, "StateMachineLogs", {
+    logGroupName: `/aws/vendedlogs/states/fleetplane-${app.stage}-operations`,
+    retention: isProductionStage(app.stage) ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
+    removalPolicy: isProductionStage(app.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+
+  // Named, so the role can name the machine's own ARN (the distributed Map starts child executions of it)
+  // without a dependency cycle between the role and the machine.
+  const stateMachineName = `${app.stage}-fleetplane-operations`;
+  const role = new iam.Role(stack, "StateMachineRole", {
+    assumedBy: new iam.ServicePrincipal("states.amazonaws.com"),
+    description: "Fleetplane bulk operations: invoke the four task functions, run its own distributed Map",
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: Object.values(functions).map((fn) => fn.functionArn) }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ["states:StartExecution"],
+      resources: [stack.formatArn({ service: "states", resource: "stateMachine", resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ["states:DescribeExecution", "states:StopExecution"],
+      resources: [`arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${stateMachineName}/*`],
+    }),
+  );
+
+  const stateMachine = new sfn.StateMachine(stack, "StateMachine", {
+    stateMachineName,
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    // The very object the local runner executes (test/stacks/operations.test.ts compares them).
+    definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(operationStateMachine())),
+    definitionSubstitutions: Object.fromEntries((Object.keys(TASK_FUNCTIONS) as TaskName[]).map((task) => [TASK_FUNCTIONS[task], functions[task].functionArn])),
+    role,
+    logs: { destination: logGroup, level: OPERATIONS_LOG_LEVEL, includeExecutionData: true },
+  });
+
+  stack.addOutputs({ OperationsStateMachineArn: stateMachine.stateMachineArn });
+
+  return { stateMachine, functions };
+}

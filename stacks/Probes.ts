@@ -1,0 +1,99 @@
+// Probes stack: the once-a-minute schedule, the dispatcher that reads the active index and queues probe
+// batches (the second 30 s wave delayed by SQS), the probe workers fed by the queue, and dead-letter queues.
+import { Duration } from "aws-cdk-lib";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as targets from "aws-cdk-lib/aws-scheduler-targets";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Function, use, type StackContext } from "sst/constructs";
+import { Storage } from "./Storage.js";
+
+/** Deployment settings of probing; the domain's own settings (intervals, retention, thresholds) go in as environment. */
+export const PROBES = {
+  /** Health every 30 s: the dispatcher sends a second wave delayed 30 s each minute. Metrics every 60 s. */
+  healthIntervalSeconds: 30,
+  metricsIntervalSeconds: 60,
+  /** Servers per probe batch (one SQS message, one worker run); well inside the worker's timeout. */
+  batchSize: 100,
+  /** Agent calls in flight per worker. */
+  concurrency: 50,
+  /** Probe workers running at once at most (also the SQS event source's maximum concurrency). */
+  workerReservedConcurrency: 20,
+  worker: { memorySize: "512 MB", timeoutSeconds: 55 },
+  dispatcher: { memorySize: "512 MB", timeoutSeconds: 50 },
+  /** A batch that failed this many times goes to the dead-letter queue (a newer cycle has superseded it by then). */
+  maxReceiveCount: 2,
+  deadLetterRetentionDays: 14,
+} as const;
+
+export function Probes({ stack }: StackContext) {
+  const storage = use(Storage);
+
+  const deadLetters = new sqs.Queue(stack, "ProbeDeadLetters", {
+    retentionPeriod: Duration.days(PROBES.deadLetterRetentionDays),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  const queue = new sqs.Queue(stack, "ProbeBatches", {
+    // Lambda's guidance: at least six times the consumer's timeout, so a slow batch is not handed out twice.
+    visibilityTimeout: Duration.seconds(PROBES.worker.timeoutSeconds * 6),
+    // A batch not picked up within a few minutes is worthless: the next cycle probes the same servers.
+    retentionPeriod: Duration.minutes(5),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: PROBES.maxReceiveCount },
+  });
+
+  const environment: Record<string, string> = {
+    FLEETPLANE_MODE: "production",
+    FLEETPLANE_TABLE_NAME: storage.table.tableName,
+    FLEETPLANE_KMS_KEY_ID: storage.agentTokenKey.keyArn,
+    FLEETPLANE_PROBE_QUEUE_URL: queue.queueUrl,
+    FLEETPLANE_HEALTH_INTERVAL_SECONDS: String(PROBES.healthIntervalSeconds),
+    FLEETPLANE_METRICS_INTERVAL_SECONDS: String(PROBES.metricsIntervalSeconds),
+    FLEETPLANE_PROBE_BATCH_SIZE: String(PROBES.batchSize),
+    FLEETPLANE_PROBE_CONCURRENCY: String(PROBES.concurrency),
+  };
+
+  const dispatcher = new Function(stack, "ProbeDispatcher", {
+    handler: "packages/functions/src/probe-dispatcher.handler",
+    description: "Probes: read active servers, queue this minute's probe batches",
+    memorySize: PROBES.dispatcher.memorySize,
+    timeout: `${PROBES.dispatcher.timeoutSeconds} seconds`,
+    // One minute's dispatch at a time.
+    reservedConcurrentExecutions: 1,
+    environment,
+  });
+  storage.grantTableReadWrite(dispatcher);
+  queue.grantSendMessages(dispatcher);
+
+  const worker = new Function(stack, "ProbeWorker", {
+    handler: "packages/functions/src/probe-worker.handler",
+    description: "Probes: check health and collect metrics of one batch of servers",
+    memorySize: PROBES.worker.memorySize,
+    timeout: `${PROBES.worker.timeoutSeconds} seconds`,
+    reservedConcurrentExecutions: PROBES.workerReservedConcurrency,
+    environment,
+  });
+  storage.grantTableReadWrite(worker);
+  storage.grantTokenUnsealing(worker);
+  worker.addEventSource(
+    new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: PROBES.workerReservedConcurrency }),
+  );
+
+  // EventBridge Scheduler: once a minute, no retries (a retried minute is stale), failures to a dead-letter queue.
+  const schedule = new scheduler.Schedule(stack, "ProbeSchedule", {
+    description: "Fleetplane probes: dispatch every minute",
+    schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+    target: new targets.LambdaInvoke(dispatcher, {
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(60),
+      deadLetterQueue: deadLetters,
+    }),
+  });
+
+  stack.addOutputs({ ProbeQueueUrl: queue.queueUrl, ProbeDeadLetterQueueUrl: deadLetters.queueUrl });
+
+  return { queue, deadLetters, dispatcher, worker, schedule };
+}
+

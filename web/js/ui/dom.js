@@ -1,0 +1,50 @@
+// Building DOM nodes without HTML strings: every piece of data lands in a text node or an attribute.
+
+/**
+ * h("a", { href, class, onclick, dataset }, ...children): strings become text nodes, never markup.
+ * `value`, `checked`, `selected` and `disabled` are set as properties (after children, so a select finds its option).
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  const properties = {};
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") el.addEventListener(name.slice(2), value);
+    else if (name === "class") el.className = value;
+    else if (name === "dataset") Object.assign(el.dataset, value);
+    else if (["value", "checked", "selected", "disabled"].includes(name)) properties[name] = value;
+    else el.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(el, children);
+  Object.assign(el, properties);
+  return el;
+}
+
+export function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** Replaces an element's children. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+/** A hash link to a console route; path segments are encoded. */
+export function link(route, ...children) {
+  return h("a", { href: `#${route}` }, ...children);
+}
+
+export function segment(value) {
+  return encodeURIComponent(String(value));
+}
+
+let ids = 0;
+export function uniqueId(prefix) {
+  ids += 1;
+  return `${prefix}-${ids}`;
+}

@@ -1,0 +1,76 @@
+// Form fields with labels, hints and per-field errors taken from the error envelope's details.
+import { ApiError } from "../api.js";
+import { h, uniqueId } from "./dom.js";
+import { describeError, errorNotice } from "./notice.js";
+
+/** A labelled field; `control` is an input/select/textarea whose name matches the API field. */
+export function field(labelText, control, hint) {
+  const id = control.id || uniqueId(`f-${control.name}`);
+  control.id = id;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = `${id}-error`;
+  control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  return h(
+    "div",
+    { class: "field", dataset: { field: control.name } },
+    h("label", { for: id }, labelText),
+    control,
+    hint ? h("p", { class: "hint", id: hintId }, hint) : null,
+    h("p", { class: "field-error", id: errorId, hidden: true }),
+  );
+}
+
+export function clearErrors(form) {
+  for (const p of form.querySelectorAll(".field-error")) {
+    p.textContent = "";
+    p.hidden = true;
+  }
+  for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+  form.querySelector(".form-status")?.replaceChildren();
+}
+
+/**
+ * Shows a failed submit: each `details` entry next to its field (by the path's first segment: "tags.0" → tags),
+ * the rest in the form's status area. Focuses the first invalid field.
+ */
+export function showErrors(form, error) {
+  clearErrors(form);
+  const status = form.querySelector(".form-status");
+  const unplaced = [];
+  let first;
+  const details = error instanceof ApiError ? error.details : [];
+  for (const detail of details) {
+    const name = String(detail.path ?? "").split(/[.[]/)[0];
+    const wrapper = name ? form.querySelector(`.field[data-field="${CSS.escape(name)}"]`) : null;
+    if (!wrapper) {
+      unplaced.push(detail.path ? `${detail.path}: ${detail.message}` : detail.message);
+      continue;
+    }
+    const p = wrapper.querySelector(".field-error");
+    p.textContent = p.textContent ? `${p.textContent} ${detail.message}` : detail.message;
+    p.hidden = false;
+    const control = wrapper.querySelector("input, select, textarea");
+    control?.setAttribute("aria-invalid", "true");
+    first ??= control;
+  }
+  if (status) {
+    const summary = details.length ? "Please correct the highlighted fields." : describeError(error);
+    status.replaceChildren(details.length ? h("div", { class: "notice error", role: "alert" }, summary, ...unplaced.map((u) => h("div", {}, u))) : errorNotice(error));
+  }
+  first?.focus();
+}
+
+/** "a, b  c" → ["a", "b", "c"]; empty → undefined. */
+export function list(value) {
+  const items = String(value ?? "")
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+/** Empty string → undefined, so optional fields are simply not sent. */
+export function optional(value) {
+  const text = String(value ?? "").trim();
+  return text ? text : undefined;
+}

@@ -1,0 +1,109 @@
+// One bulk operation: counters, progress, per-server progress that refreshes while it runs, and cancel.
+import { ApiError } from "../api.js";
+import { badge } from "../ui/badges.js";
+import { h, link, replace, segment } from "../ui/dom.js";
+import { duration, label, number, text, when } from "../ui/format.js";
+import { errorNotice, infoNotice } from "../ui/notice.js";
+import { FINISHED, progressBar } from "../ui/progress.js";
+
+const REFRESH_MS = 1500;
+const TARGET_PAGE = 100;
+
+export async function render(root, ctx) {
+  const [id] = ctx.params;
+  const path = `/operations/${segment(id)}`;
+  const summary = h("section", { class: "card", "aria-labelledby": "op-summary" });
+  const targets = h("section", { class: "card flush", "aria-labelledby": "op-targets" });
+  const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
+  const actions = h("div", { class: "actions" });
+  const title = h("h1", {}, "Operation");
+  root.append(h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/operations", "Operations"), " / "), title), actions), actionStatus, summary, targets);
+
+  let timer;
+  ctx.signal.addEventListener("abort", () => clearTimeout(timer));
+  const cursors = [undefined];
+  let page = 0;
+
+  const refresh = async () => {
+    clearTimeout(timer);
+    let op;
+    try {
+      op = await ctx.api.get(path);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        replace(root, h("h1", {}, "Operation not found"), link("/operations", "Back to operations"));
+        return;
+      }
+      throw error;
+    }
+    const page_ = await ctx.api.get(`${path}/servers`, { limit: TARGET_PAGE, cursor: cursors[page] });
+    if (ctx.signal.aborted) return;
+    cursors[page + 1] = page_.next_cursor ?? undefined;
+    title.textContent = `${label(op.operation_type)}`;
+    replace(summary, h("h2", { id: "op-summary", class: "visually-hidden" }, "Summary"), overview(op));
+    replace(targets, h("h2", { id: "op-targets", class: "pad" }, "Servers"), targetTable(page_.items), pager(page, page_.next_cursor, (d) => {
+      page += d;
+      refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error)));
+    }));
+    replace(actions, FINISHED.has(op.status) || op.status === "cancelling" ? null : cancelButton(ctx, path, actionStatus, refresh));
+    if (!FINISHED.has(op.status)) timer = setTimeout(() => refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error))), REFRESH_MS);
+  };
+  await refresh();
+}
+
+function cancelButton(ctx, path, status, refresh) {
+  const button = h("button", { type: "button", class: "button danger" }, "Cancel operation");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await ctx.api.post(`${path}/cancel`);
+      status.replaceChildren(infoNotice("Cancelling: no new server starts; running ones finish."));
+      await refresh();
+    } catch (error) {
+      status.replaceChildren(errorNotice(error));
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function overview(op) {
+  const facts = [
+    ["Status", badge(op.status)],
+    ["Progress", progressBar(op)],
+    ["Servers", number(op.total_servers)],
+    ["Succeeded", number(op.completed_servers)],
+    ["Failed", number(op.failed_servers)],
+    ["Skipped", number(op.skipped_servers)],
+    ["Cancelled", number(op.cancelled_servers)],
+    ["Concurrency", `${op.max_concurrency} (${number(op.effective_max_concurrency)} servers)`],
+    ["Error threshold", `${op.max_errors} (${number(op.effective_max_errors)} failures)`],
+    ["Started by", op.initiated_by],
+    ["Started", h("span", { title: op.started_at ?? "" }, when(op.started_at))],
+    ["Finished", h("span", { title: op.completed_at ?? "" }, when(op.completed_at))],
+  ];
+  return [
+    h("dl", { class: "facts columns", id: "operation-facts" }, facts.map(([k, v]) => h("div", { dataset: { fact: k.toLowerCase() } }, h("dt", {}, k), h("dd", {}, v)))),
+    op.error_summary ? h("div", { class: "notice error" }, op.error_summary) : null,
+    Object.keys(op.parameters ?? {}).length ? h("details", {}, h("summary", {}, "Parameters"), h("code", { class: "block" }, JSON.stringify(op.parameters, null, 2))) : null,
+  ];
+}
+
+function targetTable(items) {
+  if (!items.length) return h("p", { class: "empty" }, "No servers targeted.");
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "table compact", id: "operation-targets" },
+      h("thead", {}, h("tr", {}, ["Server", "Status", "Attempts", "Duration", "Finished", "Output / error"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, items.map((t) => h("tr", { dataset: { serverId: t.server_id } }, h("th", { scope: "row" }, link(`/servers/${segment(t.server_id)}`, t.server_name)), h("td", {}, badge(t.status)), h("td", { class: "num" }, number(t.attempts)), h("td", {}, duration(t.duration_ms)), h("td", { title: t.finished_at ?? "" }, when(t.finished_at)), h("td", { class: "wrap" }, t.error ? h("span", { class: "error-text" }, t.error) : text(t.output))))),
+    ),
+  );
+}
+
+function pager(page, nextCursor, go) {
+  if (page === 0 && !nextCursor) return null;
+  return h("nav", { class: "pager", "aria-label": "Pages" }, h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous"), h("span", { class: "muted" }, `Page ${page + 1}`), h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →"));
+}

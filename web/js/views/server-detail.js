@@ -1,0 +1,185 @@
+// One server: its record, latest health, latest metrics, recent health checks, and check now / decommission.
+import { ApiError } from "../api.js";
+import { badge } from "../ui/badges.js";
+import { h, link, replace, segment } from "../ui/dom.js";
+import { bytes, duration, number, percent, text, when } from "../ui/format.js";
+import { errorNotice, infoNotice, isUnavailable } from "../ui/notice.js";
+
+export async function render(root, ctx) {
+  const [id] = ctx.params;
+  const path = `/servers/${segment(id)}`;
+  let server;
+  try {
+    server = await ctx.api.get(path);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      root.append(h("h1", {}, "Server not found"), h("p", {}, "It may have been purged. ", link("/servers", "Back to servers")));
+      return;
+    }
+    throw error;
+  }
+
+  const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
+  const healthSection = h("section", { class: "card", "aria-labelledby": "health-title" });
+  const metricsSection = h("section", { class: "card", "aria-labelledby": "metrics-title" });
+  const historySection = h("section", { class: "card", "aria-labelledby": "history-title" });
+  const recordSection = h("section", { class: "card", "aria-labelledby": "record-title" });
+  const title = h("h1", {}, server.name);
+  const head = h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, h("p", { class: "muted" }, server.hostname)), h("div", { class: "actions" }));
+
+  const refreshRecord = (s) => {
+    server = s;
+    replace(recordSection, h("h2", { id: "record-title" }, "Server"), record(s));
+    replace(head.querySelector(".actions"), actions());
+  };
+  const refreshHealth = () => Promise.all([loadHealth(ctx, path, healthSection), loadMetrics(ctx, path, metricsSection), loadHistory(ctx, path, historySection)]);
+
+  const actions = () => {
+    const check = h("button", { type: "button", class: "button" }, "Check now");
+    check.addEventListener("click", async () => {
+      check.disabled = true;
+      actionStatus.replaceChildren(infoNotice("Checking…"));
+      try {
+        const result = await ctx.api.post(`${path}/check`);
+        actionStatus.replaceChildren(infoNotice(`Checked: ${result.health_status ?? result.status}${result.error_message ? ` (${result.error_message})` : ""}.`));
+        refreshRecord(await ctx.api.get(path));
+        await refreshHealth();
+      } catch (error) {
+        actionStatus.replaceChildren(errorNotice(error));
+      } finally {
+        check.disabled = false;
+      }
+    });
+    if (server.status === "decommissioned") return [check];
+    const decommission = h("button", { type: "button", class: "button danger" }, "Decommission…");
+    decommission.addEventListener("click", () => {
+      const confirm = h("button", { type: "button", class: "button danger" }, `Decommission ${server.name}`);
+      const cancel = h("button", { type: "button", class: "button subtle" }, "Keep it");
+      const box = h("div", { class: "notice confirm", role: "alertdialog", "aria-label": "Confirm decommission" }, h("p", {}, `Decommission ${server.name}? It stops being probed and leaves the active fleet; its history is kept.`), h("div", { class: "actions" }, confirm, cancel));
+      cancel.addEventListener("click", () => {
+        box.remove();
+        decommission.focus();
+      });
+      confirm.addEventListener("click", async () => {
+        confirm.disabled = true;
+        try {
+          refreshRecord(await ctx.api.delete(path));
+          actionStatus.replaceChildren(infoNotice(`${server.name} is decommissioned.`));
+        } catch (error) {
+          actionStatus.replaceChildren(errorNotice(error));
+        }
+      });
+      actionStatus.replaceChildren(box);
+      confirm.focus();
+    });
+    return [check, decommission];
+  };
+
+  root.append(head, actionStatus, h("div", { class: "grid two" }, recordSection, healthSection), metricsSection, historySection);
+  if (ctx.query.get("registered")) actionStatus.append(infoNotice(`${server.name} is registered. Its health is unknown until the first check.`));
+  refreshRecord(server);
+  await refreshHealth();
+}
+
+function record(s) {
+  const rows = [
+    ["Status", badge(s.status)],
+    ["Health", badge(s.health_status)],
+    ["Agent URL", h("code", {}, s.api_url)],
+    ["Region", text(s.region)],
+    ["Environment", text(s.environment)],
+    ["Version", text(s.version)],
+    ["Tags", s.tags.length ? s.tags.map((t) => h("span", { class: "tag" }, t)) : "—"],
+    ["Description", text(s.description)],
+    ["Last seen", h("span", { title: s.last_seen_at ?? "" }, when(s.last_seen_at))],
+    ["Response time", duration(s.response_time_ms)],
+    ["Registered", h("span", { title: s.created_at }, when(s.created_at))],
+    ["ID", h("code", {}, s.id)],
+  ];
+  if (Object.keys(s.metadata ?? {}).length) rows.push(["Metadata", h("code", { class: "block" }, JSON.stringify(s.metadata, null, 2))]);
+  return h("dl", { class: "facts", id: "server-facts" }, rows.map(([k, v]) => h("div", { dataset: { fact: k.toLowerCase() } }, h("dt", {}, k), h("dd", {}, v))));
+}
+
+async function section(el, titleId, title, load) {
+  el.setAttribute("aria-busy", "true");
+  try {
+    replace(el, h("h2", { id: titleId }, title), await load());
+  } catch (error) {
+    replace(el, h("h2", { id: titleId }, title), isUnavailable(error) ? h("p", { class: "muted" }, "Not available on this API yet.") : errorNotice(error));
+  } finally {
+    el.setAttribute("aria-busy", "false");
+  }
+}
+
+function loadHealth(ctx, path, el) {
+  return section(el, "health-title", "Health", async () => {
+    const health = await ctx.api.get(`${path}/health`);
+    const check = health.latest_check;
+    const component = (v) => (v === null || v === undefined ? "—" : v ? "healthy" : "failing");
+    const rows = [
+      ["Health", badge(health.health_status)],
+      ["Last check", h("span", { title: health.last_health_check_at ?? "" }, when(health.last_health_check_at))],
+      ["Response time", duration(health.response_time_ms)],
+      ["Consecutive failures", number(health.consecutive_failures)],
+      ["Next check", when(health.next_check_at)],
+      ["Stale", health.stale ? "yes: no successful check in three intervals" : "no"],
+    ];
+    if (check) rows.push(["Database", component(check.database_healthy)], ["Redis", component(check.redis_healthy)], ["Services", component(check.services_healthy)]);
+    if (check?.error_message) rows.push(["Error", check.error_message]);
+    const alerts = health.open_alerts ?? [];
+    return [
+      h("dl", { class: "facts" }, rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
+      alerts.length ? h("div", { class: "notice error" }, h("strong", {}, "Open alerts: "), alerts.map((a) => `${a.rule} (${a.severity}, since ${when(a.raised_at)})`).join("; ")) : null,
+    ];
+  });
+}
+
+function loadMetrics(ctx, path, el) {
+  return section(el, "metrics-title", "Latest metrics", async () => {
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const body = await ctx.api.get(`${path}/metrics`, { period: "1m", from });
+    const points = body.points ?? [];
+    const latest = points.reduce((a, p) => (!a || p.timestamp > a.timestamp ? p : a), null);
+    if (!latest) return h("p", { class: "muted" }, "No metrics in the last hour.");
+    const tiles = [
+      ["CPU", percent(latest.cpu_percent)],
+      ["Memory", percent(latest.memory_percent)],
+      ["Disk", percent(latest.disk_percent)],
+      ["Network in", bytes(latest.network_rx_bytes)],
+      ["Network out", bytes(latest.network_tx_bytes)],
+      ["Services", latest.total_services === undefined ? "—" : `${number(latest.active_services)} / ${number(latest.total_services)} up`],
+      ["Failed services", number(latest.failed_services)],
+      ["LLM requests", number(latest.llm_requests)],
+      ["LLM cost", typeof latest.llm_cost_usd === "number" ? `$${number(latest.llm_cost_usd, 4)}` : "—"],
+      ["Active users", number(latest.active_users)],
+    ];
+    return [
+      h("p", { class: "muted" }, `Minute of ${when(latest.timestamp)} · ${points.length} points in the last hour`),
+      h("div", { class: "grid tiles" }, tiles.map(([k, v]) => h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v)))),
+    ];
+  });
+}
+
+function loadHistory(ctx, path, el) {
+  return section(el, "history-title", "Recent health checks", async () => {
+    const body = await ctx.api.get(`${path}/health-history`, { limit: 15 });
+    if (!body.items?.length) return h("p", { class: "muted" }, "No checks yet.");
+    return h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "table compact" },
+        h("thead", {}, h("tr", {}, ["Time", "Result", "Response", "Database", "Redis", "Services", "Error"].map((t) => h("th", { scope: "col" }, t)))),
+        h(
+          "tbody",
+          {},
+          body.items.map((c) => {
+            const flag = (v) => (v === null || v === undefined ? "—" : v ? "✓" : "✗");
+            return h("tr", {}, h("td", { title: c.timestamp }, when(c.timestamp)), h("td", {}, badge(c.status)), h("td", {}, duration(c.response_time_ms)), h("td", {}, flag(c.database_healthy)), h("td", {}, flag(c.redis_healthy)), h("td", {}, flag(c.services_healthy)), h("td", { class: "wrap" }, text(c.error_message)));
+          }),
+        ),
+      ),
+    );
+  });
+}
