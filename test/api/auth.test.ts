@@ -102,3 +102,14 @@ describe("isolation between organizations", () => {
     expect((await fleet.request("GET", `${FLEET}/servers/${sid}`)).body.status).toBe("active");
   });
 });
+
+describe("who am I", () => {
+  test("GET /me tells a key its organization and role, and nothing else", async () => {
+    const viewer = await fleet.keyWithRole("viewer");
+    const me = await fleet.request("GET", `${FLEET}/me`, { key: viewer });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ key_id: expect.any(String), organization_id: "default", role: "viewer", platform: false });
+    expect((await fleet.request("GET", `${FLEET}/me`)).body).toMatchObject({ role: "admin", platform: true });
+    expect((await fleet.request("GET", `${FLEET}/me`, { key: null })).status).toBe(401);
+  });
+});

@@ -52,9 +52,10 @@ try {
   await page.getByRole("heading", { name: /^Servers \(/ }).waitFor();
   await page.screenshot({ path: join(out, "group.png"), fullPage: true });
   await page.goto(`${fleet.url}/#/operations/new`);
+  await page.getByLabel("Operation", { exact: true }).selectOption("run_health_check");
   await page.getByLabel("Tags").fill("web");
   await page.getByRole("button", { name: "Preview targets (dry run)" }).click();
-  await page.locator("#dry-run-targets, .form-status .notice").first().waitFor();
+  await page.locator("#dry-run-targets").waitFor();
   await page.screenshot({ path: join(out, "operation-start.png"), fullPage: true });
   console.log(`screenshots in ${out}`);
 } finally {

@@ -58,16 +58,8 @@ export function createClient({ baseUrl, key }) {
   };
 }
 
-/**
- * What the key may do. There is no "who am I" endpoint: listing API keys is admin-only, so 200 means admin;
- * anything else is at most operator, and the API's 403 stays the authority on each action.
- */
+/** The key's role (viewer, operator or admin), from GET /me; the API's 403 stays the authority on each action. */
 export async function probeRole(client) {
-  try {
-    await client.get("/api-keys");
-    return "admin";
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return "viewer or operator";
-    throw error;
-  }
+  const me = await client.get("/me");
+  return me.role;
 }

@@ -87,7 +87,7 @@ export function fleetStatus(f: Figures): { status: "red" | "amber" | "green"; su
   if (f.degraded > 0) return { status: "amber", suggested_action: `${f.degraded} server(s) degraded: review their failed components in GET /servers/{id}/health.` };
   if (f.stale > 0) return { status: "amber", suggested_action: `${f.stale} server(s) have no successful check in three intervals: confirm the probe schedule is running.` };
   if (f.openAlerts > 0) return { status: "amber", suggested_action: `${f.openAlerts} open alert(s): see the stale_servers and open_alerts figures.` };
-  if (f.active > 0 && f.unknown === f.active) return { status: "amber", suggested_action: "No server has been checked yet: run POST /health-check/all or wait for the first probe cycle." };
+  if (f.unknown > 0) return { status: "amber", suggested_action: `${f.unknown} server(s) not checked yet: wait for the next probe cycle or run POST /health-check/all.` };
   return { status: "green", suggested_action: "No action needed." };
 }
 

@@ -28,6 +28,18 @@ apiKeys.openapi(
   },
 );
 
+const Me = z
+  .object({ key_id: z.string(), organization_id: z.string(), role: z.enum(["viewer", "operator", "admin"]), platform: z.boolean() })
+  .openapi("Me");
+
+apiKeys.openapi(
+  createRoute({ method: "get", path: "/me", tags, summary: "The calling key: its organization and role", responses: { 200: json(Me), ...errorResponses } }),
+  async (c) => {
+    const { keyId, organizationId, role, platform } = c.get("caller");
+    return c.json({ key_id: keyId, organization_id: organizationId, role, platform }, 200);
+  },
+);
+
 export const organizations = router();
 
 organizations.openapi(
