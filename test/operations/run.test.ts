@@ -10,7 +10,7 @@ let sim: RegisteredFleet;
 beforeAll(async () => {
   fleet = await startTestFleet({ operationRetryIntervalMs: 20 });
   sim = await simulatedFleet(fleet, 200);
-});
+}, 180_000);
 afterAll(async () => {
   await fleet?.close();
   await sim?.simulator.close();

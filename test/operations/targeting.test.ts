@@ -9,7 +9,7 @@ let sim: RegisteredFleet;
 beforeAll(async () => {
   fleet = await startTestFleet();
   sim = await simulatedFleet(fleet, 40, 11);
-});
+}, 180_000);
 afterAll(async () => {
   await fleet?.close();
   await sim?.simulator.close();
