@@ -76,3 +76,11 @@ test("a failure inside answers a generic 500 and logs the cause", async () => {
   }
   expect(logged.join("\n")).toContain("unhandled error");
 });
+
+test("the console's files are served with a strict content security policy", async () => {
+  const res = await fetch(`${fleet.url}/`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+  expect(res.headers.get("x-frame-options")).toBe("DENY");
+  expect(await res.text()).toContain("Fleetplane");
+});

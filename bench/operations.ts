@@ -1,0 +1,129 @@
+// Benchmark: one restart_services over 1,000 simulated servers at max_concurrency 50, each agent call taking
+// ~200 ms, on the local runtime (dynalite in memory, the real state machine run locally). Measures the wall
+// time against the ideal, the control plane's overhead per server, how soon a finished server shows in the
+// API, and DynamoDB capacity per server. Run with `npm run bench -- operations`; writes bench/results/operations.json.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startSimulator } from "@fleetplane/agent/simulator";
+import { startLocalFleetplane } from "@fleetplane/local";
+import { round, summarize, type LatencySummary } from "./stats.js";
+
+export interface OperationsBenchOptions {
+  servers?: number;
+  concurrency?: number;
+  agentDelayMs?: number;
+  write?: boolean;
+}
+
+export interface OperationsBenchResult {
+  name: "operations";
+  date: string;
+  node: string;
+  results: {
+    servers: number;
+    max_concurrency: number;
+    agent_delay_ms: number;
+    map_mode: string;
+    wall_seconds: number;
+    ideal_seconds: number;
+    efficiency: number;
+    overhead_ms_per_server: number;
+    simulator_max_concurrency: number;
+    visible_after_agent_finished_ms: LatencySummary;
+    write_units_per_server: number;
+    read_units_per_server: number;
+    write_units_by_operation: Record<string, number>;
+    status: string;
+    setup: string;
+  };
+}
+
+export async function runOperationsBench(options: OperationsBenchOptions = {}): Promise<OperationsBenchResult> {
+  const servers = options.servers ?? 1_000;
+  const concurrency = options.concurrency ?? 50;
+  const delay = options.agentDelayMs ?? 200;
+  const adminKey = "bench-operations-admin-key-0123456789";
+  const simulator = await startSimulator({ count: servers, seed: 5 });
+  const fleet = await startLocalFleetplane({ inMemory: true, port: 0, adminKey });
+  const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+  const api = `${fleet.url}/api/v1/fleet`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(api + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  try {
+    const ids: string[] = [];
+    for (let start = 0; start < servers; start += 20) {
+      const created = await Promise.all(
+        simulator.servers.slice(start, start + 20).map((s) =>
+          call("POST", "/servers", { name: s.name, hostname: s.hostname, api_url: s.api_url, api_token: s.token, region: s.region, environment: s.environment, tags: s.tags }),
+        ),
+      );
+      for (const res of created) {
+        if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+        ids.push(res.body.id);
+      }
+    }
+    for (let i = 0; i < servers; i++) simulator.setOperationBehaviour(i, { outcome: "succeed", delay_ms: delay });
+    simulator.resetStats();
+    fleet.ctx.table.meter.reset();
+    const before = fleet.ctx.table.meter.snapshot();
+
+    const started = Date.now();
+    const created = await call("POST", "/operations", { operation_type: "restart_services", server_ids: ids, parameters: { services: ["app.service"] }, max_concurrency: concurrency });
+    if (created.status !== 202) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const polls: Array<{ at: number; settled: number }> = [];
+    let operation: any;
+    for (;;) {
+      operation = (await call("GET", `/operations/${created.body.id}`)).body;
+      const settled = operation.completed_servers + operation.failed_servers + operation.skipped_servers + operation.cancelled_servers;
+      polls.push({ at: Date.now(), settled });
+      if (["completed", "partial", "failed", "cancelled"].includes(operation.status)) break;
+      if (Date.now() - started > 600_000) throw new Error("operation did not finish within 10 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const finishedAt = Date.parse(operation.completed_at);
+    const wallSeconds = (finishedAt - started) / 1000;
+    const after = fleet.ctx.table.meter.snapshot();
+
+    // When the k-th agent call finished (request arrival + the simulated work) against when the API first counted k servers.
+    const agentDone = simulator.servers.map((s) => Date.parse(simulator.received(s.index).operations[0]!.at) + delay).sort((a, b) => a - b);
+    const lags: number[] = [];
+    for (let k = 1; k <= agentDone.length; k++) {
+      const seen = polls.find((p) => p.settled >= k);
+      if (seen) lags.push(Math.max(0, seen.at - agentDone[k - 1]!));
+    }
+
+    const ideal = (servers / concurrency) * (delay / 1000);
+    const byOperation = Object.fromEntries(
+      Object.entries(after.byOperation).map(([op, totals]) => [op, round((totals.writeUnits - (before.byOperation[op]?.writeUnits ?? 0)) / servers, 2)]),
+    );
+    const result: OperationsBenchResult = {
+      name: "operations",
+      date: new Date().toISOString(),
+      node: process.version,
+      results: {
+        servers,
+        max_concurrency: concurrency,
+        agent_delay_ms: delay,
+        map_mode: concurrency > 40 || servers > 1000 ? "distributed (run inline locally)" : "inline",
+        wall_seconds: round(wallSeconds),
+        ideal_seconds: round(ideal),
+        efficiency: round(ideal / wallSeconds),
+        overhead_ms_per_server: round(((wallSeconds - ideal) * 1000 * concurrency) / servers),
+        simulator_max_concurrency: simulator.operationConcurrency().max,
+        visible_after_agent_finished_ms: summarize(lags),
+        write_units_per_server: round((after.writeUnits - before.writeUnits) / servers),
+        read_units_per_server: round((after.readUnits - before.readUnits) / servers),
+        write_units_by_operation: byOperation,
+        status: operation.status,
+        setup: "local runtime in one process (dynalite in memory, aws-local-stepfunctions), simulator in the same process, 2 vCPUs; the API polled every 25 ms",
+      },
+    };
+    if (options.write !== false) writeFileSync(fileURLToPath(new URL("./results/operations.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
+    return result;
+  } finally {
+    await fleet.close();
+    await simulator.close();
+  }
+}

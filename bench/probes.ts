@@ -1,0 +1,242 @@
+// Benchmark: probing on the local runtime against the simulator. Full health cycle at 1,000 and 10,000
+// servers (CPU and memory of the control plane meanwhile), DynamoDB write units per server per hour from
+// ConsumedCapacity at 30 s health / 60 s metrics, and minutes of metrics lost with 5 % of polls failing.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_ORGANIZATION_ID, PERIOD_SECONDS, keys, type Clock, type FleetContext } from "@fleetplane/core";
+import { startLocalFleetplane, type LocalFleetplane } from "@fleetplane/local";
+import { fleetRoster, startSimulator, type SimulatedServer } from "../packages/agent/src/simulator/index.js";
+import { toServerItem } from "../packages/core/src/servers/server-item.js";
+import { contribution } from "../packages/core/src/summary/counters.js";
+import { newId } from "../packages/core/src/ids.js";
+import type { Server } from "../packages/core/src/servers/schema.js";
+import { probeGroupOf } from "../packages/core/src/probes/probe-batch.js";
+import { readBuckets } from "../packages/core/src/probes/metrics-store.js";
+import { round } from "./stats.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const NAIVE_WRITE_UNITS_PER_SERVER_HOUR = 480;
+
+export interface ProbesBenchOptions {
+  cycleSizes?: number[];
+  /** Servers for the write-units and lost-minutes runs (in-process simulator on a manual clock). */
+  economyServers?: number;
+  economyMinutes?: number;
+  lossServers?: number;
+  lossMinutes?: number;
+  write?: boolean;
+}
+
+class ManualClock implements Clock {
+  constructor(public ms: number) {}
+  now() {
+    return new Date(this.ms);
+  }
+}
+
+/** Registers servers by writing their items directly (registration speed is another benchmark's business). */
+async function seedServers(ctx: FleetContext, roster: SimulatedServer[], now: Date): Promise<void> {
+  const counters: Record<string, number> = {};
+  const writes: Array<{ put: Record<string, unknown> }> = [];
+  for (const s of roster) {
+    const server: Server = {
+      id: newId(), organization_id: DEFAULT_ORGANIZATION_ID, name: s.name, description: null, hostname: s.hostname, api_url: s.api_url, version: null,
+      region: s.region, environment: s.environment, status: "active", health_status: "unknown", last_seen_at: null, last_health_check_at: null,
+      response_time_ms: null, tags: s.tags, metadata: {}, created_at: now.toISOString(), updated_at: now.toISOString(),
+    };
+    writes.push({ put: toServerItem(server, await ctx.secrets.encrypt(s.token), 1) as unknown as Record<string, unknown> });
+    writes.push({ put: { ...keys.serverName(DEFAULT_ORGANIZATION_ID, s.name), entity: "server_name", server_id: server.id } });
+    for (const [name, n] of Object.entries(contribution(server))) counters[`n:${name}`] = (counters[`n:${name}`] ?? 0) + n;
+  }
+  await ctx.table.batchWrite(writes);
+  await ctx.table.put({ Item: { ...keys.summary(DEFAULT_ORGANIZATION_ID), ...counters } });
+}
+
+async function startSimulatorProcess(count: number, mix: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "fleetplane-probes-bench-"));
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "packages/agent/src/simulator/main.ts"), "--count", String(count), "--seed", "7", "--mix", mix, "--out", join(dir, "servers.jsonl")], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+  return {
+    url: (JSON.parse(line) as { url: string }).url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One full health cycle (health + metrics) at `count` servers: wall time, CPU and peak RSS of this process. */
+async function fullCycle(count: number) {
+  const sim = await startSimulatorProcess(count, "realistic");
+  const fleetplane = await startLocalFleetplane({ inMemory: true, port: 0, adminKey: "bench-admin-key-0123456789", probeSchedule: false, outboxIntervalMs: 3_600_000 });
+  try {
+    await seedServers(fleetplane.ctx, fleetRoster(count, 7, sim.url), new Date());
+    const cycles = [];
+    // The first cycle turns every server from unknown to its status (a transition each); the second is steady state.
+    for (const label of ["first (every server transitions)", "steady"]) {
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const dispatched = await fleetplane.probes.tick({ metrics: true });
+      const wallMs = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      clearInterval(sampler);
+      cycles.push({
+        cycle: label,
+        servers: dispatched.servers,
+        batches: dispatched.batches.length,
+        seconds: round(wallMs / 1000),
+        within_30_s: wallMs < 30_000,
+        cpu_percent_of_one_core: round(((used.user + used.system) / 1000 / wallMs) * 100, 0),
+        peak_rss_mb: round(peakRss / 2 ** 20, 0),
+      });
+      await fleetplane.flushEvents();
+    }
+    return { servers: count, cycles };
+  } finally {
+    await fleetplane.close();
+    await sim.stop();
+  }
+}
+
+async function manualFleet(count: number, start: number, mix: "all-healthy" | "realistic"): Promise<{ fleetplane: LocalFleetplane; clock: ManualClock; sim: Awaited<ReturnType<typeof startSimulator>>; close: () => Promise<void> }> {
+  const clock = new ManualClock(start);
+  const sim = await startSimulator({ count, seed: 7, mix, now: () => clock.ms });
+  const fleetplane = await startLocalFleetplane({ inMemory: true, port: 0, adminKey: "bench-admin-key-0123456789", probeSchedule: false, outboxIntervalMs: 3_600_000, clock, config: { probes: { requestTimeoutMs: 1000 } } });
+  await seedServers(fleetplane.ctx, sim.servers, clock.now());
+  return { fleetplane, clock, sim, close: async () => (await fleetplane.close(), await sim.close()) };
+}
+
+/** Write units per server per hour over `minutes` of simulated time at 30 s health / 60 s metrics. */
+async function writeEconomy(count: number, minutes: number, mix: "all-healthy" | "realistic") {
+  const hour = 3_600_000;
+  // Start ten minutes before an hour so the window holds an hourly rollup and two heartbeats.
+  const start = Math.floor(Date.now() / hour) * hour - 10 * 60_000;
+  const f = await manualFleet(count, start, mix);
+  try {
+    await f.fleetplane.probes.tick({ metrics: true }); // first cycle: every server's first transition, not steady state
+    f.fleetplane.ctx.table.meter.reset();
+    const cycles = minutes * 2;
+    for (let i = 1; i <= cycles; i++) {
+      f.clock.ms = start + i * 30_000;
+      await f.fleetplane.probes.tick({ metrics: i % 2 === 0 });
+    }
+    const meter = f.fleetplane.ctx.table.meter.snapshot();
+    const perServerHour = (units: number) => round((units / count) * (60 / minutes), 2);
+    return {
+      servers: count,
+      mix,
+      simulated_minutes: minutes,
+      write_units_per_server_hour: perServerHour(meter.writeUnits),
+      read_units_per_server_hour: perServerHour(meter.readUnits),
+      naive_write_units_per_server_hour: NAIVE_WRITE_UNITS_PER_SERVER_HOUR,
+      by_operation: Object.fromEntries(Object.entries(meter.byOperation).map(([op, t]) => [op, { write_units_per_server_hour: perServerHour(t.writeUnits), requests: t.requests }])),
+    };
+  } finally {
+    await f.close();
+  }
+}
+
+/** 5 % of metrics polls fail (the agent refuses), at random; then counts the stored one-minute points. */
+async function minutesLost(count: number, minutes: number) {
+  const start = Math.floor(Date.now() / 60_000) * 60_000;
+  const f = await manualFleet(count, start, "all-healthy");
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  try {
+    await f.fleetplane.probes.tick({ metrics: true });
+    let failedPolls = 0;
+    for (let m = 1; m <= minutes; m++) {
+      const down: number[] = [];
+      for (let i = 0; i < count; i++) if (random() < 0.05) down.push(i);
+      down.forEach((i) => f.sim.setProfile(i, { kind: "refused" }));
+      failedPolls += down.length;
+      f.clock.ms = start + m * 60_000;
+      await f.fleetplane.probes.tick({ metrics: true });
+      down.forEach((i) => f.sim.setProfile(i, { kind: "healthy" }));
+    }
+    // Servers that failed twice in a row are in backoff: a few more clean minutes let every one of them back.
+    for (let m = minutes + 1; m <= minutes + 12; m++) {
+      f.clock.ms = start + m * 60_000;
+      await f.fleetplane.probes.tick({ metrics: true });
+    }
+    // Expected: every minute from the first cycle's newest sample to the end of the failure window.
+    const from = start / 1000 - 60;
+    const to = (start + minutes * 60_000) / 1000 - 60;
+    const expectedPerServer = (to - from) / PERIOD_SECONDS["1m"] + 1;
+    const ids = await f.fleetplane.ctx.table.queryAll<{ id: string }>({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+      ExpressionAttributeValues: { ":pk": keys.organizationPartition(DEFAULT_ORGANIZATION_ID), ":p": "SERVER#" },
+    });
+    const groups = new Map<number, Awaited<ReturnType<typeof readBuckets>>>();
+    let stored = 0;
+    for (const { id } of ids) {
+      const group = probeGroupOf(id);
+      if (!groups.has(group)) groups.set(group, await readBuckets(f.fleetplane.ctx, DEFAULT_ORGANIZATION_ID, group, "1m", from, to));
+      stored += groups.get(group)!.filter((b) => b.data[id]).length;
+    }
+    const expected = expectedPerServer * ids.length;
+    return {
+      servers: count,
+      simulated_minutes: minutes,
+      failed_polls: failedPolls,
+      failed_poll_percent: round((failedPolls / (count * minutes)) * 100, 2),
+      expected_minutes: expected,
+      stored_minutes: stored,
+      minutes_lost: expected - stored,
+      lost_percent: round(((expected - stored) / expected) * 100, 4),
+    };
+  } finally {
+    await f.close();
+  }
+}
+
+export async function runProbesBench(options: ProbesBenchOptions = {}) {
+  const cycle = [];
+  for (const size of options.cycleSizes ?? [1_000, 10_000]) cycle.push(await fullCycle(size));
+  const economy = [
+    await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "all-healthy"),
+    await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "realistic"),
+  ];
+  const loss = await minutesLost(options.lossServers ?? 500, options.lossMinutes ?? 60);
+  const result = {
+    name: "probes",
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: (await import("node:os")).cpus().length,
+    results: {
+      full_health_cycle: cycle,
+      write_units: economy,
+      minutes_lost_with_5_percent_failed_polls: loss,
+      setup:
+        "local runtime (dynalite in memory, in this process) with 4 probe batches of 100 servers at a time and 50 agent calls in flight per batch; full cycles against the simulator in a child process (realistic mix, wall clock); write units and lost minutes against an in-process simulator on a manual clock (30 s health, 60 s metrics cadence), from ConsumedCapacity",
+    },
+  };
+  if (options.write !== false) {
+    mkdirSync(join(root, "bench/results"), { recursive: true });
+    writeFileSync(join(root, "bench/results/probes.json"), JSON.stringify(result, null, 2) + "\n");
+  }
+  return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runProbesBench().then(
+    (r) => {
+      console.log(JSON.stringify(r.results, null, 2));
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
