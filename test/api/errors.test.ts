@@ -49,14 +49,6 @@ test("the OpenAPI document describes the fleet endpoints from the same schemas",
   expect(docs.headers.get("content-security-policy")).toMatch(/script-src 'sha256-[^']+'/);
 });
 
-// Last in the file: the server answers 413 before reading the whole body and then closes the connection,
-// which a pooled client connection would otherwise carry into the next test.
-test("a body over 256 KiB is 413", async () => {
-  const res = await fleet.request("POST", `${FLEET}/servers`, { rawBody: JSON.stringify({ name: "x".repeat(300 * 1024) }) });
-  expect(res.status).toBe(413);
-  expect(res.body.error.code).toBe("payload_too_large");
-});
-
 test("a failure inside answers a generic 500 and logs the cause", async () => {
   const { createApi, Table } = await import("@fleetplane/core");
   const { localDynamoClient } = await import("@fleetplane/local");
@@ -83,4 +75,12 @@ test("the console's files are served with a strict content security policy", asy
   expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
   expect(res.headers.get("x-frame-options")).toBe("DENY");
   expect(await res.text()).toContain("Fleetplane");
+});
+
+// Last in the file: the server answers 413 before reading the whole body and then closes the connection,
+// which a pooled client connection would otherwise carry into the next test.
+test("a body over 256 KiB is 413", async () => {
+  const res = await fleet.request("POST", `${FLEET}/servers`, { rawBody: JSON.stringify({ name: "x".repeat(300 * 1024) }) });
+  expect(res.status).toBe(413);
+  expect(res.body.error.code).toBe("payload_too_large");
 });
