@@ -33,7 +33,9 @@ export const FLEET = "/api/v1/fleet";
 
 export async function startTestFleet(options: LocalOptions = {}): Promise<TestFleet> {
   const adminKey = `test-admin-${randomBytes(12).toString("hex")}`;
-  const runtime = await startLocalFleetplane({ inMemory: true, port: 0, adminKey, outboxIntervalMs: 50, ...options });
+  // The probe schedule is off unless a test asks for it: tests drive cycles with `runtime.probes.tick()`, and
+  // servers registered with example.com URLs must never be probed over the network.
+  const runtime = await startLocalFleetplane({ inMemory: true, port: 0, adminKey, outboxIntervalMs: 50, probeSchedule: false, ...options });
 
   const request = async <T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { ...opts.headers };
