@@ -3,6 +3,7 @@
 // time against the ideal, the control plane's overhead per server, how soon a finished server shows in the
 // API, and DynamoDB capacity per server. Run with `npm run bench -- operations`; writes bench/results/operations.json.
 import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "@fleetplane/agent/simulator";
 import { startLocalFleetplane } from "@fleetplane/local";
@@ -34,6 +35,7 @@ export interface OperationsBenchResult {
     read_units_per_server: number;
     write_units_by_operation: Record<string, number>;
     status: string;
+    load_average_1m: number;
     setup: string;
   };
 }
@@ -44,7 +46,7 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
   const delay = options.agentDelayMs ?? 200;
   const adminKey = "bench-operations-admin-key-0123456789";
   const simulator = await startSimulator({ count: servers, seed: 5 });
-  const fleet = await startLocalFleetplane({ inMemory: true, port: 0, adminKey });
+  const fleet = await startLocalFleetplane({ inMemory: true, port: 0, adminKey, probeSchedule: false });
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
   const api = `${fleet.url}/api/v1/fleet`;
   const call = async (method: string, path: string, body?: unknown) => {
@@ -117,7 +119,8 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
         read_units_per_server: round((after.readUnits - before.readUnits) / servers),
         write_units_by_operation: byOperation,
         status: operation.status,
-        setup: "local runtime in one process (dynalite in memory, aws-local-stepfunctions), simulator in the same process, 2 vCPUs; the API polled every 25 ms",
+        load_average_1m: round(loadavg()[0] ?? 0),
+        setup: `local runtime in one Node process (dynalite in memory, aws-local-stepfunctions, the API), simulator in the same process, ${cpus().length} vCPUs; the API polled every 25 ms. Locally every task shares one event loop, so the wall time measures the control plane's CPU per server, not Step Functions`,
       },
     };
     if (options.write !== false) writeFileSync(fileURLToPath(new URL("./results/operations.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");

@@ -15,7 +15,7 @@ import { toServerItem } from "../packages/core/src/servers/server-item.js";
 import { contribution } from "../packages/core/src/summary/counters.js";
 import { newId } from "../packages/core/src/ids.js";
 import type { Server } from "../packages/core/src/servers/schema.js";
-import { probeGroupOf } from "../packages/core/src/probes/probe-batch.js";
+import { memberKey, probeGroupOf } from "../packages/core/src/probes/probe-batch.js";
 import { readBuckets } from "../packages/core/src/probes/metrics-store.js";
 import { round } from "./stats.js";
 
@@ -182,7 +182,7 @@ async function minutesLost(count: number, minutes: number) {
     for (const { id } of ids) {
       const group = probeGroupOf(id);
       if (!groups.has(group)) groups.set(group, await readBuckets(f.fleetplane.ctx, DEFAULT_ORGANIZATION_ID, group, "1m", from, to));
-      stored += groups.get(group)!.filter((b) => b.data[id]).length;
+      stored += groups.get(group)!.filter((b) => b.data[memberKey(id)]).length;
     }
     const expected = expectedPerServer * ids.length;
     return {
@@ -205,7 +205,8 @@ export async function runProbesBench(options: ProbesBenchOptions = {}) {
   for (const size of options.cycleSizes ?? [1_000, 10_000]) cycle.push(await fullCycle(size));
   const economy = [
     await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "all-healthy"),
-    await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "realistic"),
+    // The realistic mix (flapping, timing-out servers: transitions and alerts) over a shorter window.
+    await writeEconomy(options.economyServers ?? 1_000, Math.min(10, options.economyMinutes ?? 30), "realistic"),
   ];
   const loss = await minutesLost(options.lossServers ?? 500, options.lossMinutes ?? 60);
   const result = {

@@ -19,7 +19,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const persistent = (): Promise<TestFleet> => startTestFleet({ inMemory: false, dataDir, operationRetryIntervalMs: 20 });
+const persistent = (): Promise<TestFleet> => startTestFleet({ inMemory: false, dataDir, operationRetryIntervalMs: 20, probeSchedule: false });
 
 it("resumes an interrupted operation after a restart: finished servers are not run again, the rest complete", async () => {
   let fleet = await persistent();

@@ -7,7 +7,7 @@ let fleet: TestFleet;
 let sim: RegisteredFleet;
 
 beforeAll(async () => {
-  fleet = await startTestFleet();
+  fleet = await startTestFleet({ probeSchedule: false });
   sim = await simulatedFleet(fleet, 40, 11);
 }, 180_000);
 afterAll(async () => {

@@ -52,7 +52,7 @@ describe("alerts", () => {
 describe("summary and fleet-wide endpoints", () => {
   let f: ProbeFleet;
   beforeAll(async () => {
-    f = await startProbeFleet(40, { config: { probes: { syncCheckLimit: 10, requestTimeoutMs: 300 } } });
+    f = await startProbeFleet(40, { config: { probes: { syncCheckLimit: 10 } } });
     await f.cycle(0, true);
   });
   afterAll(() => f?.close());

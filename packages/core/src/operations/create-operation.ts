@@ -9,9 +9,9 @@ import { TransactionRejected } from "../store/table.js";
 import { toServer } from "../servers/server-item.js";
 import { validParameters } from "./kinds/index.js";
 import { effectiveConcurrency, effectiveMaxErrors } from "./limits.js";
-import { newTargetItem, toOperation, unfinishedIndexKeys, type OperationItem } from "./operation-item.js";
+import { mergeOperation, newTargetItem, toOperation, unfinishedIndexKeys, type OperationItem } from "./operation-item.js";
 import { getOperation } from "./queries.js";
-import type { DryRun, Operation, OperationCreate } from "./schema.js";
+import { STORED_SERVER_IDS, type DryRun, type Operation, type OperationCreate } from "./schema.js";
 import { resolveTargets } from "./targeting.js";
 
 export type CreateResult = { dryRun: DryRun } | { operation: Operation; created: boolean };
@@ -74,12 +74,13 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
     operation_type: request.operation_type,
     status: "pending",
     total_servers: targets.length,
-    completed_servers: 0,
-    failed_servers: 0,
-    skipped_servers: 0,
-    cancelled_servers: 0,
     parameters,
-    targets: { server_ids: request.server_ids ?? [], group_ids: request.group_ids ?? [], filter_criteria: request.filter_criteria ?? null },
+    targets: {
+      server_ids: (request.server_ids ?? []).slice(0, STORED_SERVER_IDS),
+      server_id_count: request.server_ids?.length ?? 0,
+      group_ids: request.group_ids ?? [],
+      filter_criteria: request.filter_criteria ?? null,
+    },
     max_concurrency: request.max_concurrency,
     max_errors: request.max_errors,
     effective_max_concurrency: concurrency,
@@ -128,7 +129,7 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
   }
 
   await startWorkflow(ctx, organizationId, id);
-  return { operation: toOperation(item), created: true };
+  return { operation: toOperation(mergeOperation(item, [])), created: true };
 }
 
 /** The operation a reserved key points to (its workflow started again if it never got going), or undefined. */

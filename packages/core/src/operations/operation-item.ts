@@ -2,9 +2,11 @@
 import { keys, UNFINISHED_OPERATIONS } from "../store/keys.js";
 import type { Operation, OperationTarget, TargetStatus } from "./schema.js";
 
-type StoredOperation = Omit<Operation, "progress_percent">;
+export const COUNTERS = ["completed_servers", "failed_servers", "skipped_servers", "cancelled_servers"] as const;
+export type Counters = Record<(typeof COUNTERS)[number], number>;
 
-export interface OperationItem extends StoredOperation {
+/** The operation as stored: its request, status and timestamps. Written a handful of times per operation. */
+export interface OperationItem extends Omit<Operation, "progress_percent" | keyof Counters> {
   pk: string;
   sk: string;
   entity: "operation";
@@ -12,6 +14,50 @@ export interface OperationItem extends StoredOperation {
   gsi1pk?: string;
   gsi1sk?: string;
   expires_at: number;
+}
+
+/**
+ * Results are counted in this many shards (a target's shard is its position modulo this), so that up to
+ * 1,000 servers finishing at once do not all conflict on one item in DynamoDB transactions.
+ */
+export const PROGRESS_SHARDS = 16;
+
+export function progressKey(organizationId: string, operationId: string, position: number) {
+  return keys.operationProgress(organizationId, operationId, position % PROGRESS_SHARDS);
+}
+
+/** One shard of the operation's counters (keys.operationProgress), created by the first result counted in it. */
+export interface ProgressItem extends Counters {
+  pk: string;
+  sk: string;
+  entity: "operation_progress";
+  operation_id: string;
+  updated_at: string;
+  expires_at: number;
+}
+
+/** What domain code works with: the operation and its counters, read together. */
+export type OperationState = OperationItem & Counters;
+
+/** The update that counts one settled target in its shard (creating the shard item on first use). */
+export function countUpdate(organizationId: string, operationId: string, position: number, counter: (typeof COUNTERS)[number], now: Date, retentionSeconds: number) {
+  return {
+    Key: progressKey(organizationId, operationId, position),
+    UpdateExpression: `SET updated_at = :now, entity = :entity, operation_id = :id, expires_at = if_not_exists(expires_at, :expires) ADD ${counter} :one`,
+    ExpressionAttributeValues: {
+      ":now": now.toISOString(),
+      ":entity": "operation_progress",
+      ":id": operationId,
+      ":expires": Math.floor(now.getTime() / 1000) + retentionSeconds,
+      ":one": 1,
+    },
+  };
+}
+
+export function mergeOperation(operation: OperationItem, shards: ProgressItem[]): OperationState {
+  const counters = Object.fromEntries(COUNTERS.map((c) => [c, shards.reduce((sum, shard) => sum + (shard[c] ?? 0), 0)])) as Counters;
+  const updated_at = shards.reduce((latest, shard) => (shard.updated_at > latest ? shard.updated_at : latest), operation.updated_at);
+  return { ...operation, ...counters, updated_at };
 }
 
 export interface TargetItem {
@@ -83,9 +129,9 @@ const OPERATION_FIELDS = [
   "completed_at",
   "created_at",
   "updated_at",
-] as const satisfies ReadonlyArray<keyof StoredOperation>;
+] as const satisfies ReadonlyArray<keyof OperationState>;
 
-export function toOperation(item: OperationItem): Operation {
+export function toOperation(item: OperationState): Operation {
   const operation = {} as Record<string, unknown>;
   for (const field of OPERATION_FIELDS) operation[field] = item[field] ?? null;
   const record = operation as Operation;

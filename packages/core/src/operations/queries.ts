@@ -3,7 +3,7 @@ import type { FleetContext } from "../context.js";
 import { NotFound, ValidationFailed } from "../errors.js";
 import { isId } from "../ids.js";
 import { keys, OPERATION_PREFIX, TARGET_PREFIX } from "../store/keys.js";
-import { toOperation, toTarget, type OperationItem, type TargetItem } from "./operation-item.js";
+import { mergeOperation, PROGRESS_SHARDS, toOperation, toTarget, type OperationItem, type OperationState, type ProgressItem, type TargetItem } from "./operation-item.js";
 import type { Operation, OperationListQuery, OperationTarget, OperationTargetQuery } from "./schema.js";
 
 /** Items examined per list request at most; a selective status filter returns a short page and a cursor. */
@@ -14,37 +14,64 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-export async function operationItem(ctx: FleetContext, organizationId: string, id: string): Promise<OperationItem> {
-  const item = isId(id) ? await ctx.table.get<OperationItem>(keys.operation(organizationId, id), { consistent: true }) : undefined;
-  if (!item) throw new NotFound(`operation ${id} not found`);
-  return item;
+/** The operation and its counters, read together by one strongly consistent Query. */
+export async function loadOperation(ctx: FleetContext, organizationId: string, id: string): Promise<OperationState> {
+  if (!isId(id)) throw new NotFound(`operation ${id} not found`);
+  const { items } = await ctx.table.query<OperationItem | ProgressItem>({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": keys.operation(organizationId, id).sk },
+    ConsistentRead: true,
+  });
+  const operation = items.find((i): i is OperationItem => i.entity === "operation");
+  if (!operation) throw new NotFound(`operation ${id} not found`);
+  return mergeOperation(operation, items.filter((i): i is ProgressItem => i.entity === "operation_progress"));
 }
 
 export async function getOperation(ctx: FleetContext, organizationId: string, id: string): Promise<Operation> {
-  return toOperation(await operationItem(ctx, organizationId, id));
+  return toOperation(await loadOperation(ctx, organizationId, id));
 }
 
+/** Newest first. Each operation's counter shards sort just after it, so a reverse Query meets them first and keeps them until the operation arrives. */
 export async function listOperations(ctx: FleetContext, organizationId: string, query: OperationListQuery): Promise<Page<Operation>> {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const page = await filteredPage<OperationItem>(ctx, {
-    pk: keys.organizationPartition(organizationId),
-    prefix: OPERATION_PREFIX,
-    start: typeof after === "string" ? keys.operation(organizationId, after) : undefined,
-    newestFirst: true,
-    status: query.status,
-    limit: query.limit,
-  });
-  return { items: page.items.map(toOperation), next_cursor: page.last ? encodeCursor(page.last.id) : null };
+  let start: Record<string, unknown> | undefined = typeof after === "string" ? { ...keys.operation(organizationId, after) } : undefined;
+  const progress = new Map<string, ProgressItem[]>();
+  const found: OperationState[] = [];
+  let examined = 0;
+  let lastExamined: OperationItem | undefined;
+  while (examined < LIST_SCAN_BUDGET) {
+    const page = await ctx.table.query<OperationItem | ProgressItem>({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": OPERATION_PREFIX },
+      ScanIndexForward: false,
+      ExclusiveStartKey: start,
+      Limit: query.status ? 500 : (PROGRESS_SHARDS + 1) * (query.limit + 1 - found.length),
+    });
+    for (const item of page.items) {
+      if (item.entity === "operation_progress") {
+        progress.set(item.operation_id, [...(progress.get(item.operation_id) ?? []), item]);
+        continue;
+      }
+      if (item.entity !== "operation") continue;
+      examined += 1;
+      lastExamined = item;
+      if (!query.status || item.status === query.status) found.push(mergeOperation(item, progress.get(item.id) ?? []));
+      progress.delete(item.id);
+      if (found.length > query.limit) return { items: found.slice(0, query.limit).map(toOperation), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
+    }
+    if (!page.lastKey) return { items: found.map(toOperation), next_cursor: null };
+    start = page.lastKey;
+  }
+  return { items: found.map(toOperation), next_cursor: lastExamined ? encodeCursor(lastExamined.id) : null };
 }
 
 export async function listOperationTargets(ctx: FleetContext, organizationId: string, id: string, query: OperationTargetQuery): Promise<Page<OperationTarget>> {
-  await operationItem(ctx, organizationId, id);
+  await loadOperation(ctx, organizationId, id);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const page = await filteredPage<TargetItem>(ctx, {
     pk: keys.operationTargets(organizationId, id),
     prefix: TARGET_PREFIX,
     start: typeof after === "number" ? keys.operationTarget(organizationId, id, after) : undefined,
-    newestFirst: false,
     status: query.status,
     limit: query.limit,
   });
@@ -55,7 +82,6 @@ interface PageRequest {
   pk: string;
   prefix: string;
   start: { pk: string; sk: string } | undefined;
-  newestFirst: boolean;
   status: string | undefined;
   limit: number;
 }
@@ -70,7 +96,6 @@ async function filteredPage<T extends { status: string }>(ctx: FleetContext, req
     const page = await ctx.table.query<T>({
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
       ExpressionAttributeValues: { ":pk": request.pk, ":prefix": request.prefix },
-      ScanIndexForward: !request.newestFirst,
       ExclusiveStartKey: start,
       Limit: request.status ? 500 : request.limit + 1 - found.length,
     });

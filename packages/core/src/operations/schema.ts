@@ -39,6 +39,8 @@ export const FilterCriteria = z
 export type FilterCriteria = z.infer<typeof FilterCriteria>;
 
 export const MAX_TIMEOUT_SECONDS = 600;
+/** Requested server ids echoed on the operation; all of them would make a 10,000-server operation's item ~400 KB. */
+export const STORED_SERVER_IDS = 100;
 /** Lambda's default concurrency quota per account and region; a higher number would only be throttled. */
 export const MAX_CONCURRENCY = 1_000;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -78,7 +80,14 @@ export const Operation = z
     cancelled_servers: z.number().int().openapi({ description: "never started because the operation was cancelled" }),
     progress_percent: z.number(),
     parameters: z.record(z.string(), z.unknown()),
-    targets: z.object({ server_ids: z.array(z.string()), group_ids: z.array(z.string()), filter_criteria: FilterCriteria.nullable() }),
+    targets: z
+      .object({
+        server_ids: z.array(z.string()).openapi({ description: `as requested, the first ${STORED_SERVER_IDS} (the resolved list is GET /operations/{id}/servers)` }),
+        server_id_count: z.number().int(),
+        group_ids: z.array(z.string()),
+        filter_criteria: FilterCriteria.nullable(),
+      })
+      .openapi({ description: "the targeting as requested; targets were resolved from it once, at creation" }),
     max_concurrency: z.union([z.number(), z.string()]),
     max_errors: z.union([z.number(), z.string()]),
     effective_max_concurrency: z.number().int(),

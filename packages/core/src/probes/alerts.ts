@@ -56,10 +56,13 @@ export function evaluateMetricsAlerts(server: ServerRef, state: ServerProbeState
       if (typeof value !== "number") continue;
       const above = value > settings[setting];
       const run = state.run?.[rule] ?? 0;
-      // Positive: consecutive points above; negative: consecutive points back below while the alert is open.
-      const next = above ? Math.max(run, 0) + 1 : Math.min(run, 0) - 1;
-      state.run = { ...state.run, [rule]: next };
       const open = state.al?.[rule] !== undefined;
+      // Closed: consecutive points above (counting up to k). Open: consecutive points back below (down to -k).
+      // Bounded, so the state only changes while a run is building.
+      const next = open ? (above ? 0 : Math.max(-k, Math.min(run, 0) - 1)) : above ? Math.min(k, Math.max(run, 0) + 1) : 0;
+      if (next === 0) {
+        if (state.run) delete state.run[rule];
+      } else state.run = { ...state.run, [rule]: next };
       if (!open && next >= k) toggle(server, state, rule, true, { value, threshold: settings[setting], consecutive_points: k, sample_at: sample.timestamp }, now, events);
       if (open && next <= -k) toggle(server, state, rule, false, { value, threshold: settings[setting], sample_at: sample.timestamp }, now, events);
     }
@@ -67,7 +70,7 @@ export function evaluateMetricsAlerts(server: ServerRef, state: ServerProbeState
       toggle(server, state, "failed_services", sample.failed_services >= settings.failedServices, { failed_services: sample.failed_services, threshold: settings.failedServices, sample_at: sample.timestamp }, now, events);
     }
   }
-  if (state.run && Object.values(state.run).every((v) => v === 0)) delete state.run;
+  if (state.run && Object.keys(state.run).length === 0) delete state.run;
   return events;
 }
 

@@ -29,8 +29,8 @@ export async function fleetHealthSummary(ctx: FleetContext, organizationId: stri
   const stale: string[] = [];
   const alerts: Record<string, number> = {};
   for (const state of states) {
-    for (const [id, s] of Object.entries(state.servers)) {
-      if (isStale(s, now, ctx.config.probes.healthIntervalSeconds)) stale.push(id);
+    for (const [key, s] of Object.entries(state.servers)) {
+      if (isStale(s, now, ctx.config.probes.healthIntervalSeconds)) stale.push(s.id ?? key);
       for (const rule of Object.keys(s.al ?? {})) alerts[rule] = (alerts[rule] ?? 0) + 1;
     }
   }

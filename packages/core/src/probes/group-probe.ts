@@ -13,7 +13,7 @@ import { writeHeartbeat, writeTransitions, type Transition } from "./health-tran
 import { collectMetrics } from "./metrics-collection.js";
 import { bucketStart, epoch, packSample, type PackedPoint } from "./metrics-point.js";
 import { storeMinutePoints } from "./metrics-store.js";
-import type { ProbeGroupWork, ProbeTarget } from "./probe-batch.js";
+import { memberKey, type ProbeGroupWork, type ProbeTarget } from "./probe-batch.js";
 import { loadGroupState, saveGroupState, type ServerProbeState } from "./probe-state.js";
 
 export interface GroupProbeOptions {
@@ -51,18 +51,18 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
   const now = epochSeconds(options.at);
   const at = options.at.toISOString();
   const group = await loadGroupState(ctx, organizationId, work.group);
-  const probed = await Promise.all(work.servers.map((target) => options.limit(() => probeServer(ctx, organizationId, target, group.servers[target.id], now, at, options))));
+  const probed = await Promise.all(work.servers.map((target) => options.limit(() => probeServer(ctx, organizationId, target, group.servers[memberKey(target.id)], now, at, options))));
 
   // One check record for the whole group and cycle: its size, not the number of servers, is what is billed.
   const checks: PackedChecks = {};
-  for (const p of probed) if (p.packed) checks[p.target.id] = p.packed;
+  for (const p of probed) if (p.packed) checks[memberKey(p.target.id)] = p.packed;
   const records = Object.keys(checks).length
     ? [{ put: { ...keys.healthCheck(organizationId, work.group, at, options.partial ? `#${Object.keys(checks)[0]}` : ""), entity: "health_checks", data: JSON.stringify(checks), expires_at: now + ctx.config.retention.healthChecksSeconds } }]
     : [];
   await ctx.table.batchWrite(records);
 
   const points = new Map<number, Record<string, PackedPoint>>();
-  for (const p of probed) for (const [minute, point] of p.points ?? []) points.set(minute, { ...points.get(minute), [p.target.id]: point });
+  for (const p of probed) for (const [minute, point] of p.points ?? []) points.set(minute, { ...points.get(minute), [memberKey(p.target.id)]: point });
   const rolled = await storeMinutePoints(ctx, organizationId, work.group, points, group.rolled);
 
   await recordHealth(ctx, organizationId, probed, options, now);
@@ -72,9 +72,9 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
     if (!p.state) continue;
     // `ok` moves every cycle; between metrics cycles it is not worth a write of its own.
     const comparable = (s: ServerProbeState | undefined) => (s && !options.metrics ? { ...s, ok: undefined } : s);
-    if (JSON.stringify(comparable(p.before)) !== JSON.stringify(comparable(p.state))) changed[p.target.id] = p.state;
+    if (JSON.stringify(comparable(p.before)) !== JSON.stringify(comparable(p.state))) changed[memberKey(p.target.id)] = p.state;
   }
-  const members = options.partial ? undefined : new Set(work.servers.map((s) => s.id));
+  const members = options.partial ? undefined : new Set(work.servers.map((s) => memberKey(s.id)));
   const pruned = members !== undefined && Object.keys(group.servers).some((id) => !members.has(id));
   const events = probed.flatMap((p) => p.events);
   if (Object.keys(changed).length || Object.keys(rolled).length || pruned || events.length) {
@@ -86,7 +86,7 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
 async function probeServer(ctx: FleetContext, organizationId: string, target: ProbeTarget, before: ServerProbeState | undefined, now: number, at: string, options: GroupProbeOptions): Promise<Probed> {
   const probed: Probed = { target, before, result: { server_id: target.id }, events: [] };
   const ref = { organizationId, id: target.id, name: target.name };
-  let state: ServerProbeState = before ? structuredClone(before) : { f: 0, s0: now };
+  let state: ServerProbeState = before ? structuredClone(before) : { s0: now };
   let answered = true;
   if (options.health) {
     if (!options.force && !isDue(before, now)) {
@@ -115,6 +115,8 @@ async function probeServer(ctx: FleetContext, organizationId: string, target: Pr
       probed.result.metrics_error = `${collected.error.kind}: ${collected.error.message}`;
     }
   }
+  if (state.f || state.ok === undefined) state.id = target.id;
+  else delete state.id;
   probed.state = state;
   return probed;
 }

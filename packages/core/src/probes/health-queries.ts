@@ -9,7 +9,7 @@ import { keys } from "../store/keys.js";
 import { openAlerts } from "./alerts.js";
 import { unpackCheck, type HealthCheck, type PackedChecks } from "./health-record.js";
 import { iso } from "./metrics-point.js";
-import { probeGroupOf } from "./probe-batch.js";
+import { memberKey, probeGroupOf } from "./probe-batch.js";
 import { loadGroupState, type ServerProbeState } from "./probe-state.js";
 
 /** Check items examined per history request at most (a server in backoff is absent from most cycles). */
@@ -17,7 +17,7 @@ const HISTORY_SCAN_BUDGET = 2_000;
 
 export function isStale(state: ServerProbeState | undefined, now: number, healthIntervalSeconds: number): boolean {
   if (!state) return false;
-  return now - (state.ok ?? state.s0) > 3 * healthIntervalSeconds;
+  return now - (state.ok ?? state.s0 ?? now) > 3 * healthIntervalSeconds;
 }
 
 function probeFacts(state: ServerProbeState | undefined, now: number, interval: number) {
@@ -40,11 +40,11 @@ export async function serverHealth(ctx: FleetContext, organizationId: string, se
     server_id: server.id,
     name: server.name,
     status: server.status,
-    health_status: state.servers[server.id]?.hs ?? server.health_status,
+    health_status: state.servers[memberKey(server.id)]?.hs ?? server.health_status,
     last_seen_at: server.last_seen_at,
     last_health_check_at: history.items[0]?.timestamp ?? server.last_health_check_at,
     response_time_ms: history.items[0]?.response_time_ms ?? server.response_time_ms,
-    ...probeFacts(state.servers[server.id], now, ctx.config.probes.healthIntervalSeconds),
+    ...probeFacts(state.servers[memberKey(server.id)], now, ctx.config.probes.healthIntervalSeconds),
     latest_check: history.items[0] ?? null,
   };
 }
@@ -76,7 +76,7 @@ export async function healthHistory(ctx: FleetContext, organizationId: string, s
     for (const item of page.items) {
       examined++;
       lastSk = item.sk;
-      const packed = (JSON.parse(item.data) as PackedChecks)[serverId];
+      const packed = (JSON.parse(item.data) as PackedChecks)[memberKey(serverId)];
       if (packed) items.push(unpackCheck(serverId, item.sk.slice(0, 24), packed));
       if (items.length >= query.limit || examined >= HISTORY_SCAN_BUDGET) break outer;
     }
@@ -101,7 +101,7 @@ export async function healthOverview(ctx: FleetContext, organizationId: string, 
   const interval = ctx.config.probes.healthIntervalSeconds;
   return {
     items: page.items.map((server) => {
-      const state = states.get(probeGroupOf(server.id))?.servers[server.id];
+      const state = states.get(probeGroupOf(server.id))?.servers[memberKey(server.id)];
       return {
         server_id: server.id,
         name: server.name,

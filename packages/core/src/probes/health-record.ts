@@ -30,13 +30,17 @@ type Packed = [string, number | null, 0 | 1 | null, 0 | 1 | null, 0 | 1 | null, 
 const flag = (component: { healthy: boolean } | undefined): 0 | 1 | null => (component === undefined ? null : component.healthy ? 1 : 0);
 const bool = (value: 0 | 1 | null | undefined): boolean | null => (value === null || value === undefined ? null : value === 1);
 
+/** Statuses packed as one letter each. */
+const CODE: Record<string, string> = { healthy: "h", degraded: "d", critical: "c", unreachable: "u" };
+const STATUS: Record<string, HealthStatus> = { h: "healthy", d: "degraded", c: "critical", u: "unreachable" };
+
 export function packCheck(outcome: CheckOutcome): Packed {
   if (outcome.ok) {
     const c = outcome.health.components;
-    return [outcome.health.status, outcome.response_time_ms, flag(c.database), flag(c.redis), flag(c.services)];
+    return [CODE[outcome.health.status]!, outcome.response_time_ms, flag(c.database), flag(c.redis), flag(c.services)];
   }
   const e = outcome.error;
-  const packed: Packed = ["unreachable", outcome.response_time_ms, null, null, null, e.kind, e.message.slice(0, 300)];
+  const packed: Packed = ["u", outcome.response_time_ms, null, null, null, e.kind, e.message.slice(0, 300)];
   if (e.status !== undefined) packed.push(e.status);
   return packed;
 }
@@ -46,7 +50,7 @@ export function unpackCheck(serverId: string, timestamp: string, packed: Packed)
   return {
     server_id: serverId,
     timestamp,
-    status: status as HealthStatus,
+    status: STATUS[status] ?? (status as HealthStatus),
     response_time_ms: rt,
     database_healthy: bool(db),
     redis_healthy: bool(redis),

@@ -22,14 +22,16 @@ export function backoffSeconds(failures: number, settings: ProbeSettings): numbe
 }
 
 export function nextHealth(previous: ServerProbeState | undefined, current: HealthStatus, outcome: CheckOutcome, now: number, settings: ProbeSettings): HealthStep {
-  const base: ServerProbeState = previous ? { ...previous } : { f: 0, s0: now };
+  const base: ServerProbeState = previous ? { ...previous } : { s0: now };
   if (outcome.ok) {
-    const state: ServerProbeState = { ...base, f: 0, ok: now };
+    const state: ServerProbeState = { ...base, ok: now };
+    delete state.f;
     delete state.d;
     delete state.us;
+    delete state.s0;
     return { state, health: outcome.health.status };
   }
-  const failures = base.f + 1;
+  const failures = (base.f ?? 0) + 1;
   const unreachable = failures >= settings.unreachableAfterFailures;
   const state: ServerProbeState = { ...base, f: failures };
   if (unreachable) {

@@ -5,7 +5,7 @@ import { getServerItem } from "../servers/registry.js";
 import { limiter } from "./concurrency.js";
 import { aggregate, bucketStart, epoch, FIELDS, iso, PERIOD_SECONDS, pointFromAggregate, pointFromPacked, type MetricsPoint, type PackedAggregate, type PackedPoint, type Period } from "./metrics-point.js";
 import { readBuckets } from "./metrics-store.js";
-import { PROBE_GROUPS, probeGroupOf } from "./probe-batch.js";
+import { memberKey, PROBE_GROUPS, probeGroupOf } from "./probe-batch.js";
 
 export interface RangeQuery {
   from?: string;
@@ -36,7 +36,7 @@ export async function serverMetrics(ctx: FleetContext, organizationId: string, s
   const buckets = await readBuckets(ctx, organizationId, probeGroupOf(serverId), query.period, from, to);
   const points: MetricsPoint[] = [];
   for (const bucket of buckets) {
-    const packed = bucket.data[serverId];
+    const packed = bucket.data[memberKey(serverId)];
     if (packed) points.push(toPoint(bucket.start, query.period, packed));
   }
   // The most recent `limit` points, oldest first.

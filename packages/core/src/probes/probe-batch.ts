@@ -15,6 +15,15 @@ export function probeGroupOf(serverId: string): number {
   return shardOf(serverId, PROBE_GROUPS);
 }
 
+/**
+ * A server's key inside its group's packed items: the last 12 hex digits of its UUIDv7 (48 random bits;
+ * two members of one group colliding is about a one-in-a-billion event at 1,000 members). Saves 24 bytes
+ * per server in every check and metrics item, which is a fifth of a one-minute point.
+ */
+export function memberKey(serverId: string): string {
+  return serverId.slice(-12);
+}
+
 /** The fields of a server item a probe needs; carried in the batch so workers do not read the servers again. */
 export interface ProbeTarget {
   id: string;

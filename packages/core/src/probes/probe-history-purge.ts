@@ -3,11 +3,11 @@
 // every item of the group for years of history would cost more than the data (docs/decisions.md).
 import type { FleetContext } from "../context.js";
 import { loadGroupState, saveGroupState } from "./probe-state.js";
-import { probeGroupOf } from "./probe-batch.js";
+import { memberKey, probeGroupOf } from "./probe-batch.js";
 
 export async function forgetProbeState(ctx: FleetContext, organizationId: string, serverId: string): Promise<void> {
   const group = probeGroupOf(serverId);
   const state = await loadGroupState(ctx, organizationId, group);
-  if (!state.servers[serverId]) return;
-  await saveGroupState(ctx, organizationId, group, state, { servers: {}, remove: [serverId], events: [] });
+  if (!state.servers[memberKey(serverId)]) return;
+  await saveGroupState(ctx, organizationId, group, state, { servers: {}, remove: [memberKey(serverId)], events: [] });
 }

@@ -6,15 +6,21 @@ import { keys } from "../store/keys.js";
 import { TransactionRejected } from "../store/table.js";
 import type { HealthStatus } from "./health-record.js";
 
+/**
+ * Keyed by member key (probe-batch.ts) and kept small: it is rewritten every minute (the cursor moves),
+ * so defaults are left out and the full server id is kept only while the server is failing.
+ */
 export interface ServerProbeState {
-  /** Consecutive failed checks. */
-  f: number;
+  /** The server's id, while it is failing or has never answered (stale listings need it). */
+  id?: string;
+  /** Consecutive failed checks (absent: none). */
+  f?: number;
   /** Next check due (epoch s) while backing off; absent means every cycle. */
   d?: number;
   /** Last successful check (epoch s). */
   ok?: number;
-  /** First probe (epoch s): a server that never answered is stale from here. */
-  s0: number;
+  /** First probe (epoch s), until the first success: a server that never answered is stale from here. */
+  s0?: number;
   /** Health status last written to the server item. */
   hs?: HealthStatus;
   /** Unreachable since (epoch s). */
@@ -84,10 +90,13 @@ export async function saveGroupState(ctx: FleetContext, organizationId: string, 
       await ctx.table.batchWrite(events.splice(EVENTS_PER_TRANSACTION).map((event) => ({ put: outboxItem(event) })));
     }
     try {
-      await ctx.table.transact([put, ...events.map((event) => outboxPut(event))]);
+      // Without events a plain conditional put does: a transaction bills every item twice.
+      if (events.length === 0) await ctx.table.put(put.Put);
+      else await ctx.table.transact([put, ...events.map((event) => outboxPut(event))]);
       return;
     } catch (error) {
-      if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_SAVE_ATTEMPTS) throw error;
+      const conflict = (error instanceof TransactionRejected && error.failedAt(0)) || (error as Error).name === "ConditionalCheckFailedException";
+      if (!conflict || attempt >= MAX_SAVE_ATTEMPTS) throw error;
       base = await loadGroupState(ctx, organizationId, group);
     }
   }

@@ -46,6 +46,15 @@ export const keys = {
 
   /** A bulk operation, in its organization's partition; ids are time-ordered, so a reverse query lists newest first. */
   operation: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${OPERATION_PREFIX}${id}` }),
+  /**
+   * One shard of the operation's counters, apart from the operation (whose parameters can be KiBs): every
+   * server's result updates one small shard (a transactional write costs 2 units per KiB), and concurrent
+   * results rarely meet on the same item. Shards sort right after the operation: one Query reads them all.
+   */
+  operationProgress: (organizationId: string, id: string, shard: number): Key => ({
+    pk: org(organizationId),
+    sk: `${OPERATION_PREFIX}${id}#PROGRESS#${String(shard).padStart(2, "0")}`,
+  }),
   /** Reserves a client's idempotency key for one operation. */
   operationIdempotencyKey: (organizationId: string, key: string): Key => ({ pk: org(organizationId), sk: `OPKEY#${key}` }),
   /** Partition of an operation's per-server progress items. */

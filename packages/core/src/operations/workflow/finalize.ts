@@ -3,18 +3,18 @@ import type { FleetContext } from "../../context.js";
 import { fleetEvent, outboxPut } from "../../events/fleet-event.js";
 import { keys, TARGET_PREFIX } from "../../store/keys.js";
 import { TransactionRejected } from "../../store/table.js";
-import { isFinished, type OperationItem, type TargetItem } from "../operation-item.js";
-import { operationItem } from "../queries.js";
+import { countUpdate, isFinished, type COUNTERS, type OperationState, type TargetItem } from "../operation-item.js";
+import { loadOperation } from "../queries.js";
 import type { OperationStatus } from "../schema.js";
 import { failureMessage, type FinalizeInput } from "./task-io.js";
 
 export async function finalizeOperation(ctx: FleetContext, input: FinalizeInput): Promise<{ status: OperationStatus }> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    let operation = await operationItem(ctx, input.organization_id, input.operation_id);
+    let operation = await loadOperation(ctx, input.organization_id, input.operation_id);
     if (isFinished(operation.status)) return { status: operation.status };
     if (settledCount(operation) < operation.total_servers) {
       await settleOpenTargets(ctx, operation, input);
-      operation = await operationItem(ctx, input.organization_id, input.operation_id);
+      operation = await loadOperation(ctx, input.organization_id, input.operation_id);
     }
     const [status, summary] = outcomeOf(operation, input);
     const now = ctx.clock.now();
@@ -56,7 +56,7 @@ export async function finalizeOperation(ctx: FleetContext, input: FinalizeInput)
   throw new Error(`operation ${input.operation_id} kept changing while being finalized`);
 }
 
-function settledCount(operation: OperationItem): number {
+function settledCount(operation: OperationState): number {
   return operation.completed_servers + operation.failed_servers + operation.skipped_servers + operation.cancelled_servers;
 }
 
@@ -65,17 +65,18 @@ function settledCount(operation: OperationItem): number {
  * failed, or was cancelled before its Map began: pending ones become cancelled or skipped, and ones caught
  * mid-call failed (their result can no longer be recorded).
  */
-async function settleOpenTargets(ctx: FleetContext, operation: OperationItem, input: FinalizeInput): Promise<void> {
+async function settleOpenTargets(ctx: FleetContext, operation: OperationState, input: FinalizeInput): Promise<void> {
   const open = await ctx.table.queryAll<TargetItem>({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     FilterExpression: "#status IN (:pending, :running)",
     ExpressionAttributeNames: { "#status": "status" },
     ExpressionAttributeValues: { ":pk": keys.operationTargets(operation.organization_id, operation.id), ":prefix": TARGET_PREFIX, ":pending": "pending", ":running": "running" },
   });
-  const now = ctx.clock.now().toISOString();
+  const at = ctx.clock.now();
+  const now = at.toISOString();
   const reason = input.failure ? `the workflow failed: ${failureMessage(input.failure)}` : "not started";
   for (const target of open) {
-    const [status, counter, error] =
+    const [status, counter, error]: [string, (typeof COUNTERS)[number], string] =
       target.status === "running"
         ? ["failed", "failed_servers", `interrupted: ${reason}`]
         : operation.status === "cancelling"
@@ -92,13 +93,7 @@ async function settleOpenTargets(ctx: FleetContext, operation: OperationItem, in
             ExpressionAttributeValues: { ":final": status, ":now": now, ":error": error.slice(0, 2048), ":seen": target.status },
           },
         },
-        {
-          Update: {
-            Key: keys.operation(operation.organization_id, operation.id),
-            UpdateExpression: `SET updated_at = :now ADD ${counter} :one`,
-            ExpressionAttributeValues: { ":now": now, ":one": 1 },
-          },
-        },
+        { Update: countUpdate(operation.organization_id, operation.id, target.position, counter, at, ctx.config.operations.retentionSeconds) },
       ]);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
@@ -106,7 +101,7 @@ async function settleOpenTargets(ctx: FleetContext, operation: OperationItem, in
   }
 }
 
-function outcomeOf(operation: OperationItem, input: FinalizeInput): [OperationStatus, string | null] {
+function outcomeOf(operation: OperationState, input: FinalizeInput): [OperationStatus, string | null] {
   const { total_servers: total, failed_servers: failed, skipped_servers: skipped, cancelled_servers: cancelled, effective_max_errors: maxErrors } = operation;
   const failedPart = `${failed} of ${total} servers failed`;
   if (operation.status === "cancelling") return ["cancelled", `cancelled: ${cancelled} of ${total} servers not started${failed ? `; ${failedPart}` : ""}`];

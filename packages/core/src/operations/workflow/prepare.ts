@@ -5,8 +5,8 @@ import { keys } from "../../store/keys.js";
 import { TransactionRejected } from "../../store/table.js";
 import { AGENT_ANSWER_GRACE_SECONDS } from "../kinds/agent-call.js";
 import { mapMode } from "../limits.js";
-import { isFinished, type OperationItem } from "../operation-item.js";
-import { operationItem } from "../queries.js";
+import { isFinished, type OperationState } from "../operation-item.js";
+import { loadOperation } from "../queries.js";
 import type { PreparedOperation } from "./task-io.js";
 import type { OperationRef } from "./workflows.js";
 
@@ -14,7 +14,7 @@ import type { OperationRef } from "./workflows.js";
 const TASK_OVERHEAD_SECONDS = 20;
 
 export async function prepareOperation(ctx: FleetContext, input: OperationRef): Promise<PreparedOperation> {
-  let operation = await operationItem(ctx, input.organization_id, input.operation_id);
+  let operation = await loadOperation(ctx, input.organization_id, input.operation_id);
   if (operation.status === "pending") operation = await markRunning(ctx, operation);
   const total = isFinished(operation.status) ? 0 : operation.total_servers;
   return {
@@ -30,7 +30,7 @@ export async function prepareOperation(ctx: FleetContext, input: OperationRef): 
   };
 }
 
-async function markRunning(ctx: FleetContext, operation: OperationItem): Promise<OperationItem> {
+async function markRunning(ctx: FleetContext, operation: OperationState): Promise<OperationState> {
   const now = ctx.clock.now();
   const event = fleetEvent(
     "Bulk Operation Started",
@@ -62,5 +62,5 @@ async function markRunning(ctx: FleetContext, operation: OperationItem): Promise
     // Cancelled before it started, or another execution got here first: carry on from whatever it is now.
     if (!(error instanceof TransactionRejected)) throw error;
   }
-  return operationItem(ctx, operation.organization_id, operation.id);
+  return loadOperation(ctx, operation.organization_id, operation.id);
 }

@@ -4,11 +4,13 @@ import { fleetEvent, outboxPut } from "../../events/fleet-event.js";
 import { keys } from "../../store/keys.js";
 import { TransactionRejected, type TransactItem } from "../../store/table.js";
 import { AgentUnavailable, type ServerRunResult } from "../kinds/kind.js";
-import type { TargetItem } from "../operation-item.js";
+import { countUpdate, type COUNTERS, type TargetItem } from "../operation-item.js";
 import type { TargetStatus } from "../schema.js";
-import { failureMessage, type ServerStep } from "./task-io.js";
+import { failureMessage, type RunOutcome, type ServerStep } from "./task-io.js";
 
-const COUNTER: Record<Exclude<TargetStatus, "pending" | "running">, string> = {
+type Counter = (typeof COUNTERS)[number];
+
+const COUNTER: Record<Exclude<TargetStatus, "pending" | "running">, Counter> = {
   succeeded: "completed_servers",
   failed: "failed_servers",
   skipped: "skipped_servers",
@@ -16,11 +18,17 @@ const COUNTER: Record<Exclude<TargetStatus, "pending" | "running">, string> = {
 };
 
 export async function recordServerResult(ctx: FleetContext, step: ServerStep): Promise<Record<string, never>> {
-  const outcome = step.failure ? { outcome: "ran" as const, result: failedRun(step) } : step.outcome;
-  if (!outcome || outcome.outcome === "done") return {};
+  if (step.outcome?.outcome === "done") return {};
   const targetKey = keys.operationTarget(step.organization_id, step.operation_id, step.position);
-  const target = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
-  if (!target || (target.status !== "pending" && target.status !== "running")) return {};
+  let outcome: Exclude<RunOutcome, { outcome: "done" }>;
+  if (step.outcome && !step.failure) {
+    outcome = step.outcome;
+  } else {
+    // Run on server failed (its error was caught): what the target is, it did not say, so read it.
+    const target = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
+    if (!target || (target.status !== "pending" && target.status !== "running")) return {};
+    outcome = { outcome: "ran", server_id: target.server_id, server_name: target.server_name, attempts: target.attempts, result: failedRun(step) };
+  }
 
   const now = ctx.clock.now();
   const finishedAt = now.toISOString();
@@ -51,13 +59,7 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
         },
       },
     },
-    {
-      Update: {
-        Key: keys.operation(step.organization_id, step.operation_id),
-        UpdateExpression: `SET updated_at = :now ADD ${COUNTER[status]} :one`,
-        ExpressionAttributeValues: { ":now": finishedAt, ":one": 1 },
-      },
-    },
+    { Update: countUpdate(step.organization_id, step.operation_id, step.position, COUNTER[status], now, ctx.config.operations.retentionSeconds) },
   ];
   // Only servers the operation actually ran on get an event; skipped and cancelled ones are in the Finished event's counts.
   if (outcome.outcome === "ran") {
@@ -69,10 +71,10 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
           {
             operation_id: step.operation_id,
             operation_type: step.operation_type,
-            server_id: target.server_id,
-            server_name: target.server_name,
+            server_id: outcome.server_id,
+            server_name: outcome.server_name,
             status,
-            attempts: target.attempts,
+            attempts: outcome.attempts,
             duration_ms: outcome.result.duration_ms,
             error: outcome.result.error || null,
           },

@@ -4,43 +4,46 @@ import { keys } from "../../store/keys.js";
 import type { ServerItem } from "../../servers/server-item.js";
 import { operationKind } from "../kinds/index.js";
 import { isFinished, truncateBytes, type TargetItem } from "../operation-item.js";
-import { operationItem } from "../queries.js";
-import type { RunOutcome, ServerStep } from "./task-io.js";
+import { loadOperation } from "../queries.js";
+import type { RunOutcome, ServerStep, TargetFacts } from "./task-io.js";
 
 const MAX_ERROR_BYTES = 2 * 1024;
 
 export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<RunOutcome> {
-  const operation = await operationItem(ctx, step.organization_id, step.operation_id);
-  const targetKey = keys.operationTarget(step.organization_id, step.operation_id, step.position);
-  const target = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
-  if (!target) throw new Error(`operation ${step.operation_id} has no target at position ${step.position}`);
-  if (target.status !== "pending" && target.status !== "running") return { outcome: "done" };
+  const operation = await loadOperation(ctx, step.organization_id, step.operation_id);
   if (isFinished(operation.status)) return { outcome: "done" };
+  const targetKey = keys.operationTarget(step.organization_id, step.operation_id, step.position);
 
-  // A target already `running` was interrupted mid-call (a retry, or a restart): finish it, whatever else happened since.
-  if (target.status === "pending") {
-    if (operation.status === "cancelling") return { outcome: "cancelled" };
-    if (operation.failed_servers > operation.effective_max_errors) {
-      return { outcome: "skipped", reason: `not started: ${operation.failed_servers} servers failed, more than max_errors (${operation.effective_max_errors})` };
-    }
-  }
-
+  const stop =
+    operation.status === "cancelling"
+      ? ({ outcome: "cancelled" } as const)
+      : operation.failed_servers > operation.effective_max_errors
+        ? ({ outcome: "skipped", reason: `not started: ${operation.failed_servers} servers failed, more than max_errors (${operation.effective_max_errors})` } as const)
+        : undefined;
+  // Only a target still pending is stopped; one already `running` was interrupted mid-call (a retry, or a
+  // restart) and is finished whatever happened since, with the same idempotency key.
+  const from = stop ? ["running"] : ["pending", "running"];
+  let target: TargetItem;
   try {
-    await ctx.table.update({
+    target = (await ctx.table.update<TargetItem>({
       Key: targetKey,
       UpdateExpression: "SET #status = :running, started_at = if_not_exists(started_at, :now) ADD attempts :one",
-      ConditionExpression: "#status IN (:pending, :running)",
+      ConditionExpression: from.length === 1 ? "#status = :running" : "#status IN (:pending, :running)",
       ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":running": "running", ":pending": "pending", ":now": ctx.clock.now().toISOString(), ":one": 1 },
-    });
+      ExpressionAttributeValues: { ":running": "running", ...(from.length === 1 ? {} : { ":pending": "pending" }), ":now": ctx.clock.now().toISOString(), ":one": 1 },
+      ReturnValues: "ALL_NEW",
+    }))!;
   } catch (error) {
-    if ((error as Error).name === "ConditionalCheckFailedException") return { outcome: "done" };
-    throw error;
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    // Pending while the operation stops (record it so), or already settled by an earlier attempt (nothing to do).
+    if (!stop) return { outcome: "done" };
+    const current = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
+    return current?.status === "pending" ? { ...stop, ...targetFacts(current) } : { outcome: "done" };
   }
 
   const server = await ctx.table.get<ServerItem>(keys.server(step.organization_id, target.server_id), { consistent: true });
   if (!server || server.status === "decommissioned") {
-    return { outcome: "ran", result: { status: "failed", output: "", error: "the server was decommissioned or deleted after the operation was created", duration_ms: 0 } };
+    return { outcome: "ran", ...targetFacts(target), result: { status: "failed", output: "", error: "the server was decommissioned or deleted after the operation was created", duration_ms: 0 } };
   }
   const kind = operationKind(operation.operation_type);
   const result = await kind.run(ctx, server, {
@@ -51,6 +54,12 @@ export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<
   });
   return {
     outcome: "ran",
+    ...targetFacts(target),
     result: { ...result, output: truncateBytes(result.output, kind.outputLimitBytes), error: truncateBytes(result.error, MAX_ERROR_BYTES) },
   };
+}
+
+/** What Record result needs to know of the target, so it does not read it again. */
+function targetFacts(target: TargetItem): TargetFacts {
+  return { server_id: target.server_id, server_name: target.server_name, attempts: target.attempts };
 }

@@ -27,12 +27,18 @@ export interface ServerStep extends OperationRef {
   failure?: CaughtFailure;
 }
 
+export interface TargetFacts {
+  server_id: string;
+  server_name: string;
+  attempts: number;
+}
+
 export type RunOutcome =
   /** The target already has a final state (a resumed or repeated execution): nothing to record. */
   | { outcome: "done" }
-  | { outcome: "skipped"; reason: string }
-  | { outcome: "cancelled" }
-  | { outcome: "ran"; result: ServerRunResult };
+  | ({ outcome: "skipped"; reason: string } & TargetFacts)
+  | ({ outcome: "cancelled" } & TargetFacts)
+  | ({ outcome: "ran"; result: ServerRunResult } & TargetFacts);
 
 export interface FinalizeInput extends OperationRef {
   failure?: CaughtFailure;
