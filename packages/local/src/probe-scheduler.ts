@@ -13,7 +13,7 @@ export class LocalProbeQueue implements ProbeQueue {
 
   constructor(
     private readonly ctx: FleetContext,
-    private readonly parallelBatches = 4,
+    private readonly parallelBatches = 16,
   ) {}
 
   async send(batches: ProbeBatch[], options: { delaySeconds?: number } = {}): Promise<void> {

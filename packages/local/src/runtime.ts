@@ -33,6 +33,8 @@ export interface LocalOptions {
   clock?: Clock;
   /** Run the probe schedule on its timer (default true); tests turn it off and call `probes.tick()`. */
   probeSchedule?: boolean;
+  /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
+  probeWorkers?: number;
 }
 
 export interface LocalFleetplane {
@@ -79,7 +81,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   };
   const workflows = new LocalOperationWorkflows(ctx, { retryIntervalMs: options.operationRetryIntervalMs });
   ctx.workflows = workflows;
-  const probeQueue = new LocalProbeQueue(ctx);
+  const probeQueue = new LocalProbeQueue(ctx, options.probeWorkers ?? 16);
   ctx.probeQueue = probeQueue;
   const probes = new ProbeScheduler(ctx, probeQueue);
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);

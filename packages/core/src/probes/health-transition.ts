@@ -12,6 +12,23 @@ import type { HealthCheck, HealthStatus } from "./health-record.js";
 
 const MAX_ATTEMPTS = 5;
 
+/**
+ * Transactions that move one organization's summary counters, one at a time per process. They all touch
+ * the summary item, so concurrent ones (every group of a batch after a mass transition) would only
+ * conflict and back off; in line they take a few milliseconds each. Across processes (Lambda workers)
+ * conflicts remain possible and are retried by the table adapter.
+ */
+const summaryQueues = new Map<string, Promise<unknown>>();
+function inSummaryLine<T>(organizationId: string, write: () => Promise<T>): Promise<T> {
+  const previous = summaryQueues.get(organizationId) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(write);
+  summaryQueues.set(organizationId, next);
+  void next.finally(() => {
+    if (summaryQueues.get(organizationId) === next) summaryQueues.delete(organizationId);
+  }).catch(() => undefined);
+  return next;
+}
+
 export interface CheckFacts {
   health: HealthStatus;
   check: HealthCheck;
@@ -85,7 +102,7 @@ export async function writeTransitions(ctx: FleetContext, organizationId: string
     for (const name of Object.keys(counters)) if (counters[name] === 0) delete counters[name];
     const summary = summaryUpdate(organizationId, counters);
     try {
-      await ctx.table.transact([...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.facts)), ...(summary ? [summary] : [])]);
+      await inSummaryLine(organizationId, () => ctx.table.transact([...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.facts)), ...(summary ? [summary] : [])]));
       for (const t of chunk) stored.set(t.target.id, t.facts.health);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
@@ -110,7 +127,7 @@ export async function writeTransition(ctx: FleetContext, organizationId: string,
     const counters = summaryUpdate(organizationId, delta(before, { ...before, health_status: facts.health }));
     if (counters) writes.push(counters);
     try {
-      await ctx.table.transact(writes);
+      await inSummaryLine(organizationId, () => ctx.table.transact(writes));
       return facts.health;
     } catch (error) {
       if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_ATTEMPTS) throw error;
