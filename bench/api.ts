@@ -36,7 +36,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   const samples = options.samples ?? 500;
   const adminKey = "bench-admin-key-0123456789";
   const dataDir = mkdtempSync(join(tmpdir(), "fleetplane-bench-api-"));
-  const fleet = await startLocalFleetplane({ dataDir, port: 0, adminKey });
+  // No probe schedule: this measures the API alone (and the example.com agents must never be called).
+  const fleet = await startLocalFleetplane({ dataDir, port: 0, adminKey, probeSchedule: false });
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
   const api = `${fleet.url}/api/v1/fleet`;
   try {

@@ -24,6 +24,8 @@ export const ProbeSettings = z
     initialBackfillMinutes: count(15, 1, 1_440),
     /** POST /health-check/all answers synchronously up to this many active servers, 202 with progress above. */
     syncCheckLimit: count(50, 0, 10_000),
+    /** GET /summary reuses the probe states and latest metrics it read for this long in one process (0: read every time). */
+    summaryFiguresSeconds: count(5, 0, 300),
     /** The SQS queue of probe batches (AWS); the local runtime runs batches in-process. */
     queueUrl: z.string().url().optional(),
   })
@@ -120,6 +122,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
         batchSize: env.FLEETPLANE_PROBE_BATCH_SIZE,
         requestTimeoutMs: env.FLEETPLANE_AGENT_TIMEOUT_MS,
         queueUrl: env.FLEETPLANE_PROBE_QUEUE_URL || undefined,
+        summaryFiguresSeconds: env.FLEETPLANE_SUMMARY_FIGURES_SECONDS,
       }),
       ...overrides.probes,
     },

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     dataDir: values["data-dir"] ?? process.env.FLEETPLANE_DATA_DIR,
     inMemory: values["in-memory"],
     adminKey,
+    env: process.env,
   });
 
   let demo: Demo | undefined;

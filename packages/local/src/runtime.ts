@@ -27,6 +27,8 @@ export interface LocalOptions {
   sweepIntervalMs?: number;
   /** Replaces the bulk-operation workflow's Retry intervals (ms); tests shorten the waits between agent retries. */
   operationRetryIntervalMs?: number;
+  /** FLEETPLANE_* settings as in AWS (`npm start` passes the process environment); `config` overrides them. */
+  env?: Record<string, string | undefined>;
   /** Settings beyond the defaults (probe intervals, retention, alert thresholds...). */
   config?: ConfigOverrides;
   /** The domain's clock; tests pass a controllable one (TTL reads follow it too). */
@@ -59,7 +61,11 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const dynamo: LocalDynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, "dynamodb") : undefined });
-  const config = configFromEnv({}, { ...options.config, tableName: options.tableName ?? "fleetplane", mode: options.mode ?? "development" });
+  const config = configFromEnv(options.env ?? {}, {
+    ...options.config,
+    tableName: options.tableName ?? options.env?.FLEETPLANE_TABLE_NAME ?? "fleetplane",
+    mode: options.mode ?? (options.env?.FLEETPLANE_MODE as "production" | "development" | undefined) ?? "development",
+  });
   const clock = options.clock ?? systemClock;
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);

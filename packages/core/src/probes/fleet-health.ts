@@ -7,20 +7,42 @@ import { iso } from "./metrics-point.js";
 import { readBuckets } from "./metrics-store.js";
 import { fleetPoint } from "./metrics-queries.js";
 import { PROBE_GROUPS } from "./probe-batch.js";
-import { loadGroupState } from "./probe-state.js";
+import { loadGroupState, stateSaves, type GroupState } from "./probe-state.js";
 
 const STALE_LISTED = 20;
 /** Latest points older than this are not "current". */
 const CURRENT_WINDOW_SECONDS = 10 * 60;
 
-export async function fleetHealthSummary(ctx: FleetContext, organizationId: string, summaryItem: Record<string, unknown>) {
-  const now = Math.floor(ctx.clock.now().getTime() / 1000);
+/**
+ * Probe states and latest metrics change once per probe cycle but take two reads per probe group to
+ * gather, so a process reuses them for `summaryFiguresSeconds` (a new cycle saved in this process
+ * refreshes them at once). The counts by status and health are never cached: they are read live.
+ */
+interface ProbeReads {
+  states: GroupState[];
+  latest: Awaited<ReturnType<typeof readBuckets>>[];
+}
+const recent = new WeakMap<FleetContext, Map<string, { until: number; saves: number; reads: Promise<ProbeReads> }>>();
+
+function probeReads(ctx: FleetContext, organizationId: string, now: number): Promise<ProbeReads> {
+  const perOrganization = recent.get(ctx) ?? new Map<string, { until: number; saves: number; reads: Promise<ProbeReads> }>();
+  recent.set(ctx, perOrganization);
+  const cached = perOrganization.get(organizationId);
+  if (cached && cached.until > Date.now() && cached.saves === stateSaves(ctx)) return cached.reads;
   const limit = limiter(16);
   const groups = Array.from({ length: PROBE_GROUPS }, (_, g) => g);
-  const [states, latest] = await Promise.all([
+  const reads = Promise.all([
     Promise.all(groups.map((g) => limit(() => loadGroupState(ctx, organizationId, g)))),
     Promise.all(groups.map((g) => limit(() => readBuckets(ctx, organizationId, g, "1m", now - CURRENT_WINDOW_SECONDS, now, { limit: 1, newestFirst: true })))),
-  ]);
+  ]).then(([states, latest]) => ({ states, latest }));
+  perOrganization.set(organizationId, { until: Date.now() + ctx.config.probes.summaryFiguresSeconds * 1000, saves: stateSaves(ctx), reads });
+  reads.catch(() => perOrganization.delete(organizationId));
+  return reads;
+}
+
+export async function fleetHealthSummary(ctx: FleetContext, organizationId: string, summaryItem: Record<string, unknown>) {
+  const now = Math.floor(ctx.clock.now().getTime() / 1000);
+  const { states, latest } = await probeReads(ctx, organizationId, now);
 
   const count = (name: string) => (typeof summaryItem[`n:health:${name}`] === "number" ? (summaryItem[`n:health:${name}`] as number) : 0);
   const health = { healthy: count("healthy"), degraded: count("degraded"), critical: count("critical"), unreachable: count("unreachable"), unknown: count("unknown") };

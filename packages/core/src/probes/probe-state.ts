@@ -59,6 +59,12 @@ export interface StateChange {
 }
 
 const MAX_SAVE_ATTEMPTS = 5;
+
+/** State saves made by this process: figures derived from group states are out of date once it moves. */
+const saves = new WeakMap<FleetContext, number>();
+export function stateSaves(ctx: FleetContext): number {
+  return saves.get(ctx) ?? 0;
+}
 /** A transaction holds 100 items; one is the state. */
 const EVENTS_PER_TRANSACTION = 99;
 
@@ -93,6 +99,7 @@ export async function saveGroupState(ctx: FleetContext, organizationId: string, 
       // Without events a plain conditional put does: a transaction bills every item twice.
       if (events.length === 0) await ctx.table.put(put.Put);
       else await ctx.table.transact([put, ...events.map((event) => outboxPut(event))]);
+      saves.set(ctx, stateSaves(ctx) + 1);
       return;
     } catch (error) {
       const conflict = (error instanceof TransactionRejected && error.failedAt(0)) || (error as Error).name === "ConditionalCheckFailedException";
