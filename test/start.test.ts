@@ -19,7 +19,7 @@ interface Started {
 /** Starts `npm start` and resolves once it prints its URL (or rejects with its output if it exits first). */
 function npmStart(args: string[], env: Record<string, string> = {}): Promise<Started> {
   // An hour between probe cycles: the seed's example.com server must not be probed over the network here.
-  const quiet = { FLEETPLANE_HEALTH_INTERVAL_SECONDS: "3600", FLEETPLANE_METRICS_INTERVAL_SECONDS: "3600" };
+  const quiet = { FLEETPLANE_HEALTH_INTERVAL_SECONDS: "3600", FLEETPLANE_METRICS_INTERVAL_SECONDS: "3600", FLEETPLANE_PROBE_BACKOFF_MAX_SECONDS: "3600" };
   const child = spawn("npm", ["start", "--silent", "--", ...args], { env: { ...process.env, ...quiet, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   return new Promise((resolve, reject) => {
