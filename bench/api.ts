@@ -91,15 +91,22 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     }
     const latency: Record<string, LatencySummary> = {
       "GET /servers?limit=50": summarize(await timeSequential(samples, 60, () => get("/servers?limit=50"))),
-      "GET /servers?limit=50&cursor (deep pages)": summarize(await timeSequential(samples, 60, (i) => get(`/servers?limit=50&cursor=${pageCursors[i % pageCursors.length]}`))),
+      "GET /servers?limit=50&cursor (deep pages)": summarize(
+        await timeSequential(samples, 60, (i) => get(`/servers?limit=50&cursor=${pageCursors[i % pageCursors.length]}`)),
+      ),
       "GET /servers?limit=50&environment=production&region=eu-west-1": summarize(
         await timeSequential(samples, 60, () => get("/servers?limit=50&environment=production&region=eu-west-1")),
       ),
-      "GET /servers?limit=50&tag=critical&q=bench-0": summarize(await timeSequential(samples, 60, () => get("/servers?limit=50&tag=critical&q=bench-0"))),
+      "GET /servers?limit=50&tag=critical&q=bench-0": summarize(
+        await timeSequential(samples, 60, () => get("/servers?limit=50&tag=critical&q=bench-0")),
+      ),
       "GET /servers/{id}": summarize(await timeSequential(samples * 2, 60, (i) => get(`/servers/${ids[(i * 7919) % ids.length]}`))),
       "GET /summary": summarize(await timeSequential(samples * 2, 60, () => get("/summary"))),
     };
-    const listP99 = Math.max(latency["GET /servers?limit=50"]!.p99, latency["GET /servers?limit=50&environment=production&region=eu-west-1"]!.p99);
+    const listP99 = Math.max(
+      latency["GET /servers?limit=50"]!.p99,
+      latency["GET /servers?limit=50&environment=production&region=eu-west-1"]!.p99,
+    );
     const summaryP99 = latency["GET /summary"]!.p99;
     const result: ApiBenchResult = {
       name: "api",
@@ -115,10 +122,12 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
         },
         latency_ms: latency,
         targets: { list_p99_ms: 50, summary_p99_ms: 10, list_p99_met: listP99 < 50, summary_p99_met: summaryP99 < 10 },
-        setup: "local runtime in this process (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir); sequential requests from one keep-alive client after 50 warm-up requests",
+        setup:
+          "local runtime in this process (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir); sequential requests from one keep-alive client after 50 warm-up requests",
       },
     };
-    if (options.write !== false) writeFileSync(fileURLToPath(new URL("./results/api.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
+    if (options.write !== false)
+      writeFileSync(fileURLToPath(new URL("./results/api.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
     return result;
   } finally {
     await fleet.close();

@@ -57,9 +57,19 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
     const ids: string[] = [];
     for (let start = 0; start < servers; start += 20) {
       const created = await Promise.all(
-        simulator.servers.slice(start, start + 20).map((s) =>
-          call("POST", "/servers", { name: s.name, hostname: s.hostname, api_url: s.api_url, api_token: s.token, region: s.region, environment: s.environment, tags: s.tags }),
-        ),
+        simulator.servers
+          .slice(start, start + 20)
+          .map((s) =>
+            call("POST", "/servers", {
+              name: s.name,
+              hostname: s.hostname,
+              api_url: s.api_url,
+              api_token: s.token,
+              region: s.region,
+              environment: s.environment,
+              tags: s.tags,
+            }),
+          ),
       );
       for (const res of created) {
         if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -72,7 +82,12 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
     const before = fleet.ctx.table.meter.snapshot();
 
     const started = Date.now();
-    const created = await call("POST", "/operations", { operation_type: "restart_services", server_ids: ids, parameters: { services: ["app.service"] }, max_concurrency: concurrency });
+    const created = await call("POST", "/operations", {
+      operation_type: "restart_services",
+      server_ids: ids,
+      parameters: { services: ["app.service"] },
+      max_concurrency: concurrency,
+    });
     if (created.status !== 202) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
     const polls: Array<{ at: number; settled: number }> = [];
     let operation: any;
@@ -98,7 +113,10 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
 
     const ideal = (servers / concurrency) * (delay / 1000);
     const byOperation = Object.fromEntries(
-      Object.entries(after.byOperation).map(([op, totals]) => [op, round((totals.writeUnits - (before.byOperation[op]?.writeUnits ?? 0)) / servers, 2)]),
+      Object.entries(after.byOperation).map(([op, totals]) => [
+        op,
+        round((totals.writeUnits - (before.byOperation[op]?.writeUnits ?? 0)) / servers, 2),
+      ]),
     );
     const result: OperationsBenchResult = {
       name: "operations",
@@ -123,7 +141,8 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
         setup: `local runtime in one Node process (dynalite in memory, aws-local-stepfunctions, the API), simulator in the same process, ${cpus().length} vCPUs; the API polled every 25 ms. Locally every task shares one event loop, so the wall time measures the control plane's CPU per server, not Step Functions`,
       },
     };
-    if (options.write !== false) writeFileSync(fileURLToPath(new URL("./results/operations.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
+    if (options.write !== false)
+      writeFileSync(fileURLToPath(new URL("./results/operations.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
     return result;
   } finally {
     await fleet.close();

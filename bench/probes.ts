@@ -47,9 +47,24 @@ async function seedServers(ctx: FleetContext, roster: SimulatedServer[], now: Da
   const writes: Array<{ put: Record<string, unknown> }> = [];
   for (const s of roster) {
     const server: Server = {
-      id: newId(), organization_id: DEFAULT_ORGANIZATION_ID, name: s.name, description: null, hostname: s.hostname, api_url: s.api_url, version: null,
-      region: s.region, environment: s.environment, status: "active", health_status: "unknown", last_seen_at: null, last_health_check_at: null,
-      response_time_ms: null, tags: s.tags, metadata: {}, created_at: now.toISOString(), updated_at: now.toISOString(),
+      id: newId(),
+      organization_id: DEFAULT_ORGANIZATION_ID,
+      name: s.name,
+      description: null,
+      hostname: s.hostname,
+      api_url: s.api_url,
+      version: null,
+      region: s.region,
+      environment: s.environment,
+      status: "active",
+      health_status: "unknown",
+      last_seen_at: null,
+      last_health_check_at: null,
+      response_time_ms: null,
+      tags: s.tags,
+      metadata: {},
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
     };
     writes.push({ put: toServerItem(server, await ctx.secrets.encrypt(s.token), 1) as unknown as Record<string, unknown> });
     writes.push({ put: { ...keys.serverName(DEFAULT_ORGANIZATION_ID, s.name), entity: "server_name", server_id: server.id } });
@@ -61,7 +76,23 @@ async function seedServers(ctx: FleetContext, roster: SimulatedServer[], now: Da
 
 async function startSimulatorProcess(count: number, mix: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "fleetplane-probes-bench-"));
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "packages/agent/src/simulator/main.ts"), "--count", String(count), "--seed", "7", "--mix", mix, "--out", join(dir, "servers.jsonl")], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "packages/agent/src/simulator/main.ts"),
+      "--count",
+      String(count),
+      "--seed",
+      "7",
+      "--mix",
+      mix,
+      "--out",
+      join(dir, "servers.jsonl"),
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
   const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
   return {
     url: (JSON.parse(line) as { url: string }).url,
@@ -76,7 +107,13 @@ async function startSimulatorProcess(count: number, mix: string): Promise<{ url:
 /** One full health cycle (health + metrics) at `count` servers: wall time, CPU and peak RSS of this process. */
 async function fullCycle(count: number) {
   const sim = await startSimulatorProcess(count, "realistic");
-  const fleetplane = await startLocalFleetplane({ inMemory: true, port: 0, adminKey: "bench-admin-key-0123456789", probeSchedule: false, outboxIntervalMs: 3_600_000 });
+  const fleetplane = await startLocalFleetplane({
+    inMemory: true,
+    port: 0,
+    adminKey: "bench-admin-key-0123456789",
+    probeSchedule: false,
+    outboxIntervalMs: 3_600_000,
+  });
   try {
     await seedServers(fleetplane.ctx, fleetRoster(count, 7, sim.url), new Date());
     const cycles = [];
@@ -108,10 +145,27 @@ async function fullCycle(count: number) {
   }
 }
 
-async function manualFleet(count: number, start: number, mix: "all-healthy" | "realistic"): Promise<{ fleetplane: LocalFleetplane; clock: ManualClock; sim: Awaited<ReturnType<typeof startSimulator>>; close: () => Promise<void> }> {
+async function manualFleet(
+  count: number,
+  start: number,
+  mix: "all-healthy" | "realistic",
+): Promise<{
+  fleetplane: LocalFleetplane;
+  clock: ManualClock;
+  sim: Awaited<ReturnType<typeof startSimulator>>;
+  close: () => Promise<void>;
+}> {
   const clock = new ManualClock(start);
   const sim = await startSimulator({ count, seed: 7, mix, now: () => clock.ms });
-  const fleetplane = await startLocalFleetplane({ inMemory: true, port: 0, adminKey: "bench-admin-key-0123456789", probeSchedule: false, outboxIntervalMs: 3_600_000, clock, probeWorkers: 2 });
+  const fleetplane = await startLocalFleetplane({
+    inMemory: true,
+    port: 0,
+    adminKey: "bench-admin-key-0123456789",
+    probeSchedule: false,
+    outboxIntervalMs: 3_600_000,
+    clock,
+    probeWorkers: 2,
+  });
   // The simulator shares this process here: two batches at once keep every agent answering well inside the
   // 5 s timeout, so a healthy fleet is not measured with false failures (and their transitions).
   await seedServers(fleetplane.ctx, sim.servers, clock.now());
@@ -141,7 +195,12 @@ async function writeEconomy(count: number, minutes: number, mix: "all-healthy" |
       write_units_per_server_hour: perServerHour(meter.writeUnits),
       read_units_per_server_hour: perServerHour(meter.readUnits),
       naive_write_units_per_server_hour: NAIVE_WRITE_UNITS_PER_SERVER_HOUR,
-      by_operation: Object.fromEntries(Object.entries(meter.byOperation).map(([op, t]) => [op, { write_units_per_server_hour: perServerHour(t.writeUnits), requests: t.requests }])),
+      by_operation: Object.fromEntries(
+        Object.entries(meter.byOperation).map(([op, t]) => [
+          op,
+          { write_units_per_server_hour: perServerHour(t.writeUnits), requests: t.requests },
+        ]),
+      ),
     };
   } finally {
     await f.close();
@@ -153,7 +212,7 @@ async function minutesLost(count: number, minutes: number) {
   const start = Math.floor(Date.now() / 60_000) * 60_000;
   const f = await manualFleet(count, start, "all-healthy");
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   try {
     await f.fleetplane.probes.tick({ metrics: true });
     let failedPolls = 0;

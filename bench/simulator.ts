@@ -1,13 +1,13 @@
 // Benchmark: /health requests per second the fleet simulator sustains across 10,000 virtual servers.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fleetRoster } from '../packages/agent/src/simulator/index.js';
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { fleetRoster } from "../packages/agent/src/simulator/index.js";
 
 export interface SimulatorBenchOptions {
   servers?: number;
@@ -20,7 +20,7 @@ export interface SimulatorBenchOptions {
 }
 
 export interface SimulatorBenchResult {
-  name: 'simulator';
+  name: "simulator";
   date: string;
   node: string;
   results: {
@@ -39,8 +39,8 @@ export interface SimulatorBenchResult {
   };
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const simulatorMain = join(root, 'packages/agent/src/simulator/main.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const simulatorMain = join(root, "packages/agent/src/simulator/main.ts");
 
 function percentile(sorted: Float64Array, p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 100) / 100;
@@ -50,27 +50,34 @@ function percentile(sorted: Float64Array, p: number): number {
 /** utime + stime of a process in ms, from /proc; null where /proc is not available. */
 function cpuMs(pid: number | undefined): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
   } catch {
     return null;
   }
 }
 
-async function startSimulatorProcess(servers: number, seed: number): Promise<{ url: string; cpuMs: () => number | null; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetplane-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', simulatorMain, '--count', String(servers), '--seed', String(seed), '--out', join(dir, 'servers.jsonl')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+async function startSimulatorProcess(
+  servers: number,
+  seed: number,
+): Promise<{ url: string; cpuMs: () => number | null; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "fleetplane-bench-"));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", simulatorMain, "--count", String(servers), "--seed", String(seed), "--out", join(dir, "servers.jsonl")],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
   const { url } = JSON.parse(line) as { url: string };
   return {
     url,
     cpuMs: () => cpuMs(child.pid),
     stop: async () => {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -98,9 +105,9 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
       const options = { agent, hostname, port, path: `/agents/${index}/health`, headers: { authorization: `Bearer ${server.token}` } };
       const req = request(options, (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on("end", () => resolve(res.statusCode ?? 0));
       });
-      req.on('error', reject);
+      req.on("error", reject);
       req.end();
     });
 
@@ -129,7 +136,7 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
 
   const sorted = latencies.subarray(0, completed).sort();
   const result: SimulatorBenchResult = {
-    name: 'simulator',
+    name: "simulator",
     date: new Date().toISOString(),
     node: process.version,
     results: {
@@ -142,12 +149,13 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
       latency_ms: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
       simulator_cpu_percent: simulatorCpu,
       simulator_capacity_estimate_rps: simulatorCpu ? Math.round((completed / elapsed) * (100 / simulatorCpu)) : null,
-      setup: 'simulator in a child process (all-healthy mix); load from this process over node:http keep-alive; GET /health round-robin over all servers. When simulator_cpu_percent is well under 100, the load generator, not the simulator, was the limit',
+      setup:
+        "simulator in a child process (all-healthy mix); load from this process over node:http keep-alive; GET /health round-robin over all servers. When simulator_cpu_percent is well under 100, the load generator, not the simulator, was the limit",
     },
   };
   if (options.write !== false) {
-    mkdirSync(join(root, 'bench/results'), { recursive: true });
-    writeFileSync(join(root, 'bench/results/simulator.json'), `${JSON.stringify(result, null, 2)}\n`);
+    mkdirSync(join(root, "bench/results"), { recursive: true });
+    writeFileSync(join(root, "bench/results/simulator.json"), `${JSON.stringify(result, null, 2)}\n`);
   }
   return result;
 }

@@ -42,9 +42,7 @@ export function Events({ stack, app }: StackContext) {
     },
   });
   // PutEvents on this bus only; the publisher never touches the table (outbox items expire by TTL).
-  publisher.addToRolePolicy(
-    new iam.PolicyStatement({ actions: ["events:PutEvents"], resources: [bus.eventBusArn] }),
-  );
+  publisher.addToRolePolicy(new iam.PolicyStatement({ actions: ["events:PutEvents"], resources: [bus.eventBusArn] }));
 
   publisher.addEventSource(
     new DynamoEventSource(table.cdk.table, {

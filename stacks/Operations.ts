@@ -14,11 +14,34 @@ import { Storage } from "./Storage.js";
  * Task function settings. "Run on server" waits for an agent for up to timeout_seconds (max 600) plus the
  * answer grace; its Lambda timeout must exceed that, or a slow server would look like a crashed task.
  */
-export const OPERATION_TASK_FUNCTIONS: Record<TaskName, { handler: string; description: string; memorySize: `${number} MB`; timeoutSeconds: number }> = {
-  prepare: { handler: "packages/functions/src/operation-prepare.handler", description: "Bulk operation: mark running, hand the Map its targets", memorySize: "256 MB", timeoutSeconds: 30 },
-  runOnServer: { handler: "packages/functions/src/operation-run-on-server.handler", description: "Bulk operation: run on one server through its agent", memorySize: "256 MB", timeoutSeconds: MAX_TIMEOUT_SECONDS + 60 },
-  recordResult: { handler: "packages/functions/src/operation-record-result.handler", description: "Bulk operation: record one server's result and counters", memorySize: "256 MB", timeoutSeconds: 30 },
-  finalize: { handler: "packages/functions/src/operation-finalize.handler", description: "Bulk operation: settle, choose the final status, publish", memorySize: "256 MB", timeoutSeconds: 240 },
+export const OPERATION_TASK_FUNCTIONS: Record<
+  TaskName,
+  { handler: string; description: string; memorySize: `${number} MB`; timeoutSeconds: number }
+> = {
+  prepare: {
+    handler: "packages/functions/src/operation-prepare.handler",
+    description: "Bulk operation: mark running, hand the Map its targets",
+    memorySize: "256 MB",
+    timeoutSeconds: 30,
+  },
+  runOnServer: {
+    handler: "packages/functions/src/operation-run-on-server.handler",
+    description: "Bulk operation: run on one server through its agent",
+    memorySize: "256 MB",
+    timeoutSeconds: MAX_TIMEOUT_SECONDS + 60,
+  },
+  recordResult: {
+    handler: "packages/functions/src/operation-record-result.handler",
+    description: "Bulk operation: record one server's result and counters",
+    memorySize: "256 MB",
+    timeoutSeconds: 30,
+  },
+  finalize: {
+    handler: "packages/functions/src/operation-finalize.handler",
+    description: "Bulk operation: settle, choose the final status, publish",
+    memorySize: "256 MB",
+    timeoutSeconds: 240,
+  },
 };
 
 /** CloudWatch Logs level of the state machine: failures with their input and cause, not every transition of every server. */
@@ -69,7 +92,14 @@ export function Operations({ stack, app }: StackContext) {
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ["states:StartExecution"],
-      resources: [stack.formatArn({ service: "states", resource: "stateMachine", resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      resources: [
+        stack.formatArn({
+          service: "states",
+          resource: "stateMachine",
+          resourceName: stateMachineName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
     }),
   );
   role.addToPolicy(
@@ -84,7 +114,9 @@ export function Operations({ stack, app }: StackContext) {
     stateMachineType: sfn.StateMachineType.STANDARD,
     // The very object the local runner executes (test/stacks/operations.test.ts compares them).
     definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(operationStateMachine())),
-    definitionSubstitutions: Object.fromEntries((Object.keys(TASK_FUNCTIONS) as TaskName[]).map((task) => [TASK_FUNCTIONS[task], functions[task].functionArn])),
+    definitionSubstitutions: Object.fromEntries(
+      (Object.keys(TASK_FUNCTIONS) as TaskName[]).map((task) => [TASK_FUNCTIONS[task], functions[task].functionArn]),
+    ),
     role,
     logs: { destination: logGroup, level: OPERATIONS_LOG_LEVEL, includeExecutionData: true },
   });

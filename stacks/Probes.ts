@@ -96,4 +96,3 @@ export function Probes({ stack }: StackContext) {
 
   return { queue, deadLetters, dispatcher, worker, schedule };
 }
-

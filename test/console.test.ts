@@ -56,13 +56,21 @@ describe("console", () => {
     await page.getByRole("heading", { name: "Fleet overview" }).waitFor();
     const summary = (await fleet.request("GET", `${FLEET}/summary`)).body;
     expect(await figure("total_servers").textContent()).toBe(String(summary.total_servers));
-    for (const [key, counts] of Object.entries<Record<string, number>>({ by_status: summary.by_status, by_region: summary.by_region, by_environment: summary.by_environment, by_health: summary.by_health })) {
+    for (const [key, counts] of Object.entries<Record<string, number>>({
+      by_status: summary.by_status,
+      by_region: summary.by_region,
+      by_environment: summary.by_environment,
+      by_health: summary.by_health,
+    })) {
       for (const [name, n] of Object.entries(counts)) {
         expect(await page.locator(`[data-count="${key}:${name}"] td.num`).textContent(), `${key}.${name}`).toBe(String(n));
       }
     }
     if (summary.status) expect(await page.locator('[data-figure="status"]').textContent()).toContain(summary.status.toUpperCase());
-    const storage = await page.evaluate(() => ({ session: sessionStorage.getItem("fleetplane.session") ?? "", local: localStorage.length }));
+    const storage = await page.evaluate(() => ({
+      session: sessionStorage.getItem("fleetplane.session") ?? "",
+      local: localStorage.length,
+    }));
     expect(storage.session).toContain(fleet.adminKey);
     expect(storage.local).toBe(0);
   });
@@ -99,7 +107,9 @@ describe("console", () => {
     await page.getByLabel("Region").fill("eu-west-1");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect.poll(() => page.locator("#server-table tbody tr").count()).toBe(2);
-    expect(await page.locator("#server-table tbody th a").allTextContents()).toEqual(expect.arrayContaining([`${run}-web-1`, `${run}-web-2`]));
+    expect(await page.locator("#server-table tbody th a").allTextContents()).toEqual(
+      expect.arrayContaining([`${run}-web-1`, `${run}-web-2`]),
+    );
     expect(new URL(page.url()).hash).toContain("region=eu-west-1");
 
     await page.getByLabel("Status").selectOption("decommissioned");

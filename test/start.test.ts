@@ -19,8 +19,16 @@ interface Started {
 /** Starts `npm start` and resolves once it prints its URL (or rejects with its output if it exits first). */
 function npmStart(args: string[], env: Record<string, string> = {}): Promise<Started> {
   // An hour between probe cycles: the seed's example.com server must not be probed over the network here.
-  const quiet = { FLEETPLANE_HEALTH_INTERVAL_SECONDS: "3600", FLEETPLANE_METRICS_INTERVAL_SECONDS: "3600", FLEETPLANE_PROBE_BACKOFF_MAX_SECONDS: "3600" };
-  const child = spawn("npm", ["start", "--silent", "--", ...args], { env: { ...process.env, ...quiet, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const quiet = {
+    FLEETPLANE_HEALTH_INTERVAL_SECONDS: "3600",
+    FLEETPLANE_METRICS_INTERVAL_SECONDS: "3600",
+    FLEETPLANE_PROBE_BACKOFF_MAX_SECONDS: "3600",
+  };
+  const child = spawn("npm", ["start", "--silent", "--", ...args], {
+    env: { ...process.env, ...quiet, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -49,8 +57,17 @@ test("npm start serves the seed's curl example, keeps data across a restart and 
   const token = /admin key \(shown once, store it now\): (\S+)/.exec(first.output())?.[1];
   expect(token).toBeDefined();
   const api = `${first.url}/api/v1/fleet`;
-  const registered = await curl("-X", "POST", `${api}/servers`, "-H", `Authorization: Bearer ${token}`, "-H", "Content-Type: application/json",
-    "-d", '{"name":"prod-east-1","hostname":"prod-east-1.example.com","api_url":"https://prod-east-1.example.com","api_token":"secret_token_here","region":"us-east-1","environment":"production","tags":["production","critical"]}');
+  const registered = await curl(
+    "-X",
+    "POST",
+    `${api}/servers`,
+    "-H",
+    `Authorization: Bearer ${token}`,
+    "-H",
+    "Content-Type: application/json",
+    "-d",
+    '{"name":"prod-east-1","hostname":"prod-east-1.example.com","api_url":"https://prod-east-1.example.com","api_token":"secret_token_here","region":"us-east-1","environment":"production","tags":["production","critical"]}',
+  );
   expect(registered).toMatchObject({ name: "prod-east-1", status: "active" });
   const listed = await curl(`${api}/servers`, "-H", `Authorization: Bearer ${token}`);
   expect(listed.items).toHaveLength(1);
@@ -58,7 +75,10 @@ test("npm start serves the seed's curl example, keeps data across a restart and 
   expect(summary).toMatchObject({ total_servers: 1, by_region: { "us-east-1": 1 } });
   expect(await stop(first)).toContain("SIGTERM: shutting down");
   // The registration's event was delivered to the local bus's log before the process exited.
-  const events = readFileSync(join(dataDir, "events.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  const events = readFileSync(join(dataDir, "events.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   expect(events.find((e) => e["detail-type"] === "Server Registered")?.detail.data.server.name).toBe("prod-east-1");
 
   const second = await npmStart(["--port", "0", "--data-dir", dataDir]);

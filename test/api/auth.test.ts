@@ -16,7 +16,13 @@ describe("API keys", () => {
     expect(created.body.key).toMatch(/^fpk_/);
     const listed = await fleet.request("GET", `${FLEET}/api-keys`);
     const entry = listed.body.items.find((k: { id: string }) => k.id === created.body.id);
-    expect(entry).toEqual({ id: created.body.id, name: "ci", role: "operator", organization_id: "default", created_at: created.body.created_at });
+    expect(entry).toEqual({
+      id: created.body.id,
+      name: "ci",
+      role: "operator",
+      organization_id: "default",
+      created_at: created.body.created_at,
+    });
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     expect((await fleet.request("GET", `${FLEET}/servers`, { key: created.body.key })).status).toBe(200);
     expect((await fleet.request("DELETE", `${FLEET}/api-keys/${created.body.id}`)).status).toBe(204);
@@ -84,13 +90,19 @@ describe("isolation between organizations", () => {
     expect((await fleet.request("GET", `${FLEET}/groups/${group.id}/servers`, as)).status).toBe(404);
     expect((await fleet.request("PATCH", `${FLEET}/groups/${group.id}`, { body: { name: "x" }, ...as })).status).toBe(404);
     expect((await fleet.request("DELETE", `${FLEET}/groups/${group.id}`, as)).status).toBe(404);
-    expect((await fleet.request("POST", `${FLEET}/groups/${group.id}/servers`, { body: { server_ids: [theirs.body.id] }, ...as })).status).toBe(404);
+    expect(
+      (await fleet.request("POST", `${FLEET}/groups/${group.id}/servers`, { body: { server_ids: [theirs.body.id] }, ...as })).status,
+    ).toBe(404);
     expect((await fleet.request("GET", `${FLEET}/groups`, as)).body.items).toEqual([]);
 
     // Their group cannot take our server as a member.
     const { body: theirGroup } = await fleet.request("POST", `${FLEET}/groups`, { body: { name: "theirs" }, ...as });
-    expect((await fleet.request("POST", `${FLEET}/groups/${theirGroup.id}/servers`, { body: { server_ids: [sid] }, ...as })).status).toBe(400);
-    expect((await fleet.request("POST", `${FLEET}/groups/members`, { body: { group_id: theirGroup.id, server_id: sid }, ...as })).status).toBe(400);
+    expect((await fleet.request("POST", `${FLEET}/groups/${theirGroup.id}/servers`, { body: { server_ids: [sid] }, ...as })).status).toBe(
+      400,
+    );
+    expect(
+      (await fleet.request("POST", `${FLEET}/groups/members`, { body: { group_id: theirGroup.id, server_id: sid }, ...as })).status,
+    ).toBe(400);
 
     expect((await fleet.request("DELETE", `${FLEET}/api-keys/${key.id}`, as)).status).toBe(404);
     expect((await fleet.request("GET", `${FLEET}/api-keys`, as)).body.items.map((k: { id: string }) => k.id)).not.toContain(key.id);

@@ -29,7 +29,11 @@ test("query validation errors name the parameter", async () => {
 });
 
 test("every response carries nosniff, frame denial and no-store, errors included", async () => {
-  for (const res of [await fleet.request("GET", `${FLEET}/servers`), await fleet.request("GET", `${FLEET}/servers`, { key: null }), await fleet.request("GET", `${FLEET}/nope`)]) {
+  for (const res of [
+    await fleet.request("GET", `${FLEET}/servers`),
+    await fleet.request("GET", `${FLEET}/servers`, { key: null }),
+    await fleet.request("GET", `${FLEET}/nope`),
+  ]) {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -40,7 +44,16 @@ test("the OpenAPI document describes the fleet endpoints from the same schemas",
   const res = await fleet.request("GET", "/api/v1/openapi.json", { key: null });
   expect(res.status).toBe(200);
   expect(res.body.openapi).toBe("3.1.0");
-  expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([`${FLEET}/servers`, `${FLEET}/servers/{id}`, `${FLEET}/groups`, `${FLEET}/summary`, `${FLEET}/api-keys`, "/api/v1/organizations"]));
+  expect(Object.keys(res.body.paths)).toEqual(
+    expect.arrayContaining([
+      `${FLEET}/servers`,
+      `${FLEET}/servers/{id}`,
+      `${FLEET}/groups`,
+      `${FLEET}/summary`,
+      `${FLEET}/api-keys`,
+      "/api/v1/organizations",
+    ]),
+  );
   expect(res.body.components.schemas.ServerCreate.required).toEqual(expect.arrayContaining(["name", "hostname", "api_url", "api_token"]));
   const docs = await fleet.request("GET", "/api/v1/docs", { key: null });
   expect(docs.status).toBe(200);

@@ -21,14 +21,18 @@ async function server(overrides: Record<string, unknown> = {}): Promise<{ id: st
 describe("groups", () => {
   test("create, get, list, update and delete a group", async () => {
     const a = await server();
-    const created = await fleet.request("POST", `${FLEET}/groups`, { body: { name: "edge", color: "#FF8800", description: "edge nodes", server_ids: [a.id] } });
+    const created = await fleet.request("POST", `${FLEET}/groups`, {
+      body: { name: "edge", color: "#FF8800", description: "edge nodes", server_ids: [a.id] },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "edge", color: "#ff8800", server_ids: [a.id], tags: [], regions: [], environments: [] });
     const got = await fleet.request("GET", `${FLEET}/groups/${created.body.id}`, { key: viewer });
     expect(got.body).toEqual(created.body);
     const listed = await fleet.request("GET", `${FLEET}/groups`, { key: viewer });
     expect(listed.body.items.map((g: { id: string }) => g.id)).toContain(created.body.id);
-    const updated = await fleet.request("PATCH", `${FLEET}/groups/${created.body.id}`, { body: { description: "renamed", regions: ["eu-west-1"] } });
+    const updated = await fleet.request("PATCH", `${FLEET}/groups/${created.body.id}`, {
+      body: { description: "renamed", regions: ["eu-west-1"] },
+    });
     expect(updated.body).toMatchObject({ name: "edge", description: "renamed", regions: ["eu-west-1"], server_ids: [a.id] });
     expect((await fleet.request("PUT", `${FLEET}/groups/${created.body.id}`, { body: { name: "edge-2" } })).body.name).toBe("edge-2");
     expect((await fleet.request("DELETE", `${FLEET}/groups/${created.body.id}`)).status).toBe(204);
@@ -38,7 +42,9 @@ describe("groups", () => {
 
   test("bad input is 400: colour format, unknown server ids, unknown fields", async () => {
     expect((await fleet.request("POST", `${FLEET}/groups`, { body: { name: "x", color: "red" } })).status).toBe(400);
-    const unknown = await fleet.request("POST", `${FLEET}/groups`, { body: { name: "x", server_ids: ["01a00000-0000-7000-8000-000000000000"] } });
+    const unknown = await fleet.request("POST", `${FLEET}/groups`, {
+      body: { name: "x", server_ids: ["01a00000-0000-7000-8000-000000000000"] },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details[0].path).toBe("server_ids.0");
     expect((await fleet.request("POST", `${FLEET}/groups`, { body: { name: "x", size: 3 } })).status).toBe(400);
@@ -78,7 +84,13 @@ describe("groups", () => {
     expect((await fleet.request("DELETE", `${FLEET}/groups/${group.id}/servers/${a.id}`)).status).toBe(404);
     expect((await fleet.request("DELETE", `${FLEET}/groups/members`, { body: { server_id: b.id, group_id: group.id } })).status).toBe(204);
     expect((await fleet.request("GET", `${FLEET}/groups/${group.id}`)).body.server_ids).toEqual([]);
-    expect((await fleet.request("POST", `${FLEET}/groups/members`, { body: { server_id: a.id, group_id: "01a00000-0000-7000-8000-000000000000" } })).status).toBe(404);
+    expect(
+      (
+        await fleet.request("POST", `${FLEET}/groups/members`, {
+          body: { server_id: a.id, group_id: "01a00000-0000-7000-8000-000000000000" },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   test("deleting a server removes its memberships; deleting a group leaves its servers", async () => {

@@ -66,7 +66,10 @@ describe("pagination", () => {
 });
 
 describe("filters", () => {
-  const expected = (pick: (i: number) => boolean) => Array.from({ length: FLEET_SIZE }, (_, i) => i).filter(pick).map((i) => `node-${String(i).padStart(4, "0")}`);
+  const expected = (pick: (i: number) => boolean) =>
+    Array.from({ length: FLEET_SIZE }, (_, i) => i)
+      .filter(pick)
+      .map((i) => `node-${String(i).padStart(4, "0")}`);
   const names = (items: Array<{ name: string }>) => items.map((s) => s.name).sort();
 
   test("region, environment and status, alone", async () => {
@@ -88,7 +91,8 @@ describe("filters", () => {
 
   test("all filters combined", async () => {
     const got = names(await collect("&region=us-east-1&environment=production&status=active&tag=web&q=node-1", 7));
-    const searchable = (i: number) => `node-${String(i).padStart(4, "0")}\n${i % 100 === 7 ? `special-${i}.example.com` : `node-${i}.example.com`}`;
+    const searchable = (i: number) =>
+      `node-${String(i).padStart(4, "0")}\n${i % 100 === 7 ? `special-${i}.example.com` : `node-${i}.example.com`}`;
     expect(got).toEqual(expected((i) => i % 3 === 0 && i % 2 === 0 && i % 10 !== 9 && i % 4 !== 0 && searchable(i).includes("node-1")));
     expect(got.length).toBeGreaterThan(10);
   });

@@ -26,7 +26,13 @@ describe("register", () => {
       },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: "prod-east-1", status: "active", health_status: "unknown", organization_id: "default", tags: ["production", "critical"] });
+    expect(res.body).toMatchObject({
+      name: "prod-east-1",
+      status: "active",
+      health_status: "unknown",
+      organization_id: "default",
+      tags: ["production", "critical"],
+    });
     expect(JSON.stringify(res.body)).not.toContain("secret_token_here");
     expect(res.body).not.toHaveProperty("api_token");
     expect(res.body).not.toHaveProperty("api_token_enc");
@@ -42,7 +48,9 @@ describe("register", () => {
 
   test("invalid fields are 400 with the path of each problem and nothing is written", async () => {
     const before = await fleet.request("GET", `${FLEET}/summary`);
-    const res = await fleet.request("POST", `${FLEET}/servers`, { body: { name: "", hostname: "h", api_url: "ftp://x", api_token: "t", tags: "web" } });
+    const res = await fleet.request("POST", `${FLEET}/servers`, {
+      body: { name: "", hostname: "h", api_url: "ftp://x", api_token: "t", tags: "web" },
+    });
     expect(res.status).toBe(400);
     const paths = res.body.error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["name", "tags"]));
@@ -74,9 +82,17 @@ describe("read and update", () => {
 
   test("PATCH and PUT change only the fields sent, and a rename frees the old name", async () => {
     const { body: server } = await register({ name: "rename-me", description: "old" });
-    const patched = await fleet.request("PATCH", `${FLEET}/servers/${server.id}`, { body: { name: "renamed", region: "eu-west-1", status: "maintenance" } });
+    const patched = await fleet.request("PATCH", `${FLEET}/servers/${server.id}`, {
+      body: { name: "renamed", region: "eu-west-1", status: "maintenance" },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: "renamed", region: "eu-west-1", status: "maintenance", description: "old", hostname: server.hostname });
+    expect(patched.body).toMatchObject({
+      name: "renamed",
+      region: "eu-west-1",
+      status: "maintenance",
+      description: "old",
+      hostname: server.hostname,
+    });
     expect(patched.body.updated_at >= server.updated_at).toBe(true);
     const put = await fleet.request("PUT", `${FLEET}/servers/${server.id}`, { body: { description: null, tags: ["a", "a", "b"] } });
     expect(put.body).toMatchObject({ name: "renamed", description: null, tags: ["a", "b"] });
@@ -95,7 +111,9 @@ describe("read and update", () => {
     const { body: server } = await register();
     expect((await fleet.request("PATCH", `${FLEET}/servers/${server.id}`, { body: {} })).status).toBe(400);
     expect((await fleet.request("PATCH", `${FLEET}/servers/${server.id}`, { body: { region: "x" }, key: viewer })).status).toBe(403);
-    expect((await fleet.request("PATCH", `${FLEET}/servers/01a00000-0000-7000-8000-000000000000`, { body: { region: "x" } })).status).toBe(404);
+    expect((await fleet.request("PATCH", `${FLEET}/servers/01a00000-0000-7000-8000-000000000000`, { body: { region: "x" } })).status).toBe(
+      404,
+    );
   });
 
   test("rotating the token keeps it secret and emits Server Updated", async () => {
@@ -104,7 +122,9 @@ describe("read and update", () => {
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).not.toContain("rotated-token-value");
     expect((await fleet.request("POST", `${FLEET}/servers/${server.id}/token`, { body: {} })).status).toBe(400);
-    expect((await fleet.request("POST", `${FLEET}/servers/${server.id}/token`, { body: { api_token: "x" }, key: viewer })).status).toBe(403);
+    expect((await fleet.request("POST", `${FLEET}/servers/${server.id}/token`, { body: { api_token: "x" }, key: viewer })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -131,9 +151,12 @@ describe("decommission and purge", () => {
 
   test("registry changes are published as fleet events", async () => {
     const seen: string[] = [];
-    const unsubscribe = fleet.runtime.bus.subscribe({ "detail-type": ["Server Registered", "Server Updated", "Server Decommissioned", "Server Deleted"] }, (e) => {
-      if ((e.detail.data.server as { name: string }).name === "evented") seen.push(e.detail_type);
-    });
+    const unsubscribe = fleet.runtime.bus.subscribe(
+      { "detail-type": ["Server Registered", "Server Updated", "Server Decommissioned", "Server Deleted"] },
+      (e) => {
+        if ((e.detail.data.server as { name: string }).name === "evented") seen.push(e.detail_type);
+      },
+    );
     const { body: server } = await register({ name: "evented" });
     await fleet.request("PATCH", `${FLEET}/servers/${server.id}`, { body: { region: "ap-southeast-2" } });
     await fleet.request("DELETE", `${FLEET}/servers/${server.id}`);
@@ -153,7 +176,9 @@ describe("production mode", () => {
         expect(res.status, api_url).toBe(400);
         expect(res.body.error.details[0].path).toBe("api_url");
       }
-      expect((await prod.request("POST", `${FLEET}/servers`, { body: serverBody({ api_url: "https://agent.example.com" }) })).status).toBe(201);
+      expect((await prod.request("POST", `${FLEET}/servers`, { body: serverBody({ api_url: "https://agent.example.com" }) })).status).toBe(
+        201,
+      );
     } finally {
       await prod.close();
     }

@@ -12,7 +12,9 @@ test("counts stay exact after 200 concurrent registrations and 80 concurrent dec
   const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
   const registered = await Promise.all(
     Array.from({ length: 200 }, (_, i) =>
-      fleet.request("POST", `${FLEET}/servers`, { body: serverBody({ region: regions[i % 3], environment: i % 2 ? "staging" : "production" }) }),
+      fleet.request("POST", `${FLEET}/servers`, {
+        body: serverBody({ region: regions[i % 3], environment: i % 2 ? "staging" : "production" }),
+      }),
     ),
   );
   expect(registered.every((r) => r.status === 201)).toBe(true);
@@ -22,7 +24,9 @@ test("counts stay exact after 200 concurrent registrations and 80 concurrent dec
   const changes = await Promise.all([
     ...ids.slice(0, 50).map((id) => fleet.request("DELETE", `${FLEET}/servers/${id}`)),
     ...ids.slice(0, 10).map((id) => fleet.request("DELETE", `${FLEET}/servers/${id}`)),
-    ...ids.slice(50, 80).map((id) => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { status: "maintenance", region: "eu-central-1" } })),
+    ...ids
+      .slice(50, 80)
+      .map((id) => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { status: "maintenance", region: "eu-central-1" } })),
   ]);
   expect(changes.every((r) => r.status === 200)).toBe(true);
 

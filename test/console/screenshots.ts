@@ -16,8 +16,12 @@ const browser = await launchChromium();
 try {
   const ids = await registerSimulatedFleet(fleet, simulator);
   await fleet.request("POST", `${FLEET}/health-check/all`);
-  await fleet.request("POST", `${FLEET}/groups`, { body: { name: "edge-web", description: "Public web tier", color: "#2f7de1", tags: ["web"] } });
-  const op = await fleet.request("POST", `${FLEET}/operations`, { body: { operation_type: "restart_services", server_ids: ids.slice(0, 12), max_concurrency: 3, parameters: { services: ["api"] } } });
+  await fleet.request("POST", `${FLEET}/groups`, {
+    body: { name: "edge-web", description: "Public web tier", color: "#2f7de1", tags: ["web"] },
+  });
+  const op = await fleet.request("POST", `${FLEET}/operations`, {
+    body: { operation_type: "restart_services", server_ids: ids.slice(0, 12), max_concurrency: 3, parameters: { services: ["api"] } },
+  });
 
   const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
   await page.goto(`${fleet.url}/#/sign-in`);

@@ -19,13 +19,16 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const persistent = (): Promise<TestFleet> => startTestFleet({ inMemory: false, dataDir, operationRetryIntervalMs: 20, probeSchedule: false });
+const persistent = (): Promise<TestFleet> =>
+  startTestFleet({ inMemory: false, dataDir, operationRetryIntervalMs: 20, probeSchedule: false });
 
 it("resumes an interrupted operation after a restart: finished servers are not run again, the rest complete", async () => {
   let fleet = await persistent();
   const ids = await registerSimulatedFleet(fleet, simulator);
   for (let i = 0; i < 30; i++) simulator.setOperationBehaviour(i, { outcome: "slow", delay_ms: 150 });
-  const res = await fleet.request("POST", `${FLEET}/operations`, { body: { operation_type: "restart_services", server_ids: ids, parameters: { services: ["app.service"] }, max_concurrency: 2 } });
+  const res = await fleet.request("POST", `${FLEET}/operations`, {
+    body: { operation_type: "restart_services", server_ids: ids, parameters: { services: ["app.service"] }, max_concurrency: 2 },
+  });
   expect(res.status).toBe(202);
   await eventually(async () => {
     const op = await fleet.request("GET", `${FLEET}/operations/${res.body.id}`);

@@ -22,12 +22,25 @@ describe("running an operation", () => {
   it("runs on 200 servers with max_concurrency 10: never more than 10 at once, and completes", async () => {
     for (let i = 0; i < 200; i++) sim.simulator.setOperationBehaviour(i, { outcome: "succeed", delay_ms: 15 });
     sim.simulator.resetStats();
-    const res = await start({ operation_type: "restart_services", server_ids: sim.ids, parameters: { services: ["app.service"] }, max_concurrency: 10 });
+    const res = await start({
+      operation_type: "restart_services",
+      server_ids: sim.ids,
+      parameters: { services: ["app.service"] },
+      max_concurrency: 10,
+    });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: "pending", total_servers: 200, effective_max_concurrency: 10, progress_percent: 0 });
 
     const done = await finished(fleet, res.body.id);
-    expect(done).toMatchObject({ status: "completed", total_servers: 200, completed_servers: 200, failed_servers: 0, skipped_servers: 0, progress_percent: 100, error_summary: null });
+    expect(done).toMatchObject({
+      status: "completed",
+      total_servers: 200,
+      completed_servers: 200,
+      failed_servers: 0,
+      skipped_servers: 0,
+      progress_percent: 100,
+      error_summary: null,
+    });
     expect(done.started_at).not.toBeNull();
     expect(done.completed_at).not.toBeNull();
     const concurrency = sim.simulator.operationConcurrency();
@@ -36,19 +49,33 @@ describe("running an operation", () => {
 
     const targets = await allTargets(fleet, res.body.id);
     expect(targets).toHaveLength(200);
-    expect(targets.every((t) => t.status === "succeeded" && t.attempts === 1 && t.finished_at && t.output?.includes("restart_services completed"))).toBe(true);
+    expect(
+      targets.every(
+        (t) => t.status === "succeeded" && t.attempts === 1 && t.finished_at && t.output?.includes("restart_services completed"),
+      ),
+    ).toBe(true);
     // Targets keep the fleet's registration order (ids are time-ordered).
     expect(targets.map((t) => t.server_id)).toEqual([...sim.ids].sort());
     // Each server got exactly one request, carrying a per-server key derived from the operation.
     const received = sim.simulator.received(17).operations;
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ operation_type: "restart_services", idempotency_key: `${res.body.id}/${sim.ids[17]}`, parameters: { services: ["app.service"] } });
+    expect(received[0]).toMatchObject({
+      operation_type: "restart_services",
+      idempotency_key: `${res.body.id}/${sim.ids[17]}`,
+      parameters: { services: ["app.service"] },
+    });
   });
 
   it("stops after the 4th failure with max_errors 3: the rest are skipped and the operation fails", async () => {
     const ids = sim.ids.slice(0, 30);
     for (let i = 0; i < 30; i++) sim.simulator.setOperationBehaviour(i, { outcome: "fail", error: "unit failed to start" });
-    const res = await start({ operation_type: "deploy_update", server_ids: ids, parameters: { version: "2.4.1" }, max_concurrency: 1, max_errors: 3 });
+    const res = await start({
+      operation_type: "deploy_update",
+      server_ids: ids,
+      parameters: { version: "2.4.1" },
+      max_concurrency: 1,
+      max_errors: 3,
+    });
     expect(res.status).toBe(202);
     const done = await finished(fleet, res.body.id);
     expect(done).toMatchObject({ status: "failed", failed_servers: 4, skipped_servers: 26, completed_servers: 0, progress_percent: 100 });
@@ -68,7 +95,12 @@ describe("running an operation", () => {
 
   it("ends partial when some servers fail within max_errors", async () => {
     sim.simulator.setOperationBehaviour(40, { outcome: "fail" });
-    const res = await start({ operation_type: "restart_services", server_ids: sim.ids.slice(40, 50), parameters: { services: ["nginx.service"] }, max_errors: "20%" });
+    const res = await start({
+      operation_type: "restart_services",
+      server_ids: sim.ids.slice(40, 50),
+      parameters: { services: ["nginx.service"] },
+      max_errors: "20%",
+    });
     const done = await finished(fleet, res.body.id);
     expect(done).toMatchObject({ status: "partial", completed_servers: 9, failed_servers: 1, effective_max_errors: 2 });
     sim.simulator.setOperationBehaviour(40, { outcome: "succeed" });
@@ -77,7 +109,12 @@ describe("running an operation", () => {
   it("cancels mid-run: running servers finish, the rest become cancelled, then the operation is cancelled", async () => {
     const ids = sim.ids.slice(50, 110);
     for (let i = 50; i < 110; i++) sim.simulator.setOperationBehaviour(i, { outcome: "slow", delay_ms: 100 });
-    const res = await start({ operation_type: "restart_services", server_ids: ids, parameters: { services: ["app.service"] }, max_concurrency: 3 });
+    const res = await start({
+      operation_type: "restart_services",
+      server_ids: ids,
+      parameters: { services: ["app.service"] },
+      max_concurrency: 3,
+    });
     await eventually(async () => {
       const op = await fleet.request("GET", `${FLEET}/operations/${res.body.id}`);
       return op.body.completed_servers >= 3 ? op.body : undefined;
@@ -120,7 +157,12 @@ describe("running an operation", () => {
     // The first call times out (timeout_seconds 1 + the grace the client waits); the retry gets the first run's result.
     sim.simulator.setOperationBehaviour(130, { outcome: "slow", delay_ms: 11_500 });
     sim.simulator.resetStats();
-    const res = await start({ operation_type: "update_config", server_ids: [sim.ids[130]], parameters: { config: { log_level: "debug" } }, timeout_seconds: 1 });
+    const res = await start({
+      operation_type: "update_config",
+      server_ids: [sim.ids[130]],
+      parameters: { config: { log_level: "debug" } },
+      timeout_seconds: 1,
+    });
     const done = await finished(fleet, res.body.id, 60_000);
     expect(done.status).toBe("completed");
     const [target] = await allTargets(fleet, res.body.id);
@@ -142,10 +184,17 @@ describe("running an operation", () => {
 
   it("publishes Started, one Finished per server and Finished through the outbox", async () => {
     const seen: FleetEvent[] = [];
-    const unsubscribe = fleet.runtime.bus.subscribe({ "detail-type": ["Bulk Operation Started", "Server Operation Finished", "Bulk Operation Finished"] }, (event) => {
-      seen.push(event);
+    const unsubscribe = fleet.runtime.bus.subscribe(
+      { "detail-type": ["Bulk Operation Started", "Server Operation Finished", "Bulk Operation Finished"] },
+      (event) => {
+        seen.push(event);
+      },
+    );
+    const res = await start({
+      operation_type: "restart_services",
+      server_ids: sim.ids.slice(150, 153),
+      parameters: { services: ["a.service"] },
     });
-    const res = await start({ operation_type: "restart_services", server_ids: sim.ids.slice(150, 153), parameters: { services: ["a.service"] } });
     await finished(fleet, res.body.id);
     const mine = await eventually(async () => {
       await fleet.runtime.flushEvents();
@@ -157,5 +206,5 @@ describe("running an operation", () => {
     expect([count("Bulk Operation Started"), count("Server Operation Finished"), count("Bulk Operation Finished")]).toEqual([1, 3, 1]);
     const last = mine.find((e) => e.detail_type === "Bulk Operation Finished")!;
     expect(last.detail.data).toMatchObject({ status: "completed", completed_servers: 3, total_servers: 3 });
-});
+  });
 });

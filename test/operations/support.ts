@@ -9,7 +9,11 @@ export interface RegisteredFleet {
 }
 
 /** Registers every simulated server (in index order, so ids follow indexes) with the agent URL and token the simulator expects. */
-export async function registerSimulatedFleet(fleet: TestFleet, simulator: Simulator, extra: (index: number) => Record<string, unknown> = () => ({})): Promise<string[]> {
+export async function registerSimulatedFleet(
+  fleet: TestFleet,
+  simulator: Simulator,
+  extra: (index: number) => Record<string, unknown> = () => ({}),
+): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < simulator.servers.length; start += 25) {
     const batch = simulator.servers.slice(start, start + 25);
@@ -73,7 +77,10 @@ export async function allTargets(fleet: TestFleet, id: string, query = ""): Prom
   let cursor: string | null = null;
   do {
     const qs: string = [query, "limit=100", cursor ? `cursor=${cursor}` : ""].filter(Boolean).join("&");
-    const res: { status: number; body: { items: any[]; next_cursor: string | null } } = await fleet.request("GET", `${FLEET}/operations/${id}/servers?${qs}`);
+    const res: { status: number; body: { items: any[]; next_cursor: string | null } } = await fleet.request(
+      "GET",
+      `${FLEET}/operations/${id}/servers?${qs}`,
+    );
     if (res.status !== 200) throw new Error(`targets: ${res.status} ${JSON.stringify(res.body)}`);
     items.push(...res.body.items);
     cursor = res.body.next_cursor;

@@ -27,13 +27,24 @@ describe("targeting", () => {
     expect(production.length).toBeGreaterThan(0);
     expect(production.length).toBeLessThan(members.length);
 
-    const preview = await start({ operation_type: "restart_services", group_ids: [group.body.id], filter_criteria: { environments: ["production"] }, parameters: { services: ["app.service"] }, dry_run: true });
+    const preview = await start({
+      operation_type: "restart_services",
+      group_ids: [group.body.id],
+      filter_criteria: { environments: ["production"] },
+      parameters: { services: ["app.service"] },
+      dry_run: true,
+    });
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ dry_run: true, total_servers: production.length });
     expect(new Set(preview.body.servers.map((s: { id: string }) => s.id))).toEqual(new Set(production.map(idOf)));
 
     sim.simulator.resetStats();
-    const res = await start({ operation_type: "restart_services", group_ids: [group.body.id], filter_criteria: { environments: ["production"] }, parameters: { services: ["app.service"] } });
+    const res = await start({
+      operation_type: "restart_services",
+      group_ids: [group.body.id],
+      filter_criteria: { environments: ["production"] },
+      parameters: { services: ["app.service"] },
+    });
     expect(res.status).toBe(202);
     expect(res.body.targets).toMatchObject({ group_ids: [group.body.id], filter_criteria: { environments: ["production"] } });
     const done = await finished(fleet, res.body.id);
@@ -60,7 +71,14 @@ describe("targeting", () => {
 
   it("resolves percentages of the targets in a dry run and starts nothing", async () => {
     const before = await fleet.request("GET", `${FLEET}/operations?limit=200`);
-    const preview = await start({ operation_type: "deploy_update", server_ids: sim.ids.slice(0, 25), parameters: { version: "1.2.3" }, max_concurrency: "10%", max_errors: "10%", dry_run: true });
+    const preview = await start({
+      operation_type: "deploy_update",
+      server_ids: sim.ids.slice(0, 25),
+      parameters: { version: "1.2.3" },
+      max_concurrency: "10%",
+      max_errors: "10%",
+      dry_run: true,
+    });
     expect(preview.body).toMatchObject({ total_servers: 25, effective_max_concurrency: 3, effective_max_errors: 2 });
     const after = await fleet.request("GET", `${FLEET}/operations?limit=200`);
     expect(after.body.items.length).toBe(before.body.items.length);
@@ -152,7 +170,12 @@ describe("listing", () => {
 
   it("pages per-server progress and filters it by status", async () => {
     sim.simulator.setOperationBehaviour(21, { outcome: "fail" });
-    const res = await start({ operation_type: "restart_services", server_ids: sim.ids.slice(20, 30), parameters: { services: ["x.service"] }, max_errors: 5 });
+    const res = await start({
+      operation_type: "restart_services",
+      server_ids: sim.ids.slice(20, 30),
+      parameters: { services: ["x.service"] },
+      max_errors: 5,
+    });
     await finished(fleet, res.body.id);
     const page = await fleet.request("GET", `${FLEET}/operations/${res.body.id}/servers?limit=4`);
     expect(page.body.items).toHaveLength(4);

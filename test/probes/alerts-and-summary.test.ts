@@ -7,7 +7,9 @@ import { eventsOf, startProbeFleet, type ProbeFleet } from "./support.js";
 describe("alerts", () => {
   let f: ProbeFleet;
   beforeAll(async () => {
-    f = await startProbeFleet(3, { config: { alerts: { unreachableForSeconds: 60, memoryPercent: 1, consecutivePoints: 3 }, probes: { requestTimeoutMs: 300 } } });
+    f = await startProbeFleet(3, {
+      config: { alerts: { unreachableForSeconds: 60, memoryPercent: 1, consecutivePoints: 3 }, probes: { requestTimeoutMs: 300 } },
+    });
     await f.cycle(0, true);
   });
   afterAll(() => f?.close());
@@ -21,7 +23,9 @@ describe("alerts", () => {
     expect(alerts("Fleet Alert Raised", 0, "health_degraded")).toHaveLength(1);
     expect(alerts("Fleet Alert Raised", 0, "failed_services")).toHaveLength(1);
     const health = await f.fleet.request("GET", `${FLEET}/servers/${f.ids[0]}/health`);
-    expect(health.body.open_alerts.map((a: { rule: string }) => a.rule)).toEqual(expect.arrayContaining(["health_degraded", "failed_services"]));
+    expect(health.body.open_alerts.map((a: { rule: string }) => a.rule)).toEqual(
+      expect.arrayContaining(["health_degraded", "failed_services"]),
+    );
     f.sim.setProfile(0, { kind: "healthy" });
     for (let i = 0; i < 6; i++) await f.cycle();
     expect(alerts("Fleet Alert Resolved", 0, "health_degraded")).toHaveLength(1);
@@ -45,7 +49,13 @@ describe("alerts", () => {
     // memory threshold 1 %: every simulated point is above it; raised at the third point and never again.
     const raised = alerts("Fleet Alert Raised", 2, "memory_high");
     expect(raised).toHaveLength(1);
-    expect(raised[0]!.detail.data.alert).toMatchObject({ rule: "memory_high", severity: "warning", threshold: 1, consecutive_points: 3, server_id: f.ids[2] });
+    expect(raised[0]!.detail.data.alert).toMatchObject({
+      rule: "memory_high",
+      severity: "warning",
+      threshold: 1,
+      consecutive_points: 3,
+      server_id: f.ids[2],
+    });
   });
 });
 
@@ -129,7 +139,9 @@ describe("summary and fleet-wide endpoints", () => {
     }
     const server = await f.server(5);
     expect(server.last_health_check_at).toBe(f.clock.now().toISOString());
-    expect((await f.fleet.request("POST", `${FLEET}/servers/00000000-0000-7000-8000-000000000000/check`, { key: operator })).status).toBe(404);
+    expect((await f.fleet.request("POST", `${FLEET}/servers/00000000-0000-7000-8000-000000000000/check`, { key: operator })).status).toBe(
+      404,
+    );
   });
 
   test("GET /health/overview lists each server's latest health and filters by health status", async () => {

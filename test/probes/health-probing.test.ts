@@ -32,8 +32,15 @@ describe("health state", () => {
     const up = await f.server(0);
     expect(up.health_status).toBe("healthy");
     expect(up.last_seen_at).toBe(f.clock.now().toISOString());
-    const changes = eventsOf(f.events, "Server Health Changed", f.ids[0]).map((e) => [e.detail.data.previous_status, e.detail.data.health_status]);
-    expect(changes).toEqual([["unknown", "healthy"], ["healthy", "unreachable"], ["unreachable", "healthy"]]);
+    const changes = eventsOf(f.events, "Server Health Changed", f.ids[0]).map((e) => [
+      e.detail.data.previous_status,
+      e.detail.data.health_status,
+    ]);
+    expect(changes).toEqual([
+      ["unknown", "healthy"],
+      ["healthy", "unreachable"],
+      ["unreachable", "healthy"],
+    ]);
   });
 
   test("a failing server is probed with backoff, and at the normal cadence again after its first success", async () => {
@@ -61,12 +68,19 @@ describe("health state", () => {
     f.sim.setProfile(2, { kind: "malformed" });
     f.sim.setProfile(3, { kind: "oversized" });
     await f.cycle();
-    const [malformed, oversized] = await Promise.all([2, 3].map((i) => f.fleet.request("GET", `${FLEET}/servers/${f.ids[i]}/health-history?limit=1`)));
+    const [malformed, oversized] = await Promise.all(
+      [2, 3].map((i) => f.fleet.request("GET", `${FLEET}/servers/${f.ids[i]}/health-history?limit=1`)),
+    );
     if (!malformed || !oversized) throw new Error("unreachable");
     expect(malformed.body.items[0]).toMatchObject({ status: "unreachable", error_details: { kind: "malformed" } });
     expect(oversized.body.items[0]).toMatchObject({ status: "unreachable", error_details: { kind: "too_large" } });
     const neighbour = await f.fleet.request("GET", `${FLEET}/servers/${f.ids[4]}/health-history?limit=1`);
-    expect(neighbour.body.items[0]).toMatchObject({ status: "healthy", database_healthy: true, redis_healthy: true, services_healthy: true });
+    expect(neighbour.body.items[0]).toMatchObject({
+      status: "healthy",
+      database_healthy: true,
+      redis_healthy: true,
+      services_healthy: true,
+    });
     await f.cycle();
     expect((await f.server(2)).health_status).toBe("unreachable");
     expect((await f.server(3)).health_status).toBe("unreachable");

@@ -8,7 +8,10 @@ describe("metrics collection and rollups", () => {
   let f: ProbeFleet;
   beforeAll(async () => {
     // 01:30 UTC: the agents' 180 buffered minutes reach back across midnight, so a 1d bucket closes too.
-    f = await startProbeFleet(3, { start: alignedStart(90), config: { probes: { initialBackfillMinutes: 180, requestTimeoutMs: 300 }, metricsRetention: { "1m": 24 * 3600 } } });
+    f = await startProbeFleet(3, {
+      start: alignedStart(90),
+      config: { probes: { initialBackfillMinutes: 180, requestTimeoutMs: 300 }, metricsRetention: { "1m": 24 * 3600 } },
+    });
     await f.cycle(0, true);
   });
   afterAll(() => f?.close());
@@ -16,10 +19,15 @@ describe("metrics collection and rollups", () => {
   test("a first collection backfills the agent's buffer and every rollup equals the brute-force aggregate of the points", async () => {
     const id = f.ids[0];
     const from = new Date(f.clock.now().getTime() - 4 * 3600_000).toISOString();
-    const get = (period: string) => f.fleet.request("GET", `${FLEET}/servers/${id}/metrics?period=${period}&from=${from}&limit=5000`).then((r) => r.body.points as any[]);
+    const get = (period: string) =>
+      f.fleet.request("GET", `${FLEET}/servers/${id}/metrics?period=${period}&from=${from}&limit=5000`).then((r) => r.body.points as any[]);
     const minutes = await get("1m");
     expect(minutes).toHaveLength(180);
-    for (const [period, seconds] of [["5m", 300], ["1h", 3600], ["1d", 86_400]] as const) {
+    for (const [period, seconds] of [
+      ["5m", 300],
+      ["1h", 3600],
+      ["1d", 86_400],
+    ] as const) {
       const rollups = await get(period);
       expect(rollups.length).toBeGreaterThan(0);
       for (const rollup of rollups) {
@@ -56,7 +64,9 @@ describe("metrics collection and rollups", () => {
     expect(times[times.length - 1]).toBe(f.clock.now().getTime() - 60_000);
     // The five-minute rollups covering the outage were recomputed from the late points.
     const rollups = (await f.fleet.request("GET", `${FLEET}/servers/${id}/metrics?period=5m&from=${from}`)).body.points as any[];
-    expect(rollups.filter((r) => Date.parse(r.timestamp) + 300_000 <= f.clock.now().getTime() - 60_000).every((r) => r.samples === 5)).toBe(true);
+    expect(rollups.filter((r) => Date.parse(r.timestamp) + 300_000 <= f.clock.now().getTime() - 60_000).every((r) => r.samples === 5)).toBe(
+      true,
+    );
   }, 120_000);
 
   test("points past their period's retention are not returned", async () => {
@@ -66,11 +76,18 @@ describe("metrics collection and rollups", () => {
     expect(before.length).toBeGreaterThan(100);
     f.clock.advance(22 * 3600); // 1m points are kept for 24 h in this fleet: the first ones are now past it
     const oldest = Date.parse(before[0].timestamp);
-    const after = (await f.fleet.request("GET", `${FLEET}/servers/${id}/metrics?period=1m&from=${from}&to=${new Date(oldest + 6 * 3600_000).toISOString()}&limit=5000`)).body.points as any[];
+    const after = (
+      await f.fleet.request(
+        "GET",
+        `${FLEET}/servers/${id}/metrics?period=1m&from=${from}&to=${new Date(oldest + 6 * 3600_000).toISOString()}&limit=5000`,
+      )
+    ).body.points as any[];
     expect(after.length).toBeLessThan(before.length);
     expect(after.every((p) => Date.parse(p.timestamp) + 60_000 + 24 * 3600_000 > f.clock.now().getTime())).toBe(true);
     // The five-minute rollups (30 days) are still there.
-    const rollups = (await f.fleet.request("GET", `${FLEET}/servers/${id}/metrics?period=5m&from=${from}&to=${new Date(oldest + 3600_000).toISOString()}`)).body.points;
+    const rollups = (
+      await f.fleet.request("GET", `${FLEET}/servers/${id}/metrics?period=5m&from=${from}&to=${new Date(oldest + 3600_000).toISOString()}`)
+    ).body.points;
     expect(rollups.length).toBeGreaterThan(0);
   });
 

@@ -34,7 +34,10 @@ export function alignedStart(minuteOfDay?: number): number {
   return minuteOfDay === undefined ? now - (now % 60_000) : day + minuteOfDay * 60_000;
 }
 
-export async function startProbeFleet(count: number, options: { config?: ConfigOverrides; start?: number; register?: number } = {}): Promise<ProbeFleet> {
+export async function startProbeFleet(
+  count: number,
+  options: { config?: ConfigOverrides; start?: number; register?: number } = {},
+): Promise<ProbeFleet> {
   const clock = new ManualClock(options.start ?? alignedStart());
   const sim = await startSimulator({ count, now: () => clock.now().getTime() });
   const fleet = await startTestFleet({ clock, probeSchedule: false, config: options.config });
@@ -45,7 +48,15 @@ export async function startProbeFleet(count: number, options: { config?: ConfigO
   const ids: string[] = [];
   for (const s of sim.servers.slice(0, options.register ?? count)) {
     const res = await fleet.request("POST", `${FLEET}/servers`, {
-      body: { name: s.name, hostname: s.hostname, api_url: s.api_url, api_token: s.token, region: s.region, environment: s.environment, tags: s.tags },
+      body: {
+        name: s.name,
+        hostname: s.hostname,
+        api_url: s.api_url,
+        api_token: s.token,
+        region: s.region,
+        environment: s.environment,
+        tags: s.tags,
+      },
     });
     if (res.status !== 201) throw new Error(`register ${s.name}: ${res.status} ${JSON.stringify(res.body)}`);
     ids.push(res.body.id);

@@ -74,7 +74,10 @@ describe("Operations stack", () => {
     const [, machine] = only(ops, "AWS::StepFunctions::StateMachine");
     const states = JSON.parse(machine.Properties.DefinitionString as string).States as Json;
     expect(states["Run on servers"].ItemProcessor.ProcessorConfig).toEqual({ Mode: "INLINE" });
-    expect(states["Run on servers (distributed)"].ItemProcessor.ProcessorConfig).toEqual({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" });
+    expect(states["Run on servers (distributed)"].ItemProcessor.ProcessorConfig).toEqual({
+      Mode: "DISTRIBUTED",
+      ExecutionType: "STANDARD",
+    });
     for (const map of ["Run on servers", "Run on servers (distributed)"]) expect(states[map].MaxConcurrencyPath).toBe("$.max_concurrency");
     expect(machine.Properties.StateMachineType).toBe("STANDARD");
   });
@@ -93,7 +96,12 @@ describe("Operations stack", () => {
   it("gives the state machine a role that invokes only the four task functions (plus its own child executions and log delivery)", () => {
     const [, machine] = only(ops, "AWS::StepFunctions::StateMachine");
     const roleId = (machine.Properties.RoleArn as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
-    const [, role] = only(ops, "AWS::IAM::Role", { AssumeRolePolicyDocument: { Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "states.amazonaws.com" } }], Version: "2012-10-17" } });
+    const [, role] = only(ops, "AWS::IAM::Role", {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "states.amazonaws.com" } }],
+        Version: "2012-10-17",
+      },
+    });
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const statements = statementsOfRole(ops, roleId);
 
@@ -105,7 +113,9 @@ describe("Operations stack", () => {
 
     const machineName = machine.Properties.StateMachineName as string;
     const states = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith("states:")));
-    expect(new Set(states.flatMap((s) => asArray(s.Action)))).toEqual(new Set(["states:StartExecution", "states:DescribeExecution", "states:StopExecution"]));
+    expect(new Set(states.flatMap((s) => asArray(s.Action)))).toEqual(
+      new Set(["states:StartExecution", "states:DescribeExecution", "states:StopExecution"]),
+    );
     for (const statement of states) expect(JSON.stringify(statement.Resource)).toContain(machineName);
 
     // Vended log delivery requires these on "*" (CloudWatch Logs cannot scope them); nothing else may be unscoped.

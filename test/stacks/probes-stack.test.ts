@@ -53,14 +53,25 @@ describe("Probes stack", () => {
   it("reserves concurrency: one dispatcher, a configured number of workers", () => {
     expect(fn(/read active servers/)[1].Properties.ReservedConcurrentExecutions).toBe(1);
     const [, worker] = fn(/one batch of servers/);
-    expect(worker.Properties).toMatchObject({ ReservedConcurrentExecutions: PROBES.workerReservedConcurrency, Timeout: PROBES.worker.timeoutSeconds, Runtime: "nodejs22.x", Handler: "packages/functions/src/probe-worker.handler" });
-    expect(worker.Properties.Environment.Variables).toMatchObject({ FLEETPLANE_HEALTH_INTERVAL_SECONDS: "30", FLEETPLANE_METRICS_INTERVAL_SECONDS: "60", FLEETPLANE_MODE: "production" });
+    expect(worker.Properties).toMatchObject({
+      ReservedConcurrentExecutions: PROBES.workerReservedConcurrency,
+      Timeout: PROBES.worker.timeoutSeconds,
+      Runtime: "nodejs22.x",
+      Handler: "packages/functions/src/probe-worker.handler",
+    });
+    expect(worker.Properties.Environment.Variables).toMatchObject({
+      FLEETPLANE_HEALTH_INTERVAL_SECONDS: "30",
+      FLEETPLANE_METRICS_INTERVAL_SECONDS: "60",
+      FLEETPLANE_MODE: "production",
+    });
   });
 
   it("lets the worker decrypt agent tokens, and the dispatcher only send to the queue", () => {
     const [workerId] = fn(/one batch of servers/);
     const [dispatcherId] = fn(/read active servers/);
-    expect(actions(statementsOf(workerId))).toEqual(expect.arrayContaining(["kms:Decrypt", "dynamodb:BatchWriteItem", "sqs:ReceiveMessage", "sqs:DeleteMessage"]));
+    expect(actions(statementsOf(workerId))).toEqual(
+      expect.arrayContaining(["kms:Decrypt", "dynamodb:BatchWriteItem", "sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+    );
     expect(actions(statementsOf(workerId))).not.toContain("kms:GenerateDataKey");
     const dispatcher = actions(statementsOf(dispatcherId));
     expect(dispatcher).toEqual(expect.arrayContaining(["sqs:SendMessage", "dynamodb:Query"]));

@@ -139,7 +139,9 @@ describe("Events stack", () => {
   it("invokes the outbox publisher only for inserted OUTBOX# items from the table's stream", () => {
     const [, mapping] = only(events(), "AWS::Lambda::EventSourceMapping");
     const props = mapping.Properties as Json;
-    expect(props.EventSourceArn).toEqual(importOf(app.template(Storage), only(app.template(Storage), "AWS::DynamoDB::Table")[0], "StreamArn"));
+    expect(props.EventSourceArn).toEqual(
+      importOf(app.template(Storage), only(app.template(Storage), "AWS::DynamoDB::Table")[0], "StreamArn"),
+    );
     const filters = (props.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ["INSERT"], dynamodb: { NewImage: { pk: { S: [{ prefix: OUTBOX_PREFIX }] } } } },
@@ -314,7 +316,10 @@ describe("the whole app", () => {
       for (const statement of statements.filter((s) => touches("dynamodb")(s) || touches("kms")(s))) {
         if (!asArray(statement.Resource).includes("*")) continue;
         // The one exception IAM forces: a stream consumer's ListStreams cannot be scoped.
-        expect({ stack: stack.stackName, actions: actionsOf(statement) }).toEqual({ stack: stack.stackName, actions: ["dynamodb:ListStreams"] });
+        expect({ stack: stack.stackName, actions: actionsOf(statement) }).toEqual({
+          stack: stack.stackName,
+          actions: ["dynamodb:ListStreams"],
+        });
       }
     }
   });

@@ -31,9 +31,20 @@ export function createClient({ baseUrl, key }) {
     if (body !== undefined) headers["content-type"] = "application/json";
     let response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer" });
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+      });
     } catch {
-      throw new ApiError(0, "unreachable", `Could not reach the API at ${baseUrl}. Check the URL, that the API is up, and (in AWS) that it allows this console's origin (CORS).`);
+      throw new ApiError(
+        0,
+        "unreachable",
+        `Could not reach the API at ${baseUrl}. Check the URL, that the API is up, and (in AWS) that it allows this console's origin (CORS).`,
+      );
     }
     const text = await response.text();
     let parsed;
@@ -44,7 +55,12 @@ export function createClient({ baseUrl, key }) {
     }
     if (!response.ok) {
       const envelope = parsed && typeof parsed === "object" ? parsed.error : undefined;
-      throw new ApiError(response.status, envelope?.code ?? `http_${response.status}`, envelope?.message ?? (response.statusText || `HTTP ${response.status}`), envelope?.details);
+      throw new ApiError(
+        response.status,
+        envelope?.code ?? `http_${response.status}`,
+        envelope?.message ?? (response.statusText || `HTTP ${response.status}`),
+        envelope?.details,
+      );
     }
     return parsed;
   }

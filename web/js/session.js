@@ -27,6 +27,9 @@ export function normalizeBaseUrl(input) {
   if (!text) return location.origin;
   const url = new URL(text, location.origin);
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("The API URL must start with https:// (or http:// locally).");
-  const path = url.pathname.replace(/\/+$/, "").replace(/\/api\/v1\/fleet$/, "").replace(/\/api\/v1$/, "");
+  const path = url.pathname
+    .replace(/\/+$/, "")
+    .replace(/\/api\/v1\/fleet$/, "")
+    .replace(/\/api\/v1$/, "");
   return `${url.origin}${path}`;
 }

@@ -1,18 +1,18 @@
 // The agent's HTTP service: authenticates the control plane and serves health, metrics and operations.
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { bearerTokenMatches } from './auth/bearer-token.js';
-import { buildHealthReport, checksFromConfig } from './checks/health-report.js';
-import type { AgentConfig } from './config/agent-config.js';
-import { readJsonBody, sendError, sendJson } from './http/exchange.js';
-import { MetricsBuffer } from './metrics/metrics-buffer.js';
-import { pageSamples, parseLimit } from './metrics/metrics-cursor.js';
-import { HostSampler } from './metrics/host-sampler.js';
-import { IdempotencyCache } from './operations/idempotency-cache.js';
-import { collectDiagnostics, OperationCatalog } from './operations/operation-catalog.js';
-import { parseOperationRequest, RequestRejected, type MetricsPoint } from './protocol.js';
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { bearerTokenMatches } from "./auth/bearer-token.js";
+import { buildHealthReport, checksFromConfig } from "./checks/health-report.js";
+import type { AgentConfig } from "./config/agent-config.js";
+import { readJsonBody, sendError, sendJson } from "./http/exchange.js";
+import { MetricsBuffer } from "./metrics/metrics-buffer.js";
+import { pageSamples, parseLimit } from "./metrics/metrics-cursor.js";
+import { HostSampler } from "./metrics/host-sampler.js";
+import { IdempotencyCache } from "./operations/idempotency-cache.js";
+import { collectDiagnostics, OperationCatalog } from "./operations/operation-catalog.js";
+import { parseOperationRequest, RequestRejected, type MetricsPoint } from "./protocol.js";
 
 export interface AgentOptions {
   /** Clock for sample timestamps; tests pass one that advances a minute per sample. */
@@ -49,18 +49,18 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!bearerTokenMatches(req.headers.authorization, config.token)) {
-      throw new RequestRejected(401, 'unauthorized', 'missing or wrong agent token');
+      throw new RequestRejected(401, "unauthorized", "missing or wrong agent token");
     }
-    const url = new URL(req.url ?? '/', 'http://agent');
+    const url = new URL(req.url ?? "/", "http://agent");
     const key = `${req.method} ${url.pathname}`;
     switch (key) {
-      case 'GET /health':
+      case "GET /health":
         return sendJson(res, 200, await report());
-      case 'GET /api/v1/metrics/current':
+      case "GET /api/v1/metrics/current":
         return sendJson(res, 200, await sampler.sample(false));
-      case 'GET /api/v1/metrics':
-        return sendJson(res, 200, pageSamples(buffer, url.searchParams.get('since'), parseLimit(url.searchParams.get('limit'))));
-      case 'POST /api/v1/operations': {
+      case "GET /api/v1/metrics":
+        return sendJson(res, 200, pageSamples(buffer, url.searchParams.get("since"), parseLimit(url.searchParams.get("limit"))));
+      case "POST /api/v1/operations": {
         const request = parseOperationRequest(await readJsonBody(req));
         const prepared = catalog.prepare(request);
         const result = request.idempotency_key
@@ -69,7 +69,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
         return sendJson(res, 200, result);
       }
       default:
-        throw new RequestRejected(404, 'not_found', `no route ${key}`);
+        throw new RequestRejected(404, "not_found", `no route ${key}`);
     }
   }
 
@@ -81,23 +81,23 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     : createHttpServer(handler);
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
   let timer: NodeJS.Timeout | undefined;
   if (options.autoSample !== false) {
-    void sampleNow().catch((e: unknown) => console.error('fleetplane-agent: sample failed', e));
+    void sampleNow().catch((e: unknown) => console.error("fleetplane-agent: sample failed", e));
     timer = setInterval(() => {
-      sampleNow().catch((e: unknown) => console.error('fleetplane-agent: sample failed', e));
+      sampleNow().catch((e: unknown) => console.error("fleetplane-agent: sample failed", e));
     }, config.metrics.sample_interval_seconds * 1000);
     timer.unref();
   }
 
   return {
-    url: `${config.tls ? 'https' : 'http'}://${host}:${address.port}`,
+    url: `${config.tls ? "https" : "http"}://${host}:${address.port}`,
     buffer,
     sampleNow,
     close: () =>

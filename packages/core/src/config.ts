@@ -33,7 +33,10 @@ export const ProbeSettings = z
     message: "metricsIntervalSeconds must be a multiple of healthIntervalSeconds",
     path: ["metricsIntervalSeconds"],
   })
-  .refine((p) => p.backoffMaxSeconds >= p.healthIntervalSeconds, { message: "backoffMaxSeconds must be at least healthIntervalSeconds", path: ["backoffMaxSeconds"] });
+  .refine((p) => p.backoffMaxSeconds >= p.healthIntervalSeconds, {
+    message: "backoffMaxSeconds must be at least healthIntervalSeconds",
+    path: ["backoffMaxSeconds"],
+  });
 export type ProbeSettings = z.infer<typeof ProbeSettings>;
 
 export const MetricsRetention = z.object({
@@ -64,7 +67,11 @@ export const FleetConfig = z.object({
   /** How long a process trusts an API key it has looked up; revocation elsewhere takes effect within this. 0 disables. */
   apiKeyCacheSeconds: z.coerce.number().int().min(0).max(300).default(10),
   /** Request bodies above this are refused with 413. */
-  maxBodyBytes: z.coerce.number().int().positive().default(256 * 1024),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
   retention: z
     .object({
       healthChecksSeconds: seconds(30 * 24 * 3600),

@@ -24,7 +24,16 @@ export type { ServerItem } from "./servers/server-item.js";
 export { resolveGroupMembers, getGroup, requireServers } from "./groups/groups.js";
 export { contributeToSummary } from "./summary/fleet-summary.js";
 export { delta as summaryDelta, summaryUpdate, type Countable } from "./summary/counters.js";
-export { fleetEvent, outboxPut, outboxItem, eventFromOutbox, DETAIL_TYPES, EVENT_SOURCE, type FleetEvent, type DetailType } from "./events/fleet-event.js";
+export {
+  fleetEvent,
+  outboxPut,
+  outboxItem,
+  eventFromOutbox,
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  type FleetEvent,
+  type DetailType,
+} from "./events/fleet-event.js";
 export type { EventPublisher } from "./events/publisher.js";
 export { EventBridgePublisher } from "./events/eventbridge-publisher.js";
 export { relayOutbox } from "./events/outbox-relay.js";
@@ -32,7 +41,15 @@ export type { AgentClient, AgentTarget, AgentResult, AgentFailure, AgentCallOpti
 export { HttpAgentClient, type HttpAgentClientOptions } from "./agents/http-agent-client.js";
 export { agentTarget } from "./agents/agent-target.js";
 export * from "./agents/protocol.js";
-export { operationStateMachine, withTaskResources, TASK_FUNCTIONS, TASK_STATES, AGENT_RETRY, type TaskName, type StateMachineDefinition } from "./operations/workflow/definition.js";
+export {
+  operationStateMachine,
+  withTaskResources,
+  TASK_FUNCTIONS,
+  TASK_STATES,
+  AGENT_RETRY,
+  type TaskName,
+  type StateMachineDefinition,
+} from "./operations/workflow/definition.js";
 export { OPERATION_TASKS, unfinishedOperations } from "./operations/workflow/tasks.js";
 export type { OperationRef, OperationWorkflows } from "./operations/workflow/workflows.js";
 export { StepFunctionsWorkflows } from "./operations/workflow/step-functions-workflows.js";
@@ -40,7 +57,15 @@ export { AgentUnavailable } from "./operations/kinds/kind.js";
 export { INLINE_MAP_MAX_ITEMS, INLINE_MAP_MAX_CONCURRENCY } from "./operations/limits.js";
 export type { Operation, OperationCreate, OperationTarget } from "./operations/schema.js";
 export { ProbeSettings, MetricsRetention, AlertSettings, type ConfigOverrides } from "./config.js";
-export { PROBE_GROUPS, probeGroupOf, probeTarget, type ProbeBatch, type ProbeQueue, type ProbeTarget, type ProbeGroupWork } from "./probes/probe-batch.js";
+export {
+  PROBE_GROUPS,
+  probeGroupOf,
+  probeTarget,
+  type ProbeBatch,
+  type ProbeQueue,
+  type ProbeTarget,
+  type ProbeGroupWork,
+} from "./probes/probe-batch.js";
 export { dispatchProbes, dispatchMinute, planProbes, activeProbeGroups, type Dispatched } from "./probes/dispatch.js";
 export { runProbeBatch } from "./probes/probe-worker.js";
 export { backoffSeconds } from "./probes/health-state.js";

@@ -1,6 +1,15 @@
 // The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports, built once per container.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { configFromEnv, HttpAgentClient, KmsSecrets, StepFunctionsWorkflows, SqsProbeQueue, systemClock, Table, type FleetContext } from "@fleetplane/core";
+import {
+  configFromEnv,
+  HttpAgentClient,
+  KmsSecrets,
+  StepFunctionsWorkflows,
+  SqsProbeQueue,
+  systemClock,
+  Table,
+  type FleetContext,
+} from "@fleetplane/core";
 
 let context: FleetContext | undefined;
 

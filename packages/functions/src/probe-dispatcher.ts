@@ -5,10 +5,19 @@ import { awsContext } from "./aws-context.js";
 
 export async function handler(event: { time?: string }): Promise<{ servers: number; batches: number }> {
   const ctx = awsContext();
-  if (!ctx.probeQueue) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_PROBE_QUEUE_URL: required by the probe dispatcher");
+  if (!ctx.probeQueue)
+    throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_PROBE_QUEUE_URL: required by the probe dispatcher");
   // The schedule's own time, so a late or retried invocation still stamps its minute.
   const at = event.time ? new Date(event.time) : ctx.clock.now();
   const dispatched = await dispatchMinute(ctx, ctx.probeQueue, at);
-  console.log(JSON.stringify({ level: "info", msg: "probes dispatched", at: at.toISOString(), servers: dispatched.servers, batches: dispatched.batches.length }));
+  console.log(
+    JSON.stringify({
+      level: "info",
+      msg: "probes dispatched",
+      at: at.toISOString(),
+      servers: dispatched.servers,
+      batches: dispatched.batches.length,
+    }),
+  );
   return { servers: dispatched.servers, batches: dispatched.batches.length };
 }

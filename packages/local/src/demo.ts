@@ -15,7 +15,8 @@ export interface Demo {
 }
 
 export async function startDemo(ctx: FleetContext, count: number): Promise<Demo> {
-  if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new Error(`--demo needs a number of servers between 1 and 10000, not ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000)
+    throw new Error(`--demo needs a number of servers between 1 and 10000, not ${count}`);
   const simulator = await startSimulator({ count, seed: DEMO_SEED, mix: "realistic" });
   const existing = new Map((await allServers(ctx, DEFAULT_ORGANIZATION_ID)).map((s) => [s.name, s]));
   let registered = 0;
@@ -27,7 +28,15 @@ export async function startDemo(ctx: FleetContext, count: number): Promise<Demo>
       for (let s = pending.shift(); s; s = pending.shift()) {
         const found = existing.get(s.name);
         if (!found) {
-          await registerServer(ctx, DEFAULT_ORGANIZATION_ID, { name: s.name, hostname: s.hostname, api_url: s.api_url, api_token: s.token, region: s.region, environment: s.environment, tags: [...s.tags, "demo"] });
+          await registerServer(ctx, DEFAULT_ORGANIZATION_ID, {
+            name: s.name,
+            hostname: s.hostname,
+            api_url: s.api_url,
+            api_token: s.token,
+            region: s.region,
+            environment: s.environment,
+            tags: [...s.tags, "demo"],
+          });
           registered++;
         } else if (found.api_url !== s.api_url || (await ctx.secrets.decrypt(found.api_token_enc)) !== s.token) {
           await updateServer(ctx, DEFAULT_ORGANIZATION_ID, found.id, { api_url: s.api_url, api_token: s.token });

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   }
 
   if (demo) {
-    console.log(`  demo:     ${demo.simulator.servers.length} simulated servers at ${demo.simulator.url} (${demo.registered} registered, ${demo.updated} updated now); health every ${fleetplane.ctx.config.probes.healthIntervalSeconds} s, metrics every ${fleetplane.ctx.config.probes.metricsIntervalSeconds} s`);
+    console.log(
+      `  demo:     ${demo.simulator.servers.length} simulated servers at ${demo.simulator.url} (${demo.registered} registered, ${demo.updated} updated now); health every ${fleetplane.ctx.config.probes.healthIntervalSeconds} s, metrics every ${fleetplane.ctx.config.probes.metricsIntervalSeconds} s`,
+    );
   }
 
   let closing = false;
@@ -71,12 +73,12 @@ async function main(): Promise<void> {
       .close()
       .then(() => demo?.close())
       .then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

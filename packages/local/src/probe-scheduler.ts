@@ -117,11 +117,14 @@ export class ProbeScheduler {
     if (this.stopped) return;
     const intervalMs = this.ctx.config.probes.healthIntervalSeconds * 1000;
     const now = Date.now();
-    this.handle = setTimeout(() => {
-      this.tick()
-        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "probe cycle failed", error: String(error) })))
-        .finally(() => this.scheduleNext());
-    }, intervalMs - (now % intervalMs));
+    this.handle = setTimeout(
+      () => {
+        this.tick()
+          .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "probe cycle failed", error: String(error) })))
+          .finally(() => this.scheduleNext());
+      },
+      intervalMs - (now % intervalMs),
+    );
     this.handle.unref();
   }
 }

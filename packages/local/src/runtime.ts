@@ -3,7 +3,23 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
-import { CapacityMeter, configFromEnv, HttpAgentClient, OUTBOX_PREFIX, createApi, ensureBootstrapKey, KeyFileSecrets, relayOutbox, systemClock, Table, epochSeconds, type Clock, type ConfigOverrides, type FleetContext, type FleetRouter } from "@fleetplane/core";
+import {
+  CapacityMeter,
+  configFromEnv,
+  HttpAgentClient,
+  OUTBOX_PREFIX,
+  createApi,
+  ensureBootstrapKey,
+  KeyFileSecrets,
+  relayOutbox,
+  systemClock,
+  Table,
+  epochSeconds,
+  type Clock,
+  type ConfigOverrides,
+  type FleetContext,
+  type FleetRouter,
+} from "@fleetplane/core";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
@@ -81,7 +97,9 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       },
     }),
     clock,
-    secrets: dataDir ? KeyFileSecrets.open(join(dataDir, "secrets.key")) : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
+    secrets: dataDir
+      ? KeyFileSecrets.open(join(dataDir, "secrets.key"))
+      : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
     agents: new HttpAgentClient(),
   };
@@ -109,25 +127,27 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   // One relay at a time: concurrent relays would read the same items and deliver them twice.
   let relaying: Promise<number> = Promise.resolve(0);
   const flushEvents = () => {
-    relaying = relaying.catch(() => 0).then(async () => {
-      let total = 0;
-      for (let n = await relayOutbox(ctx, bus); n > 0; n = await relayOutbox(ctx, bus)) total += n;
-      return total;
-    });
+    relaying = relaying
+      .catch(() => 0)
+      .then(async () => {
+        let total = 0;
+        for (let n = await relayOutbox(ctx, bus); n > 0; n = await relayOutbox(ctx, bus)) total += n;
+        return total;
+      });
     return relaying;
   };
   const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 1_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
   wakeRelay = () => relayTimer.runSoon();
-  const timers = [
-    relayTimer,
-    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table)),
-  ];
+  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table))];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
   const resumed = await workflows.resumeInterrupted();
-  if (resumed.length > 0) console.log(JSON.stringify({ level: "info", msg: "resumed unfinished bulk operations", operation_ids: resumed.map((o) => o.operation_id) }));
+  if (resumed.length > 0)
+    console.log(
+      JSON.stringify({ level: "info", msg: "resumed unfinished bulk operations", operation_ids: resumed.map((o) => o.operation_id) }),
+    );
 
   return {
     url: `http://127.0.0.1:${port}`,

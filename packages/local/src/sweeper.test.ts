@@ -23,6 +23,12 @@ test("items whose expires_at has passed are deleted; live and TTL-less items sta
     { put: { pk: "S", sk: "forever" } },
   ]);
   expect(await sweepExpired(table, now)).toBe(60);
-  const raw = await table.doc.send(new (await import("@aws-sdk/lib-dynamodb")).QueryCommand({ TableName: table.name, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "S" } }));
+  const raw = await table.doc.send(
+    new (await import("@aws-sdk/lib-dynamodb")).QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "S" },
+    }),
+  );
   expect(raw.Items?.map((i) => i.sk).sort()).toEqual(["forever", "live"]);
 });

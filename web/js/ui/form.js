@@ -55,7 +55,11 @@ export function showErrors(form, error) {
   }
   if (status) {
     const summary = details.length ? "Please correct the highlighted fields." : describeError(error);
-    status.replaceChildren(details.length ? h("div", { class: "notice error", role: "alert" }, summary, ...unplaced.map((u) => h("div", {}, u))) : errorNotice(error));
+    status.replaceChildren(
+      details.length
+        ? h("div", { class: "notice error", role: "alert" }, summary, ...unplaced.map((u) => h("div", {}, u)))
+        : errorNotice(error),
+    );
   }
   first?.focus();
 }

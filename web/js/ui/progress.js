@@ -7,7 +7,12 @@ export function progressBar(op) {
   return h(
     "div",
     { class: "progress" },
-    h("progress", { max: 100, value, "aria-label": `Progress ${number(value, 1)} percent`, class: op.failed_servers ? "has-failures" : "" }),
+    h("progress", {
+      max: 100,
+      value,
+      "aria-label": `Progress ${number(value, 1)} percent`,
+      class: op.failed_servers ? "has-failures" : "",
+    }),
     h("span", { class: "progress-label" }, `${number(value, 0)} %`),
   );
 }

@@ -21,8 +21,25 @@ export async function render(root, ctx) {
   const members = (await ctx.api.get(`/groups/${segment(id)}/servers`)).items ?? [];
   const statics = new Set(group.server_ids);
   root.append(
-    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/groups", "Groups"), " / "), h("h1", {}, swatch(group.color), group.name), group.description ? h("p", { class: "muted" }, group.description) : null), h("div", { class: "actions" }, link(`/operations/new?group_id=${segment(group.id)}`, "Run an operation on this group"))),
-    h("section", { class: "card" }, h("h2", {}, "Criteria"), criteria(group), h("p", { class: "muted" }, `${group.server_ids.length} static member(s); updated ${when(group.updated_at)}.`)),
+    h(
+      "div",
+      { class: "page-head" },
+      h(
+        "div",
+        {},
+        h("p", { class: "crumbs" }, link("/groups", "Groups"), " / "),
+        h("h1", {}, swatch(group.color), group.name),
+        group.description ? h("p", { class: "muted" }, group.description) : null,
+      ),
+      h("div", { class: "actions" }, link(`/operations/new?group_id=${segment(group.id)}`, "Run an operation on this group")),
+    ),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, "Criteria"),
+      criteria(group),
+      h("p", { class: "muted" }, `${group.server_ids.length} static member(s); updated ${when(group.updated_at)}.`),
+    ),
     h(
       "section",
       { class: "card flush", "aria-labelledby": "members-title" },
@@ -35,8 +52,31 @@ export async function render(root, ctx) {
             h(
               "table",
               { class: "table" },
-              h("thead", {}, h("tr", {}, ["Name", "Health", "Status", "Region", "Environment", "Membership"].map((t) => h("th", { scope: "col" }, t)))),
-              h("tbody", {}, members.map((s) => h("tr", {}, h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name)), h("td", {}, badge(s.health_status)), h("td", {}, badge(s.status)), h("td", {}, text(s.region)), h("td", {}, text(s.environment)), h("td", {}, statics.has(s.id) ? "static" : "by criteria")))),
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  ["Name", "Health", "Status", "Region", "Environment", "Membership"].map((t) => h("th", { scope: "col" }, t)),
+                ),
+              ),
+              h(
+                "tbody",
+                {},
+                members.map((s) =>
+                  h(
+                    "tr",
+                    {},
+                    h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name)),
+                    h("td", {}, badge(s.health_status)),
+                    h("td", {}, badge(s.status)),
+                    h("td", {}, text(s.region)),
+                    h("td", {}, text(s.environment)),
+                    h("td", {}, statics.has(s.id) ? "static" : "by criteria"),
+                  ),
+                ),
+              ),
             ),
           ),
     ),

@@ -19,7 +19,15 @@ export async function render(root, ctx) {
             h(
               "table",
               { class: "table" },
-              h("thead", {}, h("tr", {}, ["Name", "Description", "Criteria", "Static members"].map((t) => h("th", { scope: "col" }, t)))),
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  ["Name", "Description", "Criteria", "Static members"].map((t) => h("th", { scope: "col" }, t)),
+                ),
+              ),
               h(
                 "tbody",
                 {},
@@ -42,7 +50,15 @@ export async function render(root, ctx) {
 
 export function criteria(g) {
   const parts = [];
-  if (g.tags.length) parts.push(h("span", {}, "tags ", g.tags.map((t) => h("span", { class: "tag" }, t))));
+  if (g.tags.length)
+    parts.push(
+      h(
+        "span",
+        {},
+        "tags ",
+        g.tags.map((t) => h("span", { class: "tag" }, t)),
+      ),
+    );
   if (g.regions.length) parts.push(h("span", {}, `regions ${g.regions.join(", ")}`));
   if (g.environments.length) parts.push(h("span", {}, `environments ${g.environments.join(", ")}`));
   return parts.length ? h("span", { class: "criteria" }, parts) : h("span", { class: "muted" }, "static only");

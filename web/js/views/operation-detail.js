@@ -17,7 +17,12 @@ export async function render(root, ctx) {
   const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
   const actions = h("div", { class: "actions" });
   const title = h("h1", {}, "Operation");
-  root.append(h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/operations", "Operations"), " / "), title), actions), actionStatus, summary, targets);
+  root.append(
+    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/operations", "Operations"), " / "), title), actions),
+    actionStatus,
+    summary,
+    targets,
+  );
 
   let timer;
   ctx.signal.addEventListener("abort", () => clearTimeout(timer));
@@ -41,12 +46,18 @@ export async function render(root, ctx) {
     cursors[page + 1] = page_.next_cursor ?? undefined;
     title.textContent = `${label(op.operation_type)}`;
     replace(summary, h("h2", { id: "op-summary", class: "visually-hidden" }, "Summary"), overview(op));
-    replace(targets, h("h2", { id: "op-targets", class: "pad" }, "Servers"), targetTable(page_.items), pager(page, page_.next_cursor, (d) => {
-      page += d;
-      refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error)));
-    }));
+    replace(
+      targets,
+      h("h2", { id: "op-targets", class: "pad" }, "Servers"),
+      targetTable(page_.items),
+      pager(page, page_.next_cursor, (d) => {
+        page += d;
+        refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error)));
+      }),
+    );
     replace(actions, FINISHED.has(op.status) || op.status === "cancelling" ? null : cancelButton(ctx, path, actionStatus, refresh));
-    if (!FINISHED.has(op.status)) timer = setTimeout(() => refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error))), REFRESH_MS);
+    if (!FINISHED.has(op.status))
+      timer = setTimeout(() => refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error))), REFRESH_MS);
   };
   await refresh();
 }
@@ -83,9 +94,15 @@ function overview(op) {
     ["Finished", h("span", { title: op.completed_at ?? "" }, when(op.completed_at))],
   ];
   return [
-    h("dl", { class: "facts columns", id: "operation-facts" }, facts.map(([k, v]) => h("div", { dataset: { fact: k.toLowerCase() } }, h("dt", {}, k), h("dd", {}, v)))),
+    h(
+      "dl",
+      { class: "facts columns", id: "operation-facts" },
+      facts.map(([k, v]) => h("div", { dataset: { fact: k.toLowerCase() } }, h("dt", {}, k), h("dd", {}, v))),
+    ),
     op.error_summary ? h("div", { class: "notice error" }, op.error_summary) : null,
-    Object.keys(op.parameters ?? {}).length ? h("details", {}, h("summary", {}, "Parameters"), h("code", { class: "block" }, JSON.stringify(op.parameters, null, 2))) : null,
+    Object.keys(op.parameters ?? {}).length
+      ? h("details", {}, h("summary", {}, "Parameters"), h("code", { class: "block" }, JSON.stringify(op.parameters, null, 2)))
+      : null,
   ];
 }
 
@@ -97,13 +114,42 @@ function targetTable(items) {
     h(
       "table",
       { class: "table compact", id: "operation-targets" },
-      h("thead", {}, h("tr", {}, ["Server", "Status", "Attempts", "Duration", "Finished", "Output / error"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, items.map((t) => h("tr", { dataset: { serverId: t.server_id } }, h("th", { scope: "row" }, link(`/servers/${segment(t.server_id)}`, t.server_name)), h("td", {}, badge(t.status)), h("td", { class: "num" }, number(t.attempts)), h("td", {}, duration(t.duration_ms)), h("td", { title: t.finished_at ?? "" }, when(t.finished_at)), h("td", { class: "wrap" }, t.error ? h("span", { class: "error-text" }, t.error) : text(t.output))))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Server", "Status", "Attempts", "Duration", "Finished", "Output / error"].map((t) => h("th", { scope: "col" }, t)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        items.map((t) =>
+          h(
+            "tr",
+            { dataset: { serverId: t.server_id } },
+            h("th", { scope: "row" }, link(`/servers/${segment(t.server_id)}`, t.server_name)),
+            h("td", {}, badge(t.status)),
+            h("td", { class: "num" }, number(t.attempts)),
+            h("td", {}, duration(t.duration_ms)),
+            h("td", { title: t.finished_at ?? "" }, when(t.finished_at)),
+            h("td", { class: "wrap" }, t.error ? h("span", { class: "error-text" }, t.error) : text(t.output)),
+          ),
+        ),
+      ),
     ),
   );
 }
 
 function pager(page, nextCursor, go) {
   if (page === 0 && !nextCursor) return null;
-  return h("nav", { class: "pager", "aria-label": "Pages" }, h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous"), h("span", { class: "muted" }, `Page ${page + 1}`), h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →"));
+  return h(
+    "nav",
+    { class: "pager", "aria-label": "Pages" },
+    h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous"),
+    h("span", { class: "muted" }, `Page ${page + 1}`),
+    h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →"),
+  );
 }

@@ -20,23 +20,54 @@ export async function render(root, ctx) {
   const preview = h("section", { class: "card", "aria-live": "polite", hidden: true, id: "dry-run" });
 
   const groupBoxes = groups.length
-    ? h("fieldset", { class: "field checks", dataset: { field: "group_ids" } }, h("legend", {}, "Groups"), groups.map((g) => h("label", {}, h("input", { type: "checkbox", name: "group_ids", value: g.id, checked: preselected.has(g.id) }), ` ${g.name}`)), h("p", { class: "field-error", hidden: true }))
+    ? h(
+        "fieldset",
+        { class: "field checks", dataset: { field: "group_ids" } },
+        h("legend", {}, "Groups"),
+        groups.map((g) =>
+          h("label", {}, h("input", { type: "checkbox", name: "group_ids", value: g.id, checked: preselected.has(g.id) }), ` ${g.name}`),
+        ),
+        h("p", { class: "field-error", hidden: true }),
+      )
     : null;
-  const healthBoxes = h("fieldset", { class: "field checks", dataset: { field: "filter_criteria" } }, h("legend", {}, "Only servers whose health is"), HEALTH.map((s) => h("label", {}, h("input", { type: "checkbox", name: "health_statuses", value: s }), " ", badge(s))), h("p", { class: "field-error", hidden: true }));
+  const healthBoxes = h(
+    "fieldset",
+    { class: "field checks", dataset: { field: "filter_criteria" } },
+    h("legend", {}, "Only servers whose health is"),
+    HEALTH.map((s) => h("label", {}, h("input", { type: "checkbox", name: "health_statuses", value: s }), " ", badge(s))),
+    h("p", { class: "field-error", hidden: true }),
+  );
 
   const dryRun = h("button", { type: "submit", class: "button", value: "dry_run", name: "intent" }, "Preview targets (dry run)");
   const start = h("button", { type: "submit", class: "button primary", value: "start", name: "intent" }, "Start operation");
   const form = h(
     "form",
     { class: "card form", novalidate: true, "aria-labelledby": "start-title" },
-    h("div", { class: "form-grid" },
-      field("Operation", h("select", { name: "operation_type", required: true }, TYPES.map((t) => h("option", { value: t }, label(t))))),
-      field("Server IDs", h("textarea", { name: "server_ids", rows: 2, spellcheck: "false" }), "Optional; separated by commas, spaces or lines."),
+    h(
+      "div",
+      { class: "form-grid" },
+      field(
+        "Operation",
+        h(
+          "select",
+          { name: "operation_type", required: true },
+          TYPES.map((t) => h("option", { value: t }, label(t))),
+        ),
+      ),
+      field(
+        "Server IDs",
+        h("textarea", { name: "server_ids", rows: 2, spellcheck: "false" }),
+        "Optional; separated by commas, spaces or lines.",
+      ),
       field("Tags", h("input", { name: "tags", spellcheck: "false" }), "Servers carrying all of these tags."),
       field("Regions", h("input", { name: "regions", spellcheck: "false" })),
       field("Environments", h("input", { name: "environments", spellcheck: "false" })),
       field("Max concurrency", h("input", { name: "max_concurrency", value: "10" }), 'Servers at once: a number or "N%".'),
-      field("Max errors", h("input", { name: "max_errors", value: "0" }), 'Failures tolerated before no new server starts: a number or "N%".'),
+      field(
+        "Max errors",
+        h("input", { name: "max_errors", value: "0" }),
+        'Failures tolerated before no new server starts: a number or "N%".',
+      ),
       field("Timeout (seconds)", h("input", { name: "timeout_seconds", type: "number", min: 1, max: 600, value: "300" })),
     ),
     groupBoxes,
@@ -70,7 +101,20 @@ export async function render(root, ctx) {
     }
   });
 
-  root.append(h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/operations", "Operations"), " / "), h("h1", { id: "start-title" }, "Start an operation"))), form, preview);
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h(
+        "div",
+        {},
+        h("p", { class: "crumbs" }, link("/operations", "Operations"), " / "),
+        h("h1", { id: "start-title" }, "Start an operation"),
+      ),
+    ),
+    form,
+    preview,
+  );
 }
 
 function requestBody(form, dryRun) {
@@ -85,7 +129,9 @@ function requestBody(form, dryRun) {
     try {
       parameters = JSON.parse(rawParameters);
     } catch {
-      throw new ApiError(400, "validation", "parameters must be JSON", [{ path: "parameters", message: "Parameters must be a JSON object." }]);
+      throw new ApiError(400, "validation", "parameters must be JSON", [
+        { path: "parameters", message: "Parameters must be a JSON object." },
+      ]);
     }
   }
   const filter = {
@@ -114,9 +160,42 @@ function showPreview(el, result) {
   replace(
     el,
     h("h2", {}, "Dry run: nothing was started"),
-    infoNotice(`${number(result.total_servers)} server(s) would run ${label(result.operation_type)}, ${number(result.effective_max_concurrency)} at a time, stopping after ${number(result.effective_max_errors)} failure(s).`),
+    infoNotice(
+      `${number(result.total_servers)} server(s) would run ${label(result.operation_type)}, ${number(result.effective_max_concurrency)} at a time, stopping after ${number(result.effective_max_errors)} failure(s).`,
+    ),
     result.servers?.length
-      ? h("div", { class: "table-wrap" }, h("table", { class: "table compact", id: "dry-run-targets" }, h("thead", {}, h("tr", {}, ["Server", "Hostname", "Health", "Region", "Environment"].map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, result.servers.map((s) => h("tr", {}, h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name)), h("td", {}, s.hostname), h("td", {}, badge(s.health_status)), h("td", {}, text(s.region)), h("td", {}, text(s.environment)))))))
+      ? h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "table compact", id: "dry-run-targets" },
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["Server", "Hostname", "Health", "Region", "Environment"].map((t) => h("th", { scope: "col" }, t)),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              result.servers.map((s) =>
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name)),
+                  h("td", {}, s.hostname),
+                  h("td", {}, badge(s.health_status)),
+                  h("td", {}, text(s.region)),
+                  h("td", {}, text(s.environment)),
+                ),
+              ),
+            ),
+          ),
+        )
       : h("p", { class: "muted" }, "No server matches these targets."),
   );
   el.scrollIntoView({ block: "nearest" });

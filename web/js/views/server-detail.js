@@ -25,14 +25,20 @@ export async function render(root, ctx) {
   const historySection = h("section", { class: "card", "aria-labelledby": "history-title" });
   const recordSection = h("section", { class: "card", "aria-labelledby": "record-title" });
   const title = h("h1", {}, server.name);
-  const head = h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, h("p", { class: "muted" }, server.hostname)), h("div", { class: "actions" }));
+  const head = h(
+    "div",
+    { class: "page-head" },
+    h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, h("p", { class: "muted" }, server.hostname)),
+    h("div", { class: "actions" }),
+  );
 
   const refreshRecord = (s) => {
     server = s;
     replace(recordSection, h("h2", { id: "record-title" }, "Server"), record(s));
     replace(head.querySelector(".actions"), actions());
   };
-  const refreshHealth = () => Promise.all([loadHealth(ctx, path, healthSection), loadMetrics(ctx, path, metricsSection), loadHistory(ctx, path, historySection)]);
+  const refreshHealth = () =>
+    Promise.all([loadHealth(ctx, path, healthSection), loadMetrics(ctx, path, metricsSection), loadHistory(ctx, path, historySection)]);
 
   const actions = () => {
     const check = h("button", { type: "button", class: "button" }, "Check now");
@@ -41,7 +47,9 @@ export async function render(root, ctx) {
       actionStatus.replaceChildren(infoNotice("Checking…"));
       try {
         const result = await ctx.api.post(`${path}/check`);
-        actionStatus.replaceChildren(infoNotice(`Checked: ${result.health_status ?? result.status}${result.error_message ? ` (${result.error_message})` : ""}.`));
+        actionStatus.replaceChildren(
+          infoNotice(`Checked: ${result.health_status ?? result.status}${result.error_message ? ` (${result.error_message})` : ""}.`),
+        );
         refreshRecord(await ctx.api.get(path));
         await refreshHealth();
       } catch (error) {
@@ -55,7 +63,12 @@ export async function render(root, ctx) {
     decommission.addEventListener("click", () => {
       const confirm = h("button", { type: "button", class: "button danger" }, `Decommission ${server.name}`);
       const cancel = h("button", { type: "button", class: "button subtle" }, "Keep it");
-      const box = h("div", { class: "notice confirm", role: "alertdialog", "aria-label": "Confirm decommission" }, h("p", {}, `Decommission ${server.name}? It stops being probed and leaves the active fleet; its history is kept.`), h("div", { class: "actions" }, confirm, cancel));
+      const box = h(
+        "div",
+        { class: "notice confirm", role: "alertdialog", "aria-label": "Confirm decommission" },
+        h("p", {}, `Decommission ${server.name}? It stops being probed and leaves the active fleet; its history is kept.`),
+        h("div", { class: "actions" }, confirm, cancel),
+      );
       cancel.addEventListener("click", () => {
         box.remove();
         decommission.focus();
@@ -76,7 +89,8 @@ export async function render(root, ctx) {
   };
 
   root.append(head, actionStatus, h("div", { class: "grid two" }, recordSection, healthSection), metricsSection, historySection);
-  if (ctx.query.get("registered")) actionStatus.append(infoNotice(`${server.name} is registered. Its health is unknown until the first check.`));
+  if (ctx.query.get("registered"))
+    actionStatus.append(infoNotice(`${server.name} is registered. Its health is unknown until the first check.`));
   refreshRecord(server);
   await refreshHealth();
 }
@@ -97,7 +111,11 @@ function record(s) {
     ["ID", h("code", {}, s.id)],
   ];
   if (Object.keys(s.metadata ?? {}).length) rows.push(["Metadata", h("code", { class: "block" }, JSON.stringify(s.metadata, null, 2))]);
-  return h("dl", { class: "facts", id: "server-facts" }, rows.map(([k, v]) => h("div", { dataset: { fact: k.toLowerCase() } }, h("dt", {}, k), h("dd", {}, v))));
+  return h(
+    "dl",
+    { class: "facts", id: "server-facts" },
+    rows.map(([k, v]) => h("div", { dataset: { fact: k.toLowerCase() } }, h("dt", {}, k), h("dd", {}, v))),
+  );
 }
 
 async function section(el, titleId, title, load) {
@@ -105,7 +123,11 @@ async function section(el, titleId, title, load) {
   try {
     replace(el, h("h2", { id: titleId }, title), await load());
   } catch (error) {
-    replace(el, h("h2", { id: titleId }, title), isUnavailable(error) ? h("p", { class: "muted" }, "Not available on this API yet.") : errorNotice(error));
+    replace(
+      el,
+      h("h2", { id: titleId }, title),
+      isUnavailable(error) ? h("p", { class: "muted" }, "Not available on this API yet.") : errorNotice(error),
+    );
   } finally {
     el.setAttribute("aria-busy", "false");
   }
@@ -124,12 +146,28 @@ function loadHealth(ctx, path, el) {
       ["Next check", when(health.next_check_at)],
       ["Stale", health.stale ? "yes: no successful check in three intervals" : "no"],
     ];
-    if (check) rows.push(["Database", component(check.database_healthy)], ["Redis", component(check.redis_healthy)], ["Services", component(check.services_healthy)]);
+    if (check)
+      rows.push(
+        ["Database", component(check.database_healthy)],
+        ["Redis", component(check.redis_healthy)],
+        ["Services", component(check.services_healthy)],
+      );
     if (check?.error_message) rows.push(["Error", check.error_message]);
     const alerts = health.open_alerts ?? [];
     return [
-      h("dl", { class: "facts" }, rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
-      alerts.length ? h("div", { class: "notice error" }, h("strong", {}, "Open alerts: "), alerts.map((a) => `${a.rule} (${a.severity}, since ${when(a.raised_at)})`).join("; ")) : null,
+      h(
+        "dl",
+        { class: "facts" },
+        rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))),
+      ),
+      alerts.length
+        ? h(
+            "div",
+            { class: "notice error" },
+            h("strong", {}, "Open alerts: "),
+            alerts.map((a) => `${a.rule} (${a.severity}, since ${when(a.raised_at)})`).join("; "),
+          )
+        : null,
     ];
   });
 }
@@ -155,7 +193,11 @@ function loadMetrics(ctx, path, el) {
     ];
     return [
       h("p", { class: "muted" }, `Minute of ${when(latest.timestamp)} · ${points.length} points in the last hour`),
-      h("div", { class: "grid tiles" }, tiles.map(([k, v]) => h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v)))),
+      h(
+        "div",
+        { class: "grid tiles" },
+        tiles.map(([k, v]) => h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v))),
+      ),
     ];
   });
 }
@@ -170,13 +212,31 @@ function loadHistory(ctx, path, el) {
       h(
         "table",
         { class: "table compact" },
-        h("thead", {}, h("tr", {}, ["Time", "Result", "Response", "Database", "Redis", "Services", "Error"].map((t) => h("th", { scope: "col" }, t)))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Time", "Result", "Response", "Database", "Redis", "Services", "Error"].map((t) => h("th", { scope: "col" }, t)),
+          ),
+        ),
         h(
           "tbody",
           {},
           body.items.map((c) => {
             const flag = (v) => (v === null || v === undefined ? "—" : v ? "✓" : "✗");
-            return h("tr", {}, h("td", { title: c.timestamp }, when(c.timestamp)), h("td", {}, badge(c.status)), h("td", {}, duration(c.response_time_ms)), h("td", {}, flag(c.database_healthy)), h("td", {}, flag(c.redis_healthy)), h("td", {}, flag(c.services_healthy)), h("td", { class: "wrap" }, text(c.error_message)));
+            return h(
+              "tr",
+              {},
+              h("td", { title: c.timestamp }, when(c.timestamp)),
+              h("td", {}, badge(c.status)),
+              h("td", {}, duration(c.response_time_ms)),
+              h("td", {}, flag(c.database_healthy)),
+              h("td", {}, flag(c.redis_healthy)),
+              h("td", {}, flag(c.services_healthy)),
+              h("td", { class: "wrap" }, text(c.error_message)),
+            );
           }),
         ),
       ),

@@ -19,9 +19,18 @@ export async function render(root, ctx) {
   };
 
   const form = filterForm(filters, ctx);
-  const results = h("section", { class: "card flush", "aria-labelledby": "servers-results", "aria-busy": "true" }, h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"));
+  const results = h(
+    "section",
+    { class: "card flush", "aria-labelledby": "servers-results", "aria-busy": "true" },
+    h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
+  );
   root.append(
-    h("div", { class: "page-head" }, h("h1", {}, "Servers"), ctx.session.role === "admin" ? h("div", { class: "actions" }, link("/servers/new", "Register server")) : null),
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "Servers"),
+      ctx.session.role === "admin" ? h("div", { class: "actions" }, link("/servers/new", "Register server")) : null,
+    ),
     form,
     results,
   );
@@ -36,10 +45,15 @@ export async function render(root, ctx) {
       const body = await ctx.api.get("/servers", { ...filters, limit: PAGE_SIZE, cursor: cursors[page] });
       if (ctx.signal.aborted) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
-      replace(results, h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"), table(body.items), pager(page, body.items.length, body.next_cursor, (delta) => {
-        page += delta;
-        load();
-      }));
+      replace(
+        results,
+        h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
+        table(body.items),
+        pager(page, body.items.length, body.next_cursor, (delta) => {
+          page += delta;
+          load();
+        }),
+      );
     } catch (error) {
       replace(results, errorNotice(error));
     } finally {
@@ -50,7 +64,13 @@ export async function render(root, ctx) {
 }
 
 function filterForm(filters, ctx) {
-  const select = (name, options, value) => h("select", { name, id: `filter-${name}` }, h("option", { value: "" }, "any"), options.map((o) => h("option", { value: o, selected: o === value }, o)));
+  const select = (name, options, value) =>
+    h(
+      "select",
+      { name, id: `filter-${name}` },
+      h("option", { value: "" }, "any"),
+      options.map((o) => h("option", { value: o, selected: o === value }, o)),
+    );
   const input = (name, value, attrs = {}) => h("input", { name, id: `filter-${name}`, value, ...attrs });
   const labelled = (text, control) => h("div", { class: "field inline" }, h("label", { for: control.id }, text), control);
   const form = h(
@@ -72,7 +92,10 @@ function filterForm(filters, ctx) {
       const value = String(data.get(name) ?? "").trim();
       if (value) query.set(name, value);
     }
-    for (const tag of String(data.get("tag") ?? "").split(/[\s,]+/).filter(Boolean)) query.append("tag", tag);
+    for (const tag of String(data.get("tag") ?? "")
+      .split(/[\s,]+/)
+      .filter(Boolean))
+      query.append("tag", tag);
     ctx.navigate(`/servers${query.size ? `?${query}` : ""}`);
   });
   return form;
@@ -86,7 +109,15 @@ function table(items) {
     h(
       "table",
       { class: "table", id: "server-table" },
-      h("thead", {}, h("tr", {}, ["Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"].map((t) => h("th", { scope: "col" }, t)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"].map((t) => h("th", { scope: "col" }, t)),
+        ),
+      ),
       h(
         "tbody",
         {},
@@ -111,5 +142,11 @@ function table(items) {
 function pager(page, count, nextCursor, go) {
   const previous = h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous");
   const next = h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →");
-  return h("nav", { class: "pager", "aria-label": "Pages" }, previous, h("span", { class: "muted" }, `Page ${page + 1} · ${count} shown`), next);
+  return h(
+    "nav",
+    { class: "pager", "aria-label": "Pages" },
+    previous,
+    h("span", { class: "muted" }, `Page ${page + 1} · ${count} shown`),
+    next,
+  );
 }

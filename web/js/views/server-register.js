@@ -8,11 +8,25 @@ export async function render(root, ctx) {
   const form = h(
     "form",
     { class: "card form", novalidate: true, "aria-labelledby": "register-title" },
-    h("div", { class: "form-grid" },
-      field("Name", input("name", { required: true, autocomplete: "off" }), "Unique in your organization: letters, digits, '.', '-' and '_'."),
+    h(
+      "div",
+      { class: "form-grid" },
+      field(
+        "Name",
+        input("name", { required: true, autocomplete: "off" }),
+        "Unique in your organization: letters, digits, '.', '-' and '_'.",
+      ),
       field("Hostname", input("hostname", { required: true, autocomplete: "off" })),
-      field("Agent URL (api_url)", input("api_url", { type: "url", required: true, placeholder: "https://server.example.com" }), "Where the control plane calls the server's agent."),
-      field("Agent token (api_token)", input("api_token", { type: "password", required: true, autocomplete: "new-password" }), "Stored encrypted; never shown again."),
+      field(
+        "Agent URL (api_url)",
+        input("api_url", { type: "url", required: true, placeholder: "https://server.example.com" }),
+        "Where the control plane calls the server's agent.",
+      ),
+      field(
+        "Agent token (api_token)",
+        input("api_token", { type: "password", required: true, autocomplete: "new-password" }),
+        "Stored encrypted; never shown again.",
+      ),
       field("Region", input("region", { placeholder: "us-east-1" })),
       field("Environment", input("environment", { placeholder: "production" })),
       field("Version", input("version")),
@@ -50,5 +64,9 @@ export async function render(root, ctx) {
   });
 
   root.append(h("div", { class: "page-head" }, h("h1", { id: "register-title" }, "Register a server")), form);
-  if (ctx.session.role !== "admin") root.insertBefore(h("p", { class: "notice forbidden" }, "Registering servers needs an admin key; the API will refuse it for this key."), form);
+  if (ctx.session.role !== "admin")
+    root.insertBefore(
+      h("p", { class: "notice forbidden" }, "Registering servers needs an admin key; the API will refuse it for this key."),
+      form,
+    );
 }

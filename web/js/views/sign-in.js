@@ -9,7 +9,14 @@ export async function render(root, ctx) {
   const status = h("div", { class: "form-status", "aria-live": "polite" });
   if (ctx.query.get("reason")) status.append(h("div", { class: "notice error", role: "alert" }, ctx.query.get("reason")));
 
-  const baseUrl = h("input", { name: "base_url", type: "url", inputmode: "url", autocomplete: "url", placeholder: location.origin, spellcheck: "false" });
+  const baseUrl = h("input", {
+    name: "base_url",
+    type: "url",
+    inputmode: "url",
+    autocomplete: "url",
+    placeholder: location.origin,
+    spellcheck: "false",
+  });
   const key = h("input", { name: "key", type: "password", autocomplete: "current-password", required: true, spellcheck: "false" });
   const submit = h("button", { type: "submit", class: "button primary" }, "Sign in");
 
@@ -17,7 +24,11 @@ export async function render(root, ctx) {
     "form",
     { class: "card sign-in", novalidate: true, "aria-labelledby": "sign-in-title" },
     h("h1", { id: "sign-in-title" }, "Sign in to Fleetplane"),
-    h("p", { class: "lede" }, "Use an API key of your organization. It stays in this browser tab only and is forgotten when the tab closes."),
+    h(
+      "p",
+      { class: "lede" },
+      "Use an API key of your organization. It stays in this browser tab only and is forgotten when the tab closes.",
+    ),
     field("API base URL", baseUrl, "Leave empty when the API is served from this address (npm start). In AWS, the API Gateway URL."),
     field("API key", key),
     status,
@@ -49,7 +60,10 @@ export async function render(root, ctx) {
       const next = ctx.query.get("next");
       ctx.navigate(next && next.startsWith("/") && !next.startsWith("/sign-in") ? next : "/overview");
     } catch (error) {
-      const message = error instanceof ApiError && error.status === 401 ? "That key was not accepted (401). Check it and try again." : describeError(error);
+      const message =
+        error instanceof ApiError && error.status === 401
+          ? "That key was not accepted (401). Check it and try again."
+          : describeError(error);
       status.append(h("div", { class: "notice error", role: "alert" }, message));
       key.select();
     } finally {

@@ -1,24 +1,24 @@
 // Builds the /health answer: runs every configured check concurrently, each bounded by its own deadline.
-import type { AgentConfig } from '../config/agent-config.js';
-import type { ComponentHealth, HealthReport, HealthStatus } from '../protocol.js';
-import { commandCheck } from './command-check.js';
-import type { CheckOutcome, ComponentCheck } from './component-check.js';
-import { httpCheck } from './http-check.js';
-import { redisCheck } from './redis-check.js';
-import { systemdCheck } from './systemd-check.js';
-import { tcpCheck } from './tcp-check.js';
+import type { AgentConfig } from "../config/agent-config.js";
+import type { ComponentHealth, HealthReport, HealthStatus } from "../protocol.js";
+import { commandCheck } from "./command-check.js";
+import type { CheckOutcome, ComponentCheck } from "./component-check.js";
+import { httpCheck } from "./http-check.js";
+import { redisCheck } from "./redis-check.js";
+import { systemdCheck } from "./systemd-check.js";
+import { tcpCheck } from "./tcp-check.js";
 
-export function checksFromConfig(checks: AgentConfig['checks']): ComponentCheck[] {
+export function checksFromConfig(checks: AgentConfig["checks"]): ComponentCheck[] {
   const list: ComponentCheck[] = [];
   const t = checks.timeout_ms;
   if (checks.database) {
     const db = checks.database;
-    list.push(db.type === 'tcp' ? tcpCheck('database', db.host, db.port, true) : commandCheck('database', db.argv, t, true));
+    list.push(db.type === "tcp" ? tcpCheck("database", db.host, db.port, true) : commandCheck("database", db.argv, t, true));
   }
   if (checks.redis) list.push(redisCheck(checks.redis.host, checks.redis.port, checks.redis.password, false));
   if (checks.services) {
     const s = checks.services;
-    list.push(s.type === 'systemd' ? systemdCheck(s.units, t, false) : commandCheck('services', s.argv, t, false));
+    list.push(s.type === "systemd" ? systemdCheck(s.units, t, false) : commandCheck("services", s.argv, t, false));
   }
   for (const h of checks.http) list.push(httpCheck(h.name, h.url, h.expect_status, h.critical));
   return list;
@@ -53,8 +53,8 @@ async function runBounded(check: ComponentCheck, timeoutMs: number): Promise<Com
 }
 
 export function overallStatus(checks: readonly ComponentCheck[], results: readonly ComponentHealth[]): HealthStatus {
-  if (results.some((r, i) => !r.healthy && checks[i]!.critical)) return 'critical';
-  return results.some((r) => !r.healthy) ? 'degraded' : 'healthy';
+  if (results.some((r, i) => !r.healthy && checks[i]!.critical)) return "critical";
+  return results.some((r) => !r.healthy) ? "degraded" : "healthy";
 }
 
 export async function buildHealthReport(checks: readonly ComponentCheck[], timeoutMs: number, version: string): Promise<HealthReport> {

@@ -1,9 +1,9 @@
 // Reads real host figures (CPU, memory, disk, network, services) through systeminformation.
-import si from 'systeminformation';
-import type { AgentConfig } from '../config/agent-config.js';
-import type { MetricsPoint } from '../protocol.js';
-import { queryUnits } from '../checks/systemd-check.js';
-import { readAppCounters } from './app-counters.js';
+import si from "systeminformation";
+import type { AgentConfig } from "../config/agent-config.js";
+import type { MetricsPoint } from "../protocol.js";
+import { queryUnits } from "../checks/systemd-check.js";
+import { readAppCounters } from "./app-counters.js";
 
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -11,7 +11,11 @@ export function minuteFloor(ms: number): string {
   return new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
 }
 
-interface NetworkTotals { rx: number; tx: number; at: number }
+interface NetworkTotals {
+  rx: number;
+  tx: number;
+  at: number;
+}
 
 export class HostSampler {
   /** Totals at the last buffered sample: network figures are bytes moved during the sample's minute. */
@@ -23,9 +27,13 @@ export class HostSampler {
   ) {}
 
   private async networkTotals(): Promise<NetworkTotals> {
-    const stats = await si.networkStats('*').catch(() => []);
-    const external = stats.filter((s) => s.iface !== 'lo');
-    return { rx: external.reduce((a, s) => a + (s.rx_bytes || 0), 0), tx: external.reduce((a, s) => a + (s.tx_bytes || 0), 0), at: this.now() };
+    const stats = await si.networkStats("*").catch(() => []);
+    const external = stats.filter((s) => s.iface !== "lo");
+    return {
+      rx: external.reduce((a, s) => a + (s.rx_bytes || 0), 0),
+      tx: external.reduce((a, s) => a + (s.tx_bytes || 0), 0),
+      at: this.now(),
+    };
   }
 
   private async diskPercent(): Promise<number> {
@@ -37,7 +45,7 @@ export class HostSampler {
 
   private async services(): Promise<{ active: number; failed: number; total: number }> {
     const s = this.config.checks.services;
-    if (!s || s.type !== 'systemd') return { active: 0, failed: 0, total: 0 };
+    if (!s || s.type !== "systemd") return { active: 0, failed: 0, total: 0 };
     const states = await queryUnits(s.units, this.config.checks.timeout_ms).catch(() => ({ active: [], failed: s.units }));
     return { active: states.active.length, failed: states.failed.length, total: s.units.length };
   }
@@ -59,7 +67,7 @@ export class HostSampler {
     if (advance) this.baseline = net;
     return {
       timestamp: minuteFloor(this.now()),
-      period: '1m',
+      period: "1m",
       cpu_percent: round(load.currentLoad),
       memory_percent: round(mem.total > 0 ? (100 * (mem.total - mem.available)) / mem.total : 0),
       disk_percent: round(disk),

@@ -1,13 +1,13 @@
 // Ring buffer of one-minute metrics samples kept by the agent, so missed polls are backfilled.
-import { randomBytes } from 'node:crypto';
-import type { MetricsPoint } from '../protocol.js';
-import type { SampleSource } from './metrics-cursor.js';
+import { randomBytes } from "node:crypto";
+import type { MetricsPoint } from "../protocol.js";
+import type { SampleSource } from "./metrics-cursor.js";
 
 export const MIN_BUFFER_MINUTES = 120;
 
 export class MetricsBuffer implements SampleSource {
   /** A fresh epoch per process: cursors from before a restart are recognised as foreign, not misread. */
-  readonly epoch = randomBytes(4).toString('hex');
+  readonly epoch = randomBytes(4).toString("hex");
   private readonly slots: MetricsPoint[];
   private nextSeq = 1;
 

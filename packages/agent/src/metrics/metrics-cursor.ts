@@ -7,7 +7,7 @@
 // Gaps happen only when the caller falls further behind than the buffer holds, or the agent restarted
 // (cursor from another epoch); then the page starts at the oldest buffered sample and `missed_samples`
 // says how many were lost, when known.
-import { RequestRejected, type MetricsPage, type MetricsPoint } from '../protocol.js';
+import { RequestRejected, type MetricsPage, type MetricsPoint } from "../protocol.js";
 
 export interface SampleSource {
   readonly epoch: string;
@@ -28,11 +28,11 @@ export function encodeCursor(epoch: string, seq: number): string {
 }
 
 export function decodeCursor(cursor: string): { epoch: string; seq: number } {
-  const dot = cursor.lastIndexOf('.');
+  const dot = cursor.lastIndexOf(".");
   const seq = Number(cursor.slice(dot + 1));
   if (dot <= 0 || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new RequestRejected(400, 'validation_failed', 'since must be a cursor returned by this endpoint', [
-      { path: 'since', message: 'malformed cursor' },
+    throw new RequestRejected(400, "validation_failed", "since must be a cursor returned by this endpoint", [
+      { path: "since", message: "malformed cursor" },
     ]);
   }
   return { epoch: cursor.slice(0, dot), seq };
@@ -42,7 +42,7 @@ export function parseLimit(raw: string | null): number {
   if (raw === null) return MAX_PAGE_SAMPLES;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new RequestRejected(400, 'validation_failed', 'limit must be a positive integer', [{ path: 'limit', message: 'invalid' }]);
+    throw new RequestRejected(400, "validation_failed", "limit must be a positive integer", [{ path: "limit", message: "invalid" }]);
   }
   return Math.min(limit, MAX_PAGE_SAMPLES);
 }
@@ -52,7 +52,7 @@ export function pageSamples(source: SampleSource, since: string | null, limit = 
   const newest = source.newestSeq();
   let from = oldest;
   let missed = 0;
-  if (since !== null && since !== '') {
+  if (since !== null && since !== "") {
     const cursor = decodeCursor(since);
     if (cursor.epoch === source.epoch) {
       // A cursor ahead of the newest sample cannot come from us; answer "nothing new" rather than fail.

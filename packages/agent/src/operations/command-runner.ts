@@ -1,5 +1,5 @@
 // Runs one command as argv (no shell), with a deadline that kills its whole process group and capped output.
-import { spawn } from 'node:child_process';
+import { spawn } from "node:child_process";
 
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -31,7 +31,7 @@ class OutputCapture {
   }
 
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    return Buffer.concat(this.chunks).toString("utf8");
   }
 }
 
@@ -43,14 +43,14 @@ export function runCommand(argv: readonly string[], timeoutMs: number, signal?: 
     const child = spawn(argv[0]!, argv.slice(1), {
       shell: false,
       // Own process group, so a timeout also kills whatever the command started (scripts, their children).
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== "win32",
+      stdio: ["ignore", "pipe", "pipe"],
       env: process.env,
     });
     const killGroup = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined || child.exitCode !== null) return;
       try {
-        process.kill(process.platform === 'win32' ? child.pid : -child.pid, sig);
+        process.kill(process.platform === "win32" ? child.pid : -child.pid, sig);
       } catch {
         // already gone
       }
@@ -58,31 +58,31 @@ export function runCommand(argv: readonly string[], timeoutMs: number, signal?: 
     let killTimer: NodeJS.Timeout | undefined;
     const expire = (): void => {
       timedOut = true;
-      killGroup('SIGTERM');
+      killGroup("SIGTERM");
       // A command that ignores SIGTERM still must not outlive its deadline by much.
-      killTimer = setTimeout(() => killGroup('SIGKILL'), 500);
+      killTimer = setTimeout(() => killGroup("SIGKILL"), 500);
       killTimer.unref();
     };
     const deadline = setTimeout(expire, timeoutMs);
     const onAbort = (): void => expire();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
 
-    child.stdout!.on('data', (c: Buffer) => capture.add(c));
-    child.stderr!.on('data', (c: Buffer) => capture.add(c));
-    const finish = (outcome: Omit<CommandOutcome, 'output' | 'truncated' | 'timed_out'>): void => {
+    child.stdout!.on("data", (c: Buffer) => capture.add(c));
+    child.stderr!.on("data", (c: Buffer) => capture.add(c));
+    const finish = (outcome: Omit<CommandOutcome, "output" | "truncated" | "timed_out">): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      signal?.removeEventListener('abort', onAbort);
-      if (timedOut) killGroup('SIGKILL');
+      signal?.removeEventListener("abort", onAbort);
+      if (timedOut) killGroup("SIGKILL");
       else if (killTimer) clearTimeout(killTimer);
       resolve({ ...outcome, timed_out: timedOut, output: capture.text(), truncated: capture.truncated });
     };
-    child.on('error', (error) => finish({ exit_code: null, signal: null, spawn_error: error.message }));
+    child.on("error", (error) => finish({ exit_code: null, signal: null, spawn_error: error.message }));
     // 'close' waits for the pipes; a grandchild holding them open after a timeout must not stall us.
-    child.on('exit', (code, sig) => {
+    child.on("exit", (code, sig) => {
       if (timedOut) finish({ exit_code: code, signal: sig });
     });
-    child.on('close', (code, sig) => finish({ exit_code: code, signal: sig }));
+    child.on("close", (code, sig) => finish({ exit_code: code, signal: sig }));
   });
 }

@@ -1,5 +1,5 @@
 // Remembers operation runs by idempotency key, so a retried request gets the first run's result instead of a second run.
-import { RequestRejected, type OperationResult } from '../protocol.js';
+import { RequestRejected, type OperationResult } from "../protocol.js";
 
 interface Entry {
   fingerprint: string;
@@ -24,7 +24,7 @@ export class IdempotencyCache {
     const existing = this.entries.get(key);
     if (existing && this.now() - existing.stored_at < this.ttlMs) {
       if (existing.fingerprint !== fingerprint) {
-        throw new RequestRejected(409, 'conflict', 'idempotency_key was already used for a different operation request');
+        throw new RequestRejected(409, "conflict", "idempotency_key was already used for a different operation request");
       }
       return existing.result;
     }

@@ -1,5 +1,5 @@
 // The simulated fleet's inventory: names, tokens, regions, environments and tags, derived from the seed.
-import { hash32, pick, unit } from './seeded-random.js';
+import { hash32, pick, unit } from "./seeded-random.js";
 
 export interface SimulatedServer {
   index: number;
@@ -12,21 +12,21 @@ export interface SimulatedServer {
   tags: string[];
 }
 
-export const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'] as const;
-export const ENVIRONMENTS = ['production', 'production', 'production', 'staging', 'development'] as const;
-const ROLES = ['web', 'web', 'api', 'worker', 'db', 'cache', 'llm-gateway'] as const;
-const EXTRA_TAGS = ['critical', 'canary', 'gpu', 'spot', 'pci'] as const;
+export const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"] as const;
+export const ENVIRONMENTS = ["production", "production", "production", "staging", "development"] as const;
+const ROLES = ["web", "web", "api", "worker", "db", "cache", "llm-gateway"] as const;
+const EXTRA_TAGS = ["critical", "canary", "gpu", "spot", "pci"] as const;
 
 // Distinct salts keep the draws for different attributes independent of each other.
 const SALT = { token: 1, region: 2, env: 3, role: 4, extra: 5 } as const;
 
 export function serverName(index: number): string {
-  return `sim-${String(index).padStart(4, '0')}`;
+  return `sim-${String(index).padStart(4, "0")}`;
 }
 
 export function serverToken(seed: number, index: number): string {
-  let token = 'simtok_';
-  for (let part = 0; part < 4; part++) token += hash32(seed, index, SALT.token, part).toString(16).padStart(8, '0');
+  let token = "simtok_";
+  for (let part = 0; part < 4; part++) token += hash32(seed, index, SALT.token, part).toString(16).padStart(8, "0");
   return token;
 }
 

@@ -1,7 +1,7 @@
 // Metrics of a virtual server: realistic, drifting values computed per minute from (seed, server, minute), no storage.
-import type { SampleSource } from '../metrics/metrics-cursor.js';
-import type { MetricsPoint } from '../protocol.js';
-import { unit } from './seeded-random.js';
+import type { SampleSource } from "../metrics/metrics-cursor.js";
+import type { MetricsPoint } from "../protocol.js";
+import { unit } from "./seeded-random.js";
 
 /** Minutes of history each virtual server offers; above the agent's minimum of 120. */
 export const SIMULATED_BUFFER_MINUTES = 180;
@@ -18,7 +18,10 @@ function drift(seed: number, index: number, salt: number, minute: number, base: 
   return base + amplitude * wave + noise * (unit(seed, index, salt, minute) * 2 - 1);
 }
 
-export interface ServiceCounts { total: number; failed: number }
+export interface ServiceCounts {
+  total: number;
+  failed: number;
+}
 
 export function simulatedPoint(seed: number, index: number, minute: number, services: ServiceCounts): MetricsPoint {
   const b = (salt: number): number => unit(seed, index, 100 + salt);
@@ -33,7 +36,7 @@ export function simulatedPoint(seed: number, index: number, minute: number, serv
   const totalUsers = Math.round(500 + 20_000 * b(7) + (minute / 1440) * (5 + 40 * b(8)));
   return {
     timestamp: new Date(minute * 60_000).toISOString(),
-    period: '1m',
+    period: "1m",
     cpu_percent: round(cpu),
     memory_percent: round(memory),
     disk_percent: round(disk),

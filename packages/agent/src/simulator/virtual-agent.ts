@@ -1,6 +1,6 @@
 // One virtual agent's state (profile, operation behaviour, what it received), created only when first needed.
-import type { OperationResult } from '../protocol.js';
-import type { OperationBehaviour, Profile } from './profiles.js';
+import type { OperationResult } from "../protocol.js";
+import type { OperationBehaviour, Profile } from "./profiles.js";
 
 export interface ReceivedOperation {
   operation_type: string;
@@ -34,12 +34,12 @@ export class VirtualAgent {
 
   constructor(
     public profile: Profile,
-    public behaviour: OperationBehaviour = { outcome: 'succeed' },
+    public behaviour: OperationBehaviour = { outcome: "succeed" },
   ) {}
 
   /** Whether the next health check falls in a "down" half-period; advances the flapping cycle. */
   flapDown(): boolean {
-    if (this.profile.kind !== 'flapping') return false;
+    if (this.profile.kind !== "flapping") return false;
     const period = Math.max(1, this.profile.period_checks ?? 3);
     return Math.floor(this.healthChecks / period) % 2 === 1;
   }

@@ -16,8 +16,7 @@ export interface AgentFailure {
 }
 
 export type AgentResult<T> =
-  | { ok: true; value: T; response_time_ms: number }
-  | { ok: false; error: AgentFailure; response_time_ms: number };
+  { ok: true; value: T; response_time_ms: number } | { ok: false; error: AgentFailure; response_time_ms: number };
 
 export interface AgentCallOptions {
   /** Per-request timeout; the caller's default applies when absent. */

@@ -35,7 +35,11 @@ export class HttpAgentClient implements AgentClient {
     return this.call(target, "GET", `/api/v1/metrics${query}`, undefined, MetricsBuffer, options);
   }
 
-  runOperation(target: AgentTarget, request: AgentOperationRequest, options?: AgentCallOptions): Promise<AgentResult<AgentOperationResult>> {
+  runOperation(
+    target: AgentTarget,
+    request: AgentOperationRequest,
+    options?: AgentCallOptions,
+  ): Promise<AgentResult<AgentOperationResult>> {
     return this.call(target, "POST", "/api/v1/operations", request, AgentOperationResult, options, true);
   }
 
@@ -57,7 +61,11 @@ export class HttpAgentClient implements AgentClient {
       try {
         response = await fetch(target.api_url.replace(/\/$/, "") + path, {
           method,
-          headers: { authorization: `Bearer ${target.token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          headers: {
+            authorization: `Bearer ${target.token}`,
+            accept: "application/json",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),
           redirect: "error",
@@ -70,22 +78,46 @@ export class HttpAgentClient implements AgentClient {
       const text = await readBounded(response, this.maxResponseBytes, timeoutMs).catch((error: unknown) => classify(error, timeoutMs));
       if (typeof text !== "string") return { ok: false, error: text, response_time_ms: elapsed() };
       if (response.status === 401 || response.status === 403) {
-        return { ok: false, error: { kind: "unauthorized", message: `agent refused the token (${response.status})`, status: response.status }, response_time_ms: elapsed() };
+        return {
+          ok: false,
+          error: { kind: "unauthorized", message: `agent refused the token (${response.status})`, status: response.status },
+          response_time_ms: elapsed(),
+        };
       }
       if (!response.ok && !resultOnError) {
-        return { ok: false, error: { kind: "http", message: `agent answered ${response.status}`, status: response.status }, response_time_ms: elapsed() };
+        return {
+          ok: false,
+          error: { kind: "http", message: `agent answered ${response.status}`, status: response.status },
+          response_time_ms: elapsed(),
+        };
       }
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        return { ok: false, error: { kind: "malformed", message: "agent answered with invalid JSON", status: response.status }, response_time_ms: elapsed() };
+        return {
+          ok: false,
+          error: { kind: "malformed", message: "agent answered with invalid JSON", status: response.status },
+          response_time_ms: elapsed(),
+        };
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        if (!response.ok) return { ok: false, error: { kind: "http", message: `agent answered ${response.status}`, status: response.status }, response_time_ms: elapsed() };
+        if (!response.ok)
+          return {
+            ok: false,
+            error: { kind: "http", message: `agent answered ${response.status}`, status: response.status },
+            response_time_ms: elapsed(),
+          };
         const where = parsed.error.issues[0];
-        return { ok: false, error: { kind: "malformed", message: `agent answer does not match the protocol at ${where?.path.join(".") || "(root)"}: ${where?.message}` }, response_time_ms: elapsed() };
+        return {
+          ok: false,
+          error: {
+            kind: "malformed",
+            message: `agent answer does not match the protocol at ${where?.path.join(".") || "(root)"}: ${where?.message}`,
+          },
+          response_time_ms: elapsed(),
+        };
       }
       return { ok: true, value: parsed.data, response_time_ms: elapsed() };
     }

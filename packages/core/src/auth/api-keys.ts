@@ -59,13 +59,26 @@ export async function createApiKey(
 ): Promise<ApiKey & { key: string }> {
   const key = options.key ?? generateKey();
   const hash = hashKey(key);
-  const record: ApiKey = { id: newId(), name: input.name, role: input.role, organization_id: organizationId, created_at: ctx.clock.now().toISOString() };
+  const record: ApiKey = {
+    id: newId(),
+    name: input.name,
+    role: input.role,
+    organization_id: organizationId,
+    created_at: ctx.clock.now().toISOString(),
+  };
   const platform = options.platform === true;
   await ctx.table.transact([
     { Put: { Item: { ...keys.apiKey(organizationId, record.id), entity: "api_key", ...record, key_hash: hash, platform } } },
     {
       Put: {
-        Item: { ...keys.apiKeyHash(hash), entity: "api_key_hash", organization_id: organizationId, role: input.role, key_id: record.id, platform },
+        Item: {
+          ...keys.apiKeyHash(hash),
+          entity: "api_key_hash",
+          organization_id: organizationId,
+          role: input.role,
+          key_id: record.id,
+          platform,
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     },

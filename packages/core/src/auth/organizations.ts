@@ -6,7 +6,10 @@ import { keys } from "../store/keys.js";
 import { TransactionRejected } from "../store/table.js";
 import { createApiKey, DEFAULT_ORGANIZATION_ID, hashKey } from "./api-keys.js";
 
-export async function createOrganization(ctx: FleetContext, name: string): Promise<{ organization: { id: string; name: string }; admin_key: string }> {
+export async function createOrganization(
+  ctx: FleetContext,
+  name: string,
+): Promise<{ organization: { id: string; name: string }; admin_key: string }> {
   const organization = { id: newId(), name };
   await putOrganization(ctx, organization);
   const admin = await createApiKey(ctx, organization.id, { name: `${name} admin`, role: "admin" });
@@ -26,7 +29,10 @@ export async function ensureBootstrapKey(ctx: FleetContext, key?: string): Promi
     return { key, created: true };
   }
   try {
-    await ctx.table.put({ Item: { ...keys.bootstrapMarker(), created_at: ctx.clock.now().toISOString() }, ConditionExpression: "attribute_not_exists(pk)" });
+    await ctx.table.put({
+      Item: { ...keys.bootstrapMarker(), created_at: ctx.clock.now().toISOString() },
+      ConditionExpression: "attribute_not_exists(pk)",
+    });
   } catch (error) {
     if ((error as Error).name === "ConditionalCheckFailedException") return undefined;
     throw error;
@@ -38,11 +44,26 @@ export async function ensureBootstrapKey(ctx: FleetContext, key?: string): Promi
 async function putOrganization(ctx: FleetContext, organization: { id: string; name: string }): Promise<void> {
   try {
     await ctx.table.transact([
-      { Put: { Item: { ...keys.organizationName(organization.name), organization_id: organization.id }, ConditionExpression: "attribute_not_exists(pk)" } },
-      { Put: { Item: { ...keys.organization(organization.id), entity: "organization", ...organization, created_at: ctx.clock.now().toISOString() } } },
+      {
+        Put: {
+          Item: { ...keys.organizationName(organization.name), organization_id: organization.id },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      {
+        Put: {
+          Item: {
+            ...keys.organization(organization.id),
+            entity: "organization",
+            ...organization,
+            created_at: ctx.clock.now().toISOString(),
+          },
+        },
+      },
     ]);
   } catch (error) {
-    if (error instanceof TransactionRejected && error.failedAt(0)) throw new Conflict(`an organization named ${organization.name} already exists`, [{ path: "name", message: "already taken" }]);
+    if (error instanceof TransactionRejected && error.failedAt(0))
+      throw new Conflict(`an organization named ${organization.name} already exists`, [{ path: "name", message: "already taken" }]);
     throw error;
   }
 }

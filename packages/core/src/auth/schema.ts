@@ -4,7 +4,10 @@ import { ROLES } from "../context.js";
 
 export const Role = z.enum(ROLES).openapi("Role");
 
-export const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(128), role: Role }).strict().openapi("ApiKeyCreate");
+export const ApiKeyCreate = z
+  .object({ name: z.string().trim().min(1).max(128), role: Role })
+  .strict()
+  .openapi("ApiKeyCreate");
 export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 
 export const ApiKey = z
@@ -12,9 +15,14 @@ export const ApiKey = z
   .openapi("ApiKey");
 export type ApiKey = z.infer<typeof ApiKey>;
 
-export const ApiKeyWithSecret = ApiKey.extend({ key: z.string().openapi({ description: "shown once; store it now" }) }).openapi("ApiKeyWithSecret");
+export const ApiKeyWithSecret = ApiKey.extend({ key: z.string().openapi({ description: "shown once; store it now" }) }).openapi(
+  "ApiKeyWithSecret",
+);
 
-export const OrganizationCreate = z.object({ name: z.string().trim().min(1).max(128) }).strict().openapi("OrganizationCreate");
+export const OrganizationCreate = z
+  .object({ name: z.string().trim().min(1).max(128) })
+  .strict()
+  .openapi("OrganizationCreate");
 
 export const OrganizationCreated = z
   .object({ organization: z.object({ id: z.string(), name: z.string() }), admin_key: z.string() })

@@ -88,9 +88,7 @@ export async function resolveGroupMembers(ctx: FleetContext, organizationId: str
   const statics = new Set(groups.flatMap((g) => g.server_ids));
   const dynamic = groups.filter(hasCriteria);
   const servers = await allServers(ctx, organizationId);
-  return servers.filter(
-    (s) => s.status !== "decommissioned" && (statics.has(s.id) || dynamic.some((g) => matchesCriteria(g, s))),
-  );
+  return servers.filter((s) => s.status !== "decommissioned" && (statics.has(s.id) || dynamic.some((g) => matchesCriteria(g, s))));
 }
 
 function hasCriteria(group: Group): boolean {
@@ -113,7 +111,17 @@ async function groupItem(ctx: FleetContext, organizationId: string, id: string):
 
 function toGroupFields(item: GroupItem): GroupFields {
   const { id, name, description, color, tags, regions, environments, created_at, updated_at } = item;
-  return { id, name, description: description ?? null, color: color ?? null, tags: tags ?? [], regions: regions ?? [], environments: environments ?? [], created_at, updated_at };
+  return {
+    id,
+    name,
+    description: description ?? null,
+    color: color ?? null,
+    tags: tags ?? [],
+    regions: regions ?? [],
+    environments: environments ?? [],
+    created_at,
+    updated_at,
+  };
 }
 
 /** Fails with 400 naming each id that is not a (live) server of this organization. */

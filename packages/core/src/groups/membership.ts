@@ -3,7 +3,8 @@ import type { FleetContext } from "../context.js";
 import { keys, MEMBER_PREFIX } from "../store/keys.js";
 
 /** gsi1 partition listing the groups a server belongs to. */
-const serverGroupsPartition = (organizationId: string, serverId: string) => `${keys.organizationPartition(organizationId)}#SERVERGROUPS#${serverId}`;
+const serverGroupsPartition = (organizationId: string, serverId: string) =>
+  `${keys.organizationPartition(organizationId)}#SERVERGROUPS#${serverId}`;
 
 export function memberItem(organizationId: string, groupId: string, serverId: string): Record<string, unknown> {
   return {

@@ -7,7 +7,10 @@ export const GroupCreate = z
   .object({
     name: z.string().trim().min(1).max(128),
     description: z.string().max(1024).nullish(),
-    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color is #rrggbb").nullish(),
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, "color is #rrggbb")
+      .nullish(),
     tags: names.optional().openapi({ description: "dynamic criterion: servers carrying every one of these tags" }),
     regions: names.optional().openapi({ description: "dynamic criterion: servers in any of these regions" }),
     environments: names.optional().openapi({ description: "dynamic criterion: servers in any of these environments" }),
@@ -40,5 +43,8 @@ export const Group = z
   .openapi("Group");
 export type Group = z.infer<typeof Group>;
 
-export const MemberIds = z.object({ server_ids: z.array(z.string()).min(1).max(1_000) }).strict().openapi("MemberIds");
+export const MemberIds = z
+  .object({ server_ids: z.array(z.string()).min(1).max(1_000) })
+  .strict()
+  .openapi("MemberIds");
 export const Membership = z.object({ server_id: z.string(), group_id: z.string() }).strict().openapi("Membership");

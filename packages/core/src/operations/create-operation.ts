@@ -37,7 +37,9 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
   const targets = await resolveTargets(ctx, organizationId, request);
   const limit = ctx.config.operations.maxTargets;
   if (targets.length > limit) {
-    throw new ValidationFailed(`an operation targets at most ${limit} servers`, [{ path: "server_ids", message: `the targets resolve to ${targets.length} servers` }]);
+    throw new ValidationFailed(`an operation targets at most ${limit} servers`, [
+      { path: "server_ids", message: `the targets resolve to ${targets.length} servers` },
+    ]);
   }
   const concurrency = effectiveConcurrency(request.max_concurrency, targets.length);
   const maxErrors = effectiveMaxErrors(request.max_errors, targets.length);
@@ -51,12 +53,23 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
         total_servers: targets.length,
         effective_max_concurrency: concurrency,
         effective_max_errors: maxErrors,
-        servers: targets.map(toServer).map(({ id, name, hostname, region, environment, health_status }) => ({ id, name, hostname, region, environment, health_status })),
+        servers: targets
+          .map(toServer)
+          .map(({ id, name, hostname, region, environment, health_status }) => ({
+            id,
+            name,
+            hostname,
+            region,
+            environment,
+            health_status,
+          })),
       },
     };
   }
   if (targets.length === 0) {
-    throw new ValidationFailed("no server matches the targets", [{ path: "filter_criteria", message: "the targets resolve to no active server" }]);
+    throw new ValidationFailed("no server matches the targets", [
+      { path: "filter_criteria", message: "the targets resolve to no active server" },
+    ]);
   }
   const workflows = ctx.workflows;
   if (!workflows) throw new Error("bulk operations are not wired in this runtime: no workflow runner (FLEETPLANE_STATE_MACHINE_ARN)");
@@ -97,7 +110,9 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
   };
 
   // The target list first: until the operation item exists nothing reads it, and a lost race deletes it again.
-  await ctx.table.batchWrite(targets.map((server, position) => ({ put: { ...newTargetItem(organizationId, id, position, server, expiresAt) } })));
+  await ctx.table.batchWrite(
+    targets.map((server, position) => ({ put: { ...newTargetItem(organizationId, id, position, server, expiresAt) } })),
+  );
   try {
     await ctx.table.transact([
       { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
@@ -137,7 +152,9 @@ async function replay(ctx: FleetContext, organizationId: string, key: string, fi
   const reservation = await ctx.table.get<KeyReservation>(keys.operationIdempotencyKey(organizationId, key), { consistent: true });
   if (!reservation) return undefined;
   if (reservation.fingerprint !== fingerprint) {
-    throw new Conflict("idempotency_key was already used for a different operation request", [{ path: "idempotency_key", message: "use a new key for a different request" }]);
+    throw new Conflict("idempotency_key was already used for a different operation request", [
+      { path: "idempotency_key", message: "use a new key for a different request" },
+    ]);
   }
   const operation = await getOperation(ctx, organizationId, reservation.operation_id);
   // Starting is idempotent (the execution is named after the operation), so a retry heals a start that failed midway.
@@ -156,7 +173,12 @@ async function startWorkflow(ctx: FleetContext, organizationId: string, operatio
         UpdateExpression: "SET #status = :failed, error_summary = :summary, completed_at = :now, updated_at = :now REMOVE gsi1pk, gsi1sk",
         ConditionExpression: "#status = :pending",
         ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":failed": "failed", ":pending": "pending", ":now": now, ":summary": `the workflow could not be started: ${(error as Error).message}` },
+        ExpressionAttributeValues: {
+          ":failed": "failed",
+          ":pending": "pending",
+          ":now": now,
+          ":summary": `the workflow could not be started: ${(error as Error).message}`,
+        },
       })
       .catch(() => undefined);
     throw error;
@@ -172,9 +194,10 @@ function fingerprintOf(request: OperationCreate): string {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
 }
-

@@ -40,7 +40,14 @@ export interface ProgressItem extends Counters {
 export type OperationState = OperationItem & Counters;
 
 /** The update that counts one settled target in its shard (creating the shard item on first use). */
-export function countUpdate(organizationId: string, operationId: string, position: number, counter: (typeof COUNTERS)[number], now: Date, retentionSeconds: number) {
+export function countUpdate(
+  organizationId: string,
+  operationId: string,
+  position: number,
+  counter: (typeof COUNTERS)[number],
+  now: Date,
+  retentionSeconds: number,
+) {
   return {
     Key: progressKey(organizationId, operationId, position),
     UpdateExpression: `SET updated_at = :now, entity = :entity, operation_id = :id, expires_at = if_not_exists(expires_at, :expires) ADD ${counter} :one`,
@@ -81,7 +88,13 @@ export function unfinishedIndexKeys(id: string, createdAt: string): { gsi1pk: st
   return { gsi1pk: UNFINISHED_OPERATIONS, gsi1sk: `${createdAt}#${id}` };
 }
 
-export function newTargetItem(organizationId: string, operationId: string, position: number, server: { id: string; name: string }, expiresAt: number): TargetItem {
+export function newTargetItem(
+  organizationId: string,
+  operationId: string,
+  position: number,
+  server: { id: string; name: string },
+  expiresAt: number,
+): TargetItem {
   return {
     ...keys.operationTarget(organizationId, operationId, position),
     entity: "operation_target",
@@ -95,7 +108,9 @@ export function newTargetItem(organizationId: string, operationId: string, posit
 }
 
 /** Servers whose outcome is known, as a share of all targets (one decimal). */
-export function progressPercent(item: Pick<Operation, "total_servers" | "completed_servers" | "failed_servers" | "skipped_servers" | "cancelled_servers" | "status">): number {
+export function progressPercent(
+  item: Pick<Operation, "total_servers" | "completed_servers" | "failed_servers" | "skipped_servers" | "cancelled_servers" | "status">,
+): number {
   if (item.total_servers === 0) return isFinished(item.status) ? 100 : 0;
   const done = item.completed_servers + item.failed_servers + item.skipped_servers + item.cancelled_servers;
   return Math.round((1000 * done) / item.total_servers) / 10;
@@ -157,5 +172,10 @@ export function toTarget(item: TargetItem): OperationTarget {
 export function truncateBytes(text: string, bytes: number): string {
   const buffer = Buffer.from(text, "utf8");
   if (buffer.length <= bytes) return text;
-  return buffer.subarray(0, bytes).toString("utf8").replace(/\uFFFD$/, "") + "\n…[truncated]";
+  return (
+    buffer
+      .subarray(0, bytes)
+      .toString("utf8")
+      .replace(/\uFFFD$/, "") + "\n…[truncated]"
+  );
 }

@@ -3,7 +3,16 @@ import type { FleetContext } from "../context.js";
 import { NotFound, ValidationFailed } from "../errors.js";
 import { isId } from "../ids.js";
 import { keys, OPERATION_PREFIX, TARGET_PREFIX } from "../store/keys.js";
-import { mergeOperation, PROGRESS_SHARDS, toOperation, toTarget, type OperationItem, type OperationState, type ProgressItem, type TargetItem } from "./operation-item.js";
+import {
+  mergeOperation,
+  PROGRESS_SHARDS,
+  toOperation,
+  toTarget,
+  type OperationItem,
+  type OperationState,
+  type ProgressItem,
+  type TargetItem,
+} from "./operation-item.js";
 import type { Operation, OperationListQuery, OperationTarget, OperationTargetQuery } from "./schema.js";
 
 /** Items examined per list request at most; a selective status filter returns a short page and a cursor. */
@@ -24,7 +33,10 @@ export async function loadOperation(ctx: FleetContext, organizationId: string, i
   });
   const operation = items.find((i): i is OperationItem => i.entity === "operation");
   if (!operation) throw new NotFound(`operation ${id} not found`);
-  return mergeOperation(operation, items.filter((i): i is ProgressItem => i.entity === "operation_progress"));
+  return mergeOperation(
+    operation,
+    items.filter((i): i is ProgressItem => i.entity === "operation_progress"),
+  );
 }
 
 export async function getOperation(ctx: FleetContext, organizationId: string, id: string): Promise<Operation> {
@@ -57,7 +69,8 @@ export async function listOperations(ctx: FleetContext, organizationId: string, 
       lastExamined = item;
       if (!query.status || item.status === query.status) found.push(mergeOperation(item, progress.get(item.id) ?? []));
       progress.delete(item.id);
-      if (found.length > query.limit) return { items: found.slice(0, query.limit).map(toOperation), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
+      if (found.length > query.limit)
+        return { items: found.slice(0, query.limit).map(toOperation), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
     }
     if (!page.lastKey) return { items: found.map(toOperation), next_cursor: null };
     start = page.lastKey;
@@ -65,7 +78,12 @@ export async function listOperations(ctx: FleetContext, organizationId: string, 
   return { items: found.map(toOperation), next_cursor: lastExamined ? encodeCursor(lastExamined.id) : null };
 }
 
-export async function listOperationTargets(ctx: FleetContext, organizationId: string, id: string, query: OperationTargetQuery): Promise<Page<OperationTarget>> {
+export async function listOperationTargets(
+  ctx: FleetContext,
+  organizationId: string,
+  id: string,
+  query: OperationTargetQuery,
+): Promise<Page<OperationTarget>> {
   await loadOperation(ctx, organizationId, id);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const page = await filteredPage<TargetItem>(ctx, {
@@ -87,7 +105,10 @@ interface PageRequest {
 }
 
 /** Up to `limit` items matching the status filter; `last` is the item to continue after, when more may follow. */
-async function filteredPage<T extends { status: string }>(ctx: FleetContext, request: PageRequest): Promise<{ items: T[]; last: T | undefined }> {
+async function filteredPage<T extends { status: string }>(
+  ctx: FleetContext,
+  request: PageRequest,
+): Promise<{ items: T[]; last: T | undefined }> {
   const found: T[] = [];
   let start: Record<string, unknown> | undefined = request.start;
   let examined = 0;
@@ -118,7 +139,8 @@ function encodeCursor(after: string | number): string {
 function decodeCursor(cursor: string): string | number {
   try {
     const { after } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { after?: unknown };
-    if ((typeof after === "string" && after.length <= 64) || (typeof after === "number" && Number.isInteger(after) && after >= 0)) return after;
+    if ((typeof after === "string" && after.length <= 64) || (typeof after === "number" && Number.isInteger(after) && after >= 0))
+      return after;
   } catch {
     // fall through to the validation error
   }

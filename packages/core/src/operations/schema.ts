@@ -19,10 +19,7 @@ const PERCENT = /^(100|[1-9]?[0-9])%$/;
 
 /** A count, or a percentage of the targets ("10%"), as AWS Systems Manager's MaxConcurrency / MaxErrors. */
 const countOrPercent = (minimum: number, maximum: number) =>
-  z.union([
-    z.number().int().min(minimum).max(maximum),
-    z.string().regex(PERCENT, 'a percentage is written "N%" with N from 0 to 100'),
-  ]);
+  z.union([z.number().int().min(minimum).max(maximum), z.string().regex(PERCENT, 'a percentage is written "N%" with N from 0 to 100')]);
 export type CountOrPercent = number | string;
 
 const Label = z.string().trim().min(1).max(64);
@@ -50,10 +47,16 @@ export const OperationCreate = z
     operation_type: OperationType,
     server_ids: z.array(z.string().max(64)).max(10_000).optional(),
     group_ids: z.array(z.string().max(64)).max(100).optional(),
-    filter_criteria: FilterCriteria.optional().openapi({ description: "narrows the servers named by server_ids/group_ids, or selects from the whole fleet when neither is given" }),
+    filter_criteria: FilterCriteria.optional().openapi({
+      description: "narrows the servers named by server_ids/group_ids, or selects from the whole fleet when neither is given",
+    }),
     parameters: z.record(z.string(), z.unknown()).default({}),
-    max_concurrency: countOrPercent(1, MAX_CONCURRENCY).default(10).openapi({ description: 'servers running at once: a number, or "N%" of the targets (at least 1)' }),
-    max_errors: countOrPercent(0, 100_000).default(0).openapi({ description: 'failures tolerated before no new server starts: a number, or "N%" of the targets' }),
+    max_concurrency: countOrPercent(1, MAX_CONCURRENCY)
+      .default(10)
+      .openapi({ description: 'servers running at once: a number, or "N%" of the targets (at least 1)' }),
+    max_errors: countOrPercent(0, 100_000)
+      .default(0)
+      .openapi({ description: 'failures tolerated before no new server starts: a number, or "N%" of the targets' }),
     timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_TIMEOUT_SECONDS),
     dry_run: z.boolean().default(false),
     idempotency_key: z
@@ -82,7 +85,9 @@ export const Operation = z
     parameters: z.record(z.string(), z.unknown()),
     targets: z
       .object({
-        server_ids: z.array(z.string()).openapi({ description: `as requested, the first ${STORED_SERVER_IDS} (the resolved list is GET /operations/{id}/servers)` }),
+        server_ids: z
+          .array(z.string())
+          .openapi({ description: `as requested, the first ${STORED_SERVER_IDS} (the resolved list is GET /operations/{id}/servers)` }),
         server_id_count: z.number().int(),
         group_ids: z.array(z.string()),
         filter_criteria: FilterCriteria.nullable(),
@@ -156,4 +161,6 @@ export const OperationTargetQuery = z.object({
 export type OperationTargetQuery = z.infer<typeof OperationTargetQuery>;
 
 export const OperationPage = z.object({ items: z.array(Operation), next_cursor: z.string().nullable() }).openapi("OperationPage");
-export const OperationTargetPage = z.object({ items: z.array(OperationTarget), next_cursor: z.string().nullable() }).openapi("OperationTargetPage");
+export const OperationTargetPage = z
+  .object({ items: z.array(OperationTarget), next_cursor: z.string().nullable() })
+  .openapi("OperationTargetPage");

@@ -18,14 +18,18 @@ export async function resolveTargets(ctx: FleetContext, organizationId: string, 
   const serverIds = unique(request.server_ids ?? []);
   const groupIds = unique(request.group_ids ?? []);
   if (serverIds.length === 0 && groupIds.length === 0 && !request.filter_criteria) {
-    throw new ValidationFailed("choose the target servers", [{ path: "server_ids", message: "give server_ids, group_ids or filter_criteria" }]);
+    throw new ValidationFailed("choose the target servers", [
+      { path: "server_ids", message: "give server_ids, group_ids or filter_criteria" },
+    ]);
   }
 
   const fleet = await allServers(ctx, organizationId);
   const byId = new Map(fleet.map((s) => [s.id, s]));
   const details = serverIds.flatMap((id, i) => {
     const server = byId.get(id);
-    return server && server.status !== "decommissioned" ? [] : [{ path: `server_ids.${i}`, message: `no server ${id} in this organization` }];
+    return server && server.status !== "decommissioned"
+      ? []
+      : [{ path: `server_ids.${i}`, message: `no server ${id} in this organization` }];
   });
   if (details.length > 0) throw new ValidationFailed("unknown servers", details);
 
@@ -34,7 +38,8 @@ export async function resolveTargets(ctx: FleetContext, organizationId: string, 
     chosen = fleet.filter((s) => s.status === "active");
   } else {
     const groups = await loadGroups(ctx, organizationId, groupIds);
-    const viaGroups = groups.length > 0 ? (await resolveGroupMembers(ctx, organizationId, groups)).filter((s) => s.status === "active") : [];
+    const viaGroups =
+      groups.length > 0 ? (await resolveGroupMembers(ctx, organizationId, groups)).filter((s) => s.status === "active") : [];
     const wanted = new Set([...serverIds, ...viaGroups.map((s) => s.id)]);
     chosen = fleet.filter((s) => wanted.has(s.id));
   }

@@ -8,7 +8,15 @@ import type { HealthStatus } from "./health-record.js";
 import type { ServerProbeState } from "./probe-state.js";
 import { iso } from "./metrics-point.js";
 
-export const ALERT_RULES = ["unreachable", "health_degraded", "health_critical", "cpu_high", "memory_high", "disk_high", "failed_services"] as const;
+export const ALERT_RULES = [
+  "unreachable",
+  "health_degraded",
+  "health_critical",
+  "cpu_high",
+  "memory_high",
+  "disk_high",
+  "failed_services",
+] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
 const SEVERITY: Record<AlertRule, "warning" | "critical"> = {
@@ -34,7 +42,13 @@ interface ServerRef {
 }
 
 /** Applies the outcome of a health check to the server's alert state; returns the events to publish. */
-export function evaluateHealthAlerts(server: ServerRef, state: ServerProbeState, health: HealthStatus, now: number, settings: AlertSettings): FleetEvent[] {
+export function evaluateHealthAlerts(
+  server: ServerRef,
+  state: ServerProbeState,
+  health: HealthStatus,
+  now: number,
+  settings: AlertSettings,
+): FleetEvent[] {
   const events: FleetEvent[] = [];
   const unreachableLong = health === "unreachable" && state.us !== undefined && now - state.us >= settings.unreachableForSeconds;
   toggle(server, state, "unreachable", unreachableLong, { unreachable_since: state.us === undefined ? null : iso(state.us) }, now, events);
@@ -47,7 +61,13 @@ export function evaluateHealthAlerts(server: ServerRef, state: ServerProbeState,
 }
 
 /** Applies new one-minute samples (oldest first) to the server's resource alert state. */
-export function evaluateMetricsAlerts(server: ServerRef, state: ServerProbeState, samples: MetricsSample[], now: number, settings: AlertSettings): FleetEvent[] {
+export function evaluateMetricsAlerts(
+  server: ServerRef,
+  state: ServerProbeState,
+  samples: MetricsSample[],
+  now: number,
+  settings: AlertSettings,
+): FleetEvent[] {
   const events: FleetEvent[] = [];
   const k = settings.consecutivePoints;
   for (const sample of samples) {
@@ -63,18 +83,44 @@ export function evaluateMetricsAlerts(server: ServerRef, state: ServerProbeState
       if (next === 0) {
         if (state.run) delete state.run[rule];
       } else state.run = { ...state.run, [rule]: next };
-      if (!open && next >= k) toggle(server, state, rule, true, { value, threshold: settings[setting], consecutive_points: k, sample_at: sample.timestamp }, now, events);
-      if (open && next <= -k) toggle(server, state, rule, false, { value, threshold: settings[setting], sample_at: sample.timestamp }, now, events);
+      if (!open && next >= k)
+        toggle(
+          server,
+          state,
+          rule,
+          true,
+          { value, threshold: settings[setting], consecutive_points: k, sample_at: sample.timestamp },
+          now,
+          events,
+        );
+      if (open && next <= -k)
+        toggle(server, state, rule, false, { value, threshold: settings[setting], sample_at: sample.timestamp }, now, events);
     }
     if (typeof sample.failed_services === "number") {
-      toggle(server, state, "failed_services", sample.failed_services >= settings.failedServices, { failed_services: sample.failed_services, threshold: settings.failedServices, sample_at: sample.timestamp }, now, events);
+      toggle(
+        server,
+        state,
+        "failed_services",
+        sample.failed_services >= settings.failedServices,
+        { failed_services: sample.failed_services, threshold: settings.failedServices, sample_at: sample.timestamp },
+        now,
+        events,
+      );
     }
   }
   if (state.run && Object.keys(state.run).length === 0) delete state.run;
   return events;
 }
 
-function toggle(server: ServerRef, state: ServerProbeState, rule: AlertRule, active: boolean, details: Record<string, unknown>, now: number, events: FleetEvent[]): void {
+function toggle(
+  server: ServerRef,
+  state: ServerProbeState,
+  rule: AlertRule,
+  active: boolean,
+  details: Record<string, unknown>,
+  now: number,
+  events: FleetEvent[],
+): void {
   const raisedAt = state.al?.[rule];
   if (active && raisedAt === undefined) {
     state.al = { ...state.al, [rule]: now };
@@ -87,11 +133,26 @@ function toggle(server: ServerRef, state: ServerProbeState, rule: AlertRule, act
   }
 }
 
-function alertEvent(type: "Fleet Alert Raised" | "Fleet Alert Resolved", server: ServerRef, rule: AlertRule, details: Record<string, unknown>, now: number): FleetEvent {
-  return fleetEvent(type, server.organizationId, { alert: { id: `${server.id}:${rule}`, rule, severity: SEVERITY[rule], server_id: server.id, server_name: server.name, ...details } }, new Date(now * 1000));
+function alertEvent(
+  type: "Fleet Alert Raised" | "Fleet Alert Resolved",
+  server: ServerRef,
+  rule: AlertRule,
+  details: Record<string, unknown>,
+  now: number,
+): FleetEvent {
+  return fleetEvent(
+    type,
+    server.organizationId,
+    { alert: { id: `${server.id}:${rule}`, rule, severity: SEVERITY[rule], server_id: server.id, server_name: server.name, ...details } },
+    new Date(now * 1000),
+  );
 }
 
 /** Open alerts of a server, for the API. */
 export function openAlerts(state: ServerProbeState | undefined): Array<{ rule: string; severity: string; raised_at: string }> {
-  return Object.entries(state?.al ?? {}).map(([rule, at]) => ({ rule, severity: SEVERITY[rule as AlertRule] ?? "warning", raised_at: iso(at) }));
+  return Object.entries(state?.al ?? {}).map(([rule, at]) => ({
+    rule,
+    severity: SEVERITY[rule as AlertRule] ?? "warning",
+    raised_at: iso(at),
+  }));
 }

@@ -92,7 +92,10 @@ export async function dispatchMinute(ctx: FleetContext, queue: ProbeQueue, at: D
   for (let wave = 0; wave < waves; wave++) {
     const delaySeconds = wave * settings.healthIntervalSeconds;
     const cycle = minuteIndex * waves + wave;
-    const batches = intoBatches(groups, settings.batchSize, { at: new Date(at.getTime() + delaySeconds * 1000).toISOString(), metrics: cycle % metricsEvery === 0 });
+    const batches = intoBatches(groups, settings.batchSize, {
+      at: new Date(at.getTime() + delaySeconds * 1000).toISOString(),
+      metrics: cycle % metricsEvery === 0,
+    });
     await queue.send(batches, delaySeconds ? { delaySeconds } : undefined);
     all = all.concat(batches);
   }

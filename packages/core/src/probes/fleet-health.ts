@@ -33,9 +33,17 @@ function probeReads(ctx: FleetContext, organizationId: string, now: number): Pro
   const groups = Array.from({ length: PROBE_GROUPS }, (_, g) => g);
   const reads = Promise.all([
     Promise.all(groups.map((g) => limit(() => loadGroupState(ctx, organizationId, g)))),
-    Promise.all(groups.map((g) => limit(() => readBuckets(ctx, organizationId, g, "1m", now - CURRENT_WINDOW_SECONDS, now, { limit: 1, newestFirst: true })))),
+    Promise.all(
+      groups.map((g) =>
+        limit(() => readBuckets(ctx, organizationId, g, "1m", now - CURRENT_WINDOW_SECONDS, now, { limit: 1, newestFirst: true })),
+      ),
+    ),
   ]).then(([states, latest]) => ({ states, latest }));
-  perOrganization.set(organizationId, { until: Date.now() + ctx.config.probes.summaryFiguresSeconds * 1000, saves: stateSaves(ctx), reads });
+  perOrganization.set(organizationId, {
+    until: Date.now() + ctx.config.probes.summaryFiguresSeconds * 1000,
+    saves: stateSaves(ctx),
+    reads,
+  });
   reads.catch(() => perOrganization.delete(organizationId));
   return reads;
 }
@@ -45,7 +53,13 @@ export async function fleetHealthSummary(ctx: FleetContext, organizationId: stri
   const { states, latest } = await probeReads(ctx, organizationId, now);
 
   const count = (name: string) => (typeof summaryItem[`n:health:${name}`] === "number" ? (summaryItem[`n:health:${name}`] as number) : 0);
-  const health = { healthy: count("healthy"), degraded: count("degraded"), critical: count("critical"), unreachable: count("unreachable"), unknown: count("unknown") };
+  const health = {
+    healthy: count("healthy"),
+    degraded: count("degraded"),
+    critical: count("critical"),
+    unreachable: count("unreachable"),
+    unknown: count("unknown"),
+  };
   const active = typeof summaryItem["n:status:active"] === "number" ? (summaryItem["n:status:active"] as number) : 0;
 
   const stale: string[] = [];
@@ -103,13 +117,32 @@ interface Figures {
 export function fleetStatus(f: Figures): { status: "red" | "amber" | "green"; suggested_action: string } {
   const down = f.critical + f.unreachable;
   if (f.active > 0 && down / f.active >= 0.1) {
-    return { status: "red", suggested_action: `${down} of ${f.active} active servers are critical or unreachable: check the network path and the agents of the unreachable ones first (GET /health/overview?health_status=unreachable).` };
+    return {
+      status: "red",
+      suggested_action: `${down} of ${f.active} active servers are critical or unreachable: check the network path and the agents of the unreachable ones first (GET /health/overview?health_status=unreachable).`,
+    };
   }
-  if (down > 0) return { status: "amber", suggested_action: `Investigate ${down} critical or unreachable server(s) (GET /health/overview?health_status=${f.unreachable ? "unreachable" : "critical"}).` };
-  if (f.degraded > 0) return { status: "amber", suggested_action: `${f.degraded} server(s) degraded: review their failed components in GET /servers/{id}/health.` };
-  if (f.stale > 0) return { status: "amber", suggested_action: `${f.stale} server(s) have no successful check in three intervals: confirm the probe schedule is running.` };
-  if (f.openAlerts > 0) return { status: "amber", suggested_action: `${f.openAlerts} open alert(s): see the stale_servers and open_alerts figures.` };
-  if (f.unknown > 0) return { status: "amber", suggested_action: `${f.unknown} server(s) not checked yet: wait for the next probe cycle or run POST /health-check/all.` };
+  if (down > 0)
+    return {
+      status: "amber",
+      suggested_action: `Investigate ${down} critical or unreachable server(s) (GET /health/overview?health_status=${f.unreachable ? "unreachable" : "critical"}).`,
+    };
+  if (f.degraded > 0)
+    return {
+      status: "amber",
+      suggested_action: `${f.degraded} server(s) degraded: review their failed components in GET /servers/{id}/health.`,
+    };
+  if (f.stale > 0)
+    return {
+      status: "amber",
+      suggested_action: `${f.stale} server(s) have no successful check in three intervals: confirm the probe schedule is running.`,
+    };
+  if (f.openAlerts > 0)
+    return { status: "amber", suggested_action: `${f.openAlerts} open alert(s): see the stale_servers and open_alerts figures.` };
+  if (f.unknown > 0)
+    return {
+      status: "amber",
+      suggested_action: `${f.unknown} server(s) not checked yet: wait for the next probe cycle or run POST /health-check/all.`,
+    };
   return { status: "green", suggested_action: "No action needed." };
 }
-

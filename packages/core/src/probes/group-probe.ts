@@ -51,18 +51,32 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
   const now = epochSeconds(options.at);
   const at = options.at.toISOString();
   const group = await loadGroupState(ctx, organizationId, work.group);
-  const probed = await Promise.all(work.servers.map((target) => options.limit(() => probeServer(ctx, organizationId, target, group.servers[memberKey(target.id)], now, at, options))));
+  const probed = await Promise.all(
+    work.servers.map((target) =>
+      options.limit(() => probeServer(ctx, organizationId, target, group.servers[memberKey(target.id)], now, at, options)),
+    ),
+  );
 
   // One check record for the whole group and cycle: its size, not the number of servers, is what is billed.
   const checks: PackedChecks = {};
   for (const p of probed) if (p.packed) checks[memberKey(p.target.id)] = p.packed;
   const records = Object.keys(checks).length
-    ? [{ put: { ...keys.healthCheck(organizationId, work.group, at, options.partial ? `#${Object.keys(checks)[0]}` : ""), entity: "health_checks", data: JSON.stringify(checks), expires_at: now + ctx.config.retention.healthChecksSeconds } }]
+    ? [
+        {
+          put: {
+            ...keys.healthCheck(organizationId, work.group, at, options.partial ? `#${Object.keys(checks)[0]}` : ""),
+            entity: "health_checks",
+            data: JSON.stringify(checks),
+            expires_at: now + ctx.config.retention.healthChecksSeconds,
+          },
+        },
+      ]
     : [];
   await ctx.table.batchWrite(records);
 
   const points = new Map<number, Record<string, PackedPoint>>();
-  for (const p of probed) for (const [minute, point] of p.points ?? []) points.set(minute, { ...points.get(minute), [memberKey(p.target.id)]: point });
+  for (const p of probed)
+    for (const [minute, point] of p.points ?? []) points.set(minute, { ...points.get(minute), [memberKey(p.target.id)]: point });
   const rolled = await storeMinutePoints(ctx, organizationId, work.group, points, group.rolled);
 
   await recordHealth(ctx, organizationId, probed, options, now);
@@ -83,7 +97,15 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
   return probed.map((p) => p.result);
 }
 
-async function probeServer(ctx: FleetContext, organizationId: string, target: ProbeTarget, before: ServerProbeState | undefined, now: number, at: string, options: GroupProbeOptions): Promise<Probed> {
+async function probeServer(
+  ctx: FleetContext,
+  organizationId: string,
+  target: ProbeTarget,
+  before: ServerProbeState | undefined,
+  now: number,
+  at: string,
+  options: GroupProbeOptions,
+): Promise<Probed> {
   const probed: Probed = { target, before, result: { server_id: target.id }, events: [] };
   const ref = { organizationId, id: target.id, name: target.name };
   let state: ServerProbeState = before ? structuredClone(before) : { s0: now };
@@ -95,7 +117,9 @@ async function probeServer(ctx: FleetContext, organizationId: string, target: Pr
     }
     const agent = await cachedAgentTarget(ctx, target);
     const reply = await ctx.agents.health(agent, { timeoutMs: ctx.config.probes.requestTimeoutMs });
-    const outcome: CheckOutcome = reply.ok ? { ok: true, health: reply.value, response_time_ms: reply.response_time_ms } : { ok: false, error: reply.error, response_time_ms: reply.response_time_ms };
+    const outcome: CheckOutcome = reply.ok
+      ? { ok: true, health: reply.value, response_time_ms: reply.response_time_ms }
+      : { ok: false, error: reply.error, response_time_ms: reply.response_time_ms };
     const step = nextHealth(state, state.hs ?? target.health_status, outcome, now, ctx.config.probes);
     state = step.state;
     probed.packed = packCheck(outcome);
@@ -122,7 +146,13 @@ async function probeServer(ctx: FleetContext, organizationId: string, target: Pr
 }
 
 /** Writes the transitions of servers whose health changed, and heartbeats of those whose item has gone stale. */
-async function recordHealth(ctx: FleetContext, organizationId: string, probed: Probed[], options: GroupProbeOptions, now: number): Promise<void> {
+async function recordHealth(
+  ctx: FleetContext,
+  organizationId: string,
+  probed: Probed[],
+  options: GroupProbeOptions,
+  now: number,
+): Promise<void> {
   const transitions: Array<{ p: Probed; transition: Transition }> = [];
   const heartbeats: Array<() => Promise<void>> = [];
   for (const p of probed) {
@@ -143,7 +173,11 @@ async function recordHealth(ctx: FleetContext, organizationId: string, probed: P
       heartbeats.push(() => writeHeartbeat(ctx, organizationId, p.target, facts));
     }
   }
-  const stored = await writeTransitions(ctx, organizationId, transitions.map((t) => t.transition));
+  const stored = await writeTransitions(
+    ctx,
+    organizationId,
+    transitions.map((t) => t.transition),
+  );
   for (const { p } of transitions) {
     const health = stored.get(p.target.id);
     if (health && p.state) p.state.hs = health;

@@ -34,7 +34,10 @@ function probeFacts(state: ServerProbeState | undefined, now: number, interval: 
 export async function serverHealth(ctx: FleetContext, organizationId: string, serverId: string) {
   const server = await getServerItem(ctx, organizationId, serverId);
   const group = probeGroupOf(server.id);
-  const [state, history] = await Promise.all([loadGroupState(ctx, organizationId, group), healthHistory(ctx, organizationId, serverId, { limit: 1 }, server.id)]);
+  const [state, history] = await Promise.all([
+    loadGroupState(ctx, organizationId, group),
+    healthHistory(ctx, organizationId, serverId, { limit: 1 }, server.id),
+  ]);
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
   return {
     server_id: server.id,
@@ -57,10 +60,16 @@ export interface HistoryQuery {
 }
 
 /** Newest first. The cursor is the sort key of the last check item examined. */
-export async function healthHistory(ctx: FleetContext, organizationId: string, serverId: string, query: HistoryQuery, knownId?: string): Promise<{ items: HealthCheck[]; next_cursor: string | null }> {
+export async function healthHistory(
+  ctx: FleetContext,
+  organizationId: string,
+  serverId: string,
+  query: HistoryQuery,
+  knownId?: string,
+): Promise<{ items: HealthCheck[]; next_cursor: string | null }> {
   if (!knownId) await getServerItem(ctx, organizationId, serverId);
   const group = probeGroupOf(serverId);
-  const to = query.cursor ? decodeCursor(query.cursor) : query.to ?? "9999";
+  const to = query.cursor ? decodeCursor(query.cursor) : (query.to ?? "9999");
   const items: HealthCheck[] = [];
   let start: Record<string, unknown> | undefined;
   let examined = 0;
@@ -68,7 +77,11 @@ export async function healthHistory(ctx: FleetContext, organizationId: string, s
   outer: do {
     const page = await ctx.table.query<{ pk: string; sk: string; data: string }>({
       KeyConditionExpression: query.from ? "pk = :pk AND sk BETWEEN :from AND :to" : "pk = :pk AND sk < :to",
-      ExpressionAttributeValues: { ":pk": keys.healthChecks(organizationId, group), ":to": to, ...(query.from ? { ":from": query.from } : {}) },
+      ExpressionAttributeValues: {
+        ":pk": keys.healthChecks(organizationId, group),
+        ":to": to,
+        ...(query.from ? { ":from": query.from } : {}),
+      },
       ScanIndexForward: false,
       ExclusiveStartKey: start,
       Limit: Math.min(200, Math.max(query.limit * 2, 10)),
@@ -88,7 +101,8 @@ export async function healthHistory(ctx: FleetContext, organizationId: string, s
 
 function decodeCursor(cursor: string): string {
   const sk = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^\d{4}-\d\d-\d\dT/.test(sk)) throw new ValidationFailed("cursor is not valid", [{ path: "cursor", message: "use next_cursor from a previous page" }]);
+  if (!/^\d{4}-\d\d-\d\dT/.test(sk))
+    throw new ValidationFailed("cursor is not valid", [{ path: "cursor", message: "use next_cursor from a previous page" }]);
   return sk;
 }
 

@@ -22,7 +22,8 @@ export const HealthCheck = z
 export type HealthCheck = z.infer<typeof HealthCheck>;
 
 /** One check's outcome, as the agent client gave it. */
-export type CheckOutcome = { ok: true; health: AgentHealth; response_time_ms: number } | { ok: false; error: AgentFailure; response_time_ms: number };
+export type CheckOutcome =
+  { ok: true; health: AgentHealth; response_time_ms: number } | { ok: false; error: AgentFailure; response_time_ms: number };
 
 /** Packed: [status, response_time_ms, database, redis, services, error kind, error message, http status]. */
 type Packed = [string, number | null, 0 | 1 | null, 0 | 1 | null, 0 | 1 | null, string?, string?, number?];

@@ -21,7 +21,13 @@ export function backoffSeconds(failures: number, settings: ProbeSettings): numbe
   return Math.min(settings.backoffMaxSeconds, settings.healthIntervalSeconds * 2 ** (beyond + 1));
 }
 
-export function nextHealth(previous: ServerProbeState | undefined, current: HealthStatus, outcome: CheckOutcome, now: number, settings: ProbeSettings): HealthStep {
+export function nextHealth(
+  previous: ServerProbeState | undefined,
+  current: HealthStatus,
+  outcome: CheckOutcome,
+  now: number,
+  settings: ProbeSettings,
+): HealthStep {
   const base: ServerProbeState = previous ? { ...previous } : { s0: now };
   if (outcome.ok) {
     const state: ServerProbeState = { ...base, ok: now };

@@ -23,9 +23,11 @@ function inSummaryLine<T>(organizationId: string, write: () => Promise<T>): Prom
   const previous = summaryQueues.get(organizationId) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(write);
   summaryQueues.set(organizationId, next);
-  void next.finally(() => {
-    if (summaryQueues.get(organizationId) === next) summaryQueues.delete(organizationId);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (summaryQueues.get(organizationId) === next) summaryQueues.delete(organizationId);
+    })
+    .catch(() => undefined);
   return next;
 }
 
@@ -37,7 +39,12 @@ export interface CheckFacts {
 }
 
 function setFields(facts: CheckFacts, health: HealthStatus) {
-  const values: Record<string, unknown> = { ":hs": health, ":checked": facts.check.timestamp, ":rt": facts.check.response_time_ms, ":one": 1 };
+  const values: Record<string, unknown> = {
+    ":hs": health,
+    ":checked": facts.check.timestamp,
+    ":rt": facts.check.response_time_ms,
+    ":one": 1,
+  };
   let set = "health_status = :hs, last_health_check_at = :checked, response_time_ms = :rt";
   if (facts.seenAt) {
     set += ", last_seen_at = :seen";
@@ -91,18 +98,26 @@ function transitionItems(organizationId: string, before: ProbeTarget, facts: Che
  * on the one summary item). A chunk whose transaction fails a revision check is retried server by server.
  * Returns the health now stored per server id (absent: the server is gone or no longer active).
  */
-export async function writeTransitions(ctx: FleetContext, organizationId: string, transitions: Transition[]): Promise<Map<string, HealthStatus>> {
+export async function writeTransitions(
+  ctx: FleetContext,
+  organizationId: string,
+  transitions: Transition[],
+): Promise<Map<string, HealthStatus>> {
   const stored = new Map<string, HealthStatus>();
   const pending = transitions.filter((t) => t.target.health_status !== t.facts.health);
   for (const t of transitions) if (t.target.health_status === t.facts.health) stored.set(t.target.id, t.facts.health);
   for (let offset = 0; offset < pending.length; offset += TRANSITIONS_PER_TRANSACTION) {
     const chunk = pending.slice(offset, offset + TRANSITIONS_PER_TRANSACTION);
     const counters: Record<string, number> = {};
-    for (const t of chunk) for (const [name, n] of Object.entries(delta(t.target, { ...t.target, health_status: t.facts.health }))) counters[name] = (counters[name] ?? 0) + n;
+    for (const t of chunk)
+      for (const [name, n] of Object.entries(delta(t.target, { ...t.target, health_status: t.facts.health })))
+        counters[name] = (counters[name] ?? 0) + n;
     for (const name of Object.keys(counters)) if (counters[name] === 0) delete counters[name];
     const summary = summaryUpdate(organizationId, counters);
     try {
-      await inSummaryLine(organizationId, () => ctx.table.transact([...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.facts)), ...(summary ? [summary] : [])]));
+      await inSummaryLine(organizationId, () =>
+        ctx.table.transact([...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.facts)), ...(summary ? [summary] : [])]),
+      );
       for (const t of chunk) stored.set(t.target.id, t.facts.health);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
@@ -119,7 +134,12 @@ export async function writeTransitions(ctx: FleetContext, organizationId: string
  * Writes a transition from the health the target had to `facts.health`. Returns the health now stored, or
  * undefined when the server is gone or no longer active (its probe result is dropped).
  */
-export async function writeTransition(ctx: FleetContext, organizationId: string, target: ProbeTarget, facts: CheckFacts): Promise<HealthStatus | undefined> {
+export async function writeTransition(
+  ctx: FleetContext,
+  organizationId: string,
+  target: ProbeTarget,
+  facts: CheckFacts,
+): Promise<HealthStatus | undefined> {
   let before = target;
   for (let attempt = 1; ; attempt++) {
     if (before.health_status === facts.health) return facts.health;
@@ -133,7 +153,14 @@ export async function writeTransition(ctx: FleetContext, organizationId: string,
       if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_ATTEMPTS) throw error;
       const fresh = await getServerItem(ctx, organizationId, target.id, true).catch(() => undefined);
       if (!fresh || fresh.status !== "active") return undefined;
-      before = { ...target, health_status: fresh.health_status, revision: fresh.revision, region: fresh.region ?? null, environment: fresh.environment ?? null, status: fresh.status };
+      before = {
+        ...target,
+        health_status: fresh.health_status,
+        revision: fresh.revision,
+        region: fresh.region ?? null,
+        environment: fresh.environment ?? null,
+        status: fresh.status,
+      };
     }
   }
 }

@@ -1,12 +1,20 @@
 import { describe, expect, test } from "vitest";
 import { aggregate, bucketStart, FIELDS, pointFromAggregate, type PackedPoint } from "./metrics-point.js";
 
-const point = (cpu: number, requests: number): PackedPoint => FIELDS.map((f) => (f === "cpu_percent" ? cpu : f === "llm_requests" ? requests : null));
+const point = (cpu: number, requests: number): PackedPoint =>
+  FIELDS.map((f) => (f === "cpu_percent" ? cpu : f === "llm_requests" ? requests : null));
 
 describe("rollups", () => {
   test("gauges are averaged with min and max, counters summed, missing fields stay null", () => {
     const rollup = pointFromAggregate("2026-11-23T10:00:00.000Z", "5m", aggregate([point(10, 1), point(30, 2), point(20, 3)]));
-    expect(rollup).toMatchObject({ cpu_percent: 20, cpu_percent_min: 10, cpu_percent_max: 30, llm_requests: 6, samples: 3, disk_percent: null });
+    expect(rollup).toMatchObject({
+      cpu_percent: 20,
+      cpu_percent_min: 10,
+      cpu_percent_max: 30,
+      llm_requests: 6,
+      samples: 3,
+      disk_percent: null,
+    });
   });
 
   test("a rollup of rollups equals the rollup of all the points", () => {

@@ -8,7 +8,16 @@ export const PERIOD_SECONDS: Record<Period, number> = { "1m": 60, "5m": 300, "1h
 /** Each rollup period is built from the one before it. */
 export const ROLLUP_SOURCE: Partial<Record<Period, Period>> = { "5m": "1m", "1h": "5m", "1d": "1h" };
 
-export const GAUGES = ["cpu_percent", "memory_percent", "disk_percent", "active_services", "failed_services", "total_services", "active_users", "total_users"] as const;
+export const GAUGES = [
+  "cpu_percent",
+  "memory_percent",
+  "disk_percent",
+  "active_services",
+  "failed_services",
+  "total_services",
+  "active_users",
+  "total_users",
+] as const;
 export const COUNTERS = ["network_rx_bytes", "network_tx_bytes", "llm_requests", "llm_cost_usd"] as const;
 export const FIELDS = [...GAUGES, ...COUNTERS] as const;
 export type Field = (typeof FIELDS)[number];

@@ -3,7 +3,20 @@ import type { FleetContext } from "../context.js";
 import { ValidationFailed } from "../errors.js";
 import { getServerItem } from "../servers/registry.js";
 import { limiter } from "./concurrency.js";
-import { aggregate, bucketStart, epoch, FIELDS, iso, PERIOD_SECONDS, pointFromAggregate, pointFromPacked, type MetricsPoint, type PackedAggregate, type PackedPoint, type Period } from "./metrics-point.js";
+import {
+  aggregate,
+  bucketStart,
+  epoch,
+  FIELDS,
+  iso,
+  PERIOD_SECONDS,
+  pointFromAggregate,
+  pointFromPacked,
+  type MetricsPoint,
+  type PackedAggregate,
+  type PackedPoint,
+  type Period,
+} from "./metrics-point.js";
 import { readBuckets } from "./metrics-store.js";
 import { memberKey, PROBE_GROUPS, probeGroupOf } from "./probe-batch.js";
 
@@ -20,14 +33,19 @@ const DEFAULT_WINDOW_SECONDS: Record<Period, number> = { "1m": 3600, "5m": 86_40
 function range(ctx: FleetContext, query: RangeQuery): { from: number; to: number } {
   const to = query.to ? epoch(query.to) : Math.floor(ctx.clock.now().getTime() / 1000);
   const from = query.from ? epoch(query.from) : to - DEFAULT_WINDOW_SECONDS[query.period];
-  if (Number.isNaN(from) || Number.isNaN(to)) throw new ValidationFailed("from and to must be ISO 8601 times", [{ path: query.from && Number.isNaN(from) ? "from" : "to", message: "not a time" }]);
+  if (Number.isNaN(from) || Number.isNaN(to))
+    throw new ValidationFailed("from and to must be ISO 8601 times", [
+      { path: query.from && Number.isNaN(from) ? "from" : "to", message: "not a time" },
+    ]);
   if (from > to) throw new ValidationFailed("from must not be after to", [{ path: "from", message: "after to" }]);
   // Buckets are named by their start: one that began before `from` but covers it is included.
   return { from: bucketStart(from, query.period), to };
 }
 
 function toPoint(start: number, period: Period, packed: PackedPoint | PackedAggregate): MetricsPoint {
-  return period === "1m" ? pointFromPacked(iso(start), packed as PackedPoint) : pointFromAggregate(iso(start), period, packed as PackedAggregate);
+  return period === "1m"
+    ? pointFromPacked(iso(start), packed as PackedPoint)
+    : pointFromAggregate(iso(start), period, packed as PackedAggregate);
 }
 
 export async function serverMetrics(ctx: FleetContext, organizationId: string, serverId: string, query: RangeQuery) {
@@ -40,7 +58,14 @@ export async function serverMetrics(ctx: FleetContext, organizationId: string, s
     if (packed) points.push(toPoint(bucket.start, query.period, packed));
   }
   // The most recent `limit` points, oldest first.
-  return { server_id: serverId, period: query.period, from: iso(from), to: iso(to), points: points.slice(-query.limit), truncated: points.length > query.limit };
+  return {
+    server_id: serverId,
+    period: query.period,
+    from: iso(from),
+    to: iso(to),
+    points: points.slice(-query.limit),
+    truncated: points.length > query.limit,
+  };
 }
 
 /**
@@ -51,19 +76,26 @@ export async function aggregatedMetrics(ctx: FleetContext, organizationId: strin
   const { from: start, to } = range(ctx, query);
   const from = Math.max(start, to - PERIOD_SECONDS[query.period] * query.limit);
   const limit = limiter(16);
-  const groups = await Promise.all(Array.from({ length: PROBE_GROUPS }, (_, g) => limit(() => readBuckets(ctx, organizationId, g, query.period, bucketStart(from, query.period), to))));
+  const groups = await Promise.all(
+    Array.from({ length: PROBE_GROUPS }, (_, g) =>
+      limit(() => readBuckets(ctx, organizationId, g, query.period, bucketStart(from, query.period), to)),
+    ),
+  );
   const perBucket = new Map<number, Array<PackedPoint | PackedAggregate>>();
-  for (const buckets of groups) for (const b of buckets) perBucket.set(b.start, [...(perBucket.get(b.start) ?? []), ...Object.values(b.data)]);
-  const points = [...perBucket.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([startAt, parts]) => fleetPoint(startAt, query.period, parts));
+  for (const buckets of groups)
+    for (const b of buckets) perBucket.set(b.start, [...(perBucket.get(b.start) ?? []), ...Object.values(b.data)]);
+  const points = [...perBucket.entries()].sort(([a], [b]) => a - b).map(([startAt, parts]) => fleetPoint(startAt, query.period, parts));
   return { period: query.period, from: iso(from), to: iso(to), points };
 }
 
 /** Each server contributes its own average for the bucket; the fleet figure averages or sums those. */
 export function fleetPoint(start: number, period: Period, parts: Array<PackedPoint | PackedAggregate>) {
   const perServer = parts.map((p) => (period === "1m" ? aggregate([p as PackedPoint]) : (p as PackedAggregate)));
-  const values = (i: number, counter: boolean) => perServer.map((a) => a[i]).filter((v): v is [number, number, number, number] => v !== null).map((v) => (counter ? v[0] : v[0] / v[3]));
+  const values = (i: number, counter: boolean) =>
+    perServer
+      .map((a) => a[i])
+      .filter((v): v is [number, number, number, number] => v !== null)
+      .map((v) => (counter ? v[0] : v[0] / v[3]));
   const point: Record<string, number | string | null> = { timestamp: iso(start), period, servers: parts.length };
   FIELDS.forEach((field, i) => {
     const counter = ["network_rx_bytes", "network_tx_bytes", "llm_requests", "llm_cost_usd"].includes(field);

@@ -2,7 +2,17 @@
 // own TTL. Late points (backfill after missed polls) merge into existing items and re-roll closed buckets.
 import type { FleetContext } from "../context.js";
 import { keys } from "../store/keys.js";
-import { aggregate, bucketStart, epoch, iso, PERIOD_SECONDS, ROLLUP_SOURCE, type PackedAggregate, type PackedPoint, type Period } from "./metrics-point.js";
+import {
+  aggregate,
+  bucketStart,
+  epoch,
+  iso,
+  PERIOD_SECONDS,
+  ROLLUP_SOURCE,
+  type PackedAggregate,
+  type PackedPoint,
+  type Period,
+} from "./metrics-point.js";
 
 type Packed = PackedPoint | PackedAggregate;
 interface BucketItem {
@@ -26,14 +36,24 @@ function bucketItem(ctx: FleetContext, organizationId: string, group: number, pe
 }
 
 /** The group's items of a period whose bucket starts in [from, to] (epoch s), oldest first. */
-export async function readBuckets(ctx: FleetContext, organizationId: string, group: number, period: Period, from: number, to: number, options: { limit?: number; newestFirst?: boolean; consistent?: boolean } = {}): Promise<Array<{ start: number; data: Record<string, Packed> }>> {
+export async function readBuckets(
+  ctx: FleetContext,
+  organizationId: string,
+  group: number,
+  period: Period,
+  from: number,
+  to: number,
+  options: { limit?: number; newestFirst?: boolean; consistent?: boolean } = {},
+): Promise<Array<{ start: number; data: Record<string, Packed> }>> {
   const input = {
     KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
     ExpressionAttributeValues: { ":pk": keys.metrics(organizationId, group, period), ":from": iso(from), ":to": iso(to) },
     ScanIndexForward: !options.newestFirst,
     ConsistentRead: options.consistent,
   };
-  const items = options.limit ? (await ctx.table.query<BucketItem>({ ...input, Limit: options.limit })).items : await ctx.table.queryAll<BucketItem>(input);
+  const items = options.limit
+    ? (await ctx.table.query<BucketItem>({ ...input, Limit: options.limit })).items
+    : await ctx.table.queryAll<BucketItem>(input);
   return items.map((item) => ({ start: epoch(item.sk), data: JSON.parse(item.data) as Record<string, Packed> }));
 }
 
@@ -42,17 +62,31 @@ export async function readBuckets(ctx: FleetContext, organizationId: string, gro
  * members' points for the same minute, then rolls up every closed bucket the new points fall in.
  * Returns the rollup marks to keep in the group's state.
  */
-export async function storeMinutePoints(ctx: FleetContext, organizationId: string, group: number, points: Map<number, Record<string, PackedPoint>>, rolled: Record<string, string>): Promise<Record<string, string>> {
+export async function storeMinutePoints(
+  ctx: FleetContext,
+  organizationId: string,
+  group: number,
+  points: Map<number, Record<string, PackedPoint>>,
+  rolled: Record<string, string>,
+): Promise<Record<string, string>> {
   if (points.size === 0) return {};
   const minutes = [...points.keys()].sort((a, b) => a - b);
   const existing = await readBuckets(ctx, organizationId, group, "1m", minutes[0]!, minutes[minutes.length - 1]!, { consistent: true });
   const merged = new Map(existing.map((b) => [b.start, b.data]));
-  const puts = minutes.map((minute) => ({ put: bucketItem(ctx, organizationId, group, "1m", minute, { ...merged.get(minute), ...points.get(minute) }) }));
+  const puts = minutes.map((minute) => ({
+    put: bucketItem(ctx, organizationId, group, "1m", minute, { ...merged.get(minute), ...points.get(minute) }),
+  }));
   await ctx.table.batchWrite(puts);
   return rollUp(ctx, organizationId, group, minutes, rolled);
 }
 
-async function rollUp(ctx: FleetContext, organizationId: string, group: number, touchedMinutes: number[], rolled: Record<string, string>): Promise<Record<string, string>> {
+async function rollUp(
+  ctx: FleetContext,
+  organizationId: string,
+  group: number,
+  touchedMinutes: number[],
+  rolled: Record<string, string>,
+): Promise<Record<string, string>> {
   // Points arrive in order per agent, so once minute m is stored every bucket ending by m+1 min is final.
   const horizon = Math.max(...touchedMinutes) + 60;
   let touched = new Set(touchedMinutes);
@@ -70,7 +104,8 @@ async function rollUp(ctx: FleetContext, organizationId: string, group: number, 
       const parts = await readBuckets(ctx, organizationId, group, source, start, start + length - 1, { consistent: true });
       if (parts.length === 0) continue;
       const byServer = new Map<string, Packed[]>();
-      for (const part of parts) for (const [id, packed] of Object.entries(part.data)) byServer.set(id, [...(byServer.get(id) ?? []), packed]);
+      for (const part of parts)
+        for (const [id, packed] of Object.entries(part.data)) byServer.set(id, [...(byServer.get(id) ?? []), packed]);
       const data: Record<string, PackedAggregate> = {};
       for (const [id, list] of byServer) data[id] = aggregate(list);
       await ctx.table.put({ Item: bucketItem(ctx, organizationId, group, period, start, data) });

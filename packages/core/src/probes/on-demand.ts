@@ -11,7 +11,12 @@ import { probeGroup, type ServerProbeResult } from "./group-probe.js";
 import { runProbeBatch } from "./probe-worker.js";
 import { probeGroupOf, probeTarget } from "./probe-batch.js";
 
-async function probeOne(ctx: FleetContext, organizationId: string, serverId: string, what: { health: boolean; metrics: boolean }): Promise<ServerProbeResult> {
+async function probeOne(
+  ctx: FleetContext,
+  organizationId: string,
+  serverId: string,
+  what: { health: boolean; metrics: boolean },
+): Promise<ServerProbeResult> {
   const item = await getServerItem(ctx, organizationId, serverId, true);
   if (item.status === "decommissioned") throw new Conflict(`server ${serverId} is decommissioned and is no longer probed`);
   const work = { organization_id: organizationId, group: probeGroupOf(item.id), servers: [probeTarget(item)] };
@@ -52,19 +57,51 @@ export async function checkAllServers(ctx: FleetContext, organizationId: string)
     const results = (await Promise.all(planned.batches.map((b) => runProbeBatch(ctx, b)))).flat();
     const byHealth: Record<string, number> = {};
     for (const r of results) if (r.health_status) byHealth[r.health_status] = (byHealth[r.health_status] ?? 0) + 1;
-    return { inline: true, status: { id: null, status: "completed", total_servers: planned.servers, completed_servers: results.length, progress_percent: 100, started_at: at.toISOString(), by_health: byHealth } };
+    return {
+      inline: true,
+      status: {
+        id: null,
+        status: "completed",
+        total_servers: planned.servers,
+        completed_servers: results.length,
+        progress_percent: 100,
+        started_at: at.toISOString(),
+        by_health: byHealth,
+      },
+    };
   }
   const id = newId(at.getTime());
   await ctx.table.put({
-    Item: { ...keys.healthSweep(organizationId, id), entity: "health_sweep", id, total_servers: planned.servers, completed_servers: 0, started_at: at.toISOString(), expires_at: Math.floor(at.getTime() / 1000) + 7 * 86_400 },
+    Item: {
+      ...keys.healthSweep(organizationId, id),
+      entity: "health_sweep",
+      id,
+      total_servers: planned.servers,
+      completed_servers: 0,
+      started_at: at.toISOString(),
+      expires_at: Math.floor(at.getTime() / 1000) + 7 * 86_400,
+    },
   });
   const sweep = { organization_id: organizationId, id };
   await ctx.probeQueue.send(planned.batches.map((b) => ({ ...b, sweep })));
-  return { inline: false, status: { id, status: "running", total_servers: planned.servers, completed_servers: 0, progress_percent: 0, started_at: at.toISOString() } };
+  return {
+    inline: false,
+    status: {
+      id,
+      status: "running",
+      total_servers: planned.servers,
+      completed_servers: 0,
+      progress_percent: 0,
+      started_at: at.toISOString(),
+    },
+  };
 }
 
 export async function sweepStatus(ctx: FleetContext, organizationId: string, id: string): Promise<SweepStatus> {
-  const item = await ctx.table.get<{ id: string; total_servers: number; completed_servers: number; started_at: string }>(keys.healthSweep(organizationId, id), { consistent: true });
+  const item = await ctx.table.get<{ id: string; total_servers: number; completed_servers: number; started_at: string }>(
+    keys.healthSweep(organizationId, id),
+    { consistent: true },
+  );
   if (!item) throw new NotFound(`health check run ${id} not found`);
   const done = Math.min(item.completed_servers, item.total_servers);
   return {

@@ -72,7 +72,13 @@ const EVENTS_PER_TRANSACTION = 99;
  * Writes the group's state with the alert events it raises or resolves, in one transaction, conditioned on
  * the version read. On a conflict (a manual check of a member meanwhile) the change is re-applied to a fresh read.
  */
-export async function saveGroupState(ctx: FleetContext, organizationId: string, group: number, read: GroupState, change: StateChange): Promise<void> {
+export async function saveGroupState(
+  ctx: FleetContext,
+  organizationId: string,
+  group: number,
+  read: GroupState,
+  change: StateChange,
+): Promise<void> {
   let base = read;
   const events = [...change.events];
   for (let attempt = 1; ; attempt++) {
@@ -86,7 +92,14 @@ export async function saveGroupState(ctx: FleetContext, organizationId: string, 
     const next = JSON.stringify({ servers, rolled });
     const put = {
       Put: {
-        Item: { ...keys.probeState(organizationId, group), entity: "probe_state", organization_id: organizationId, group, data: next, version: base.version + 1 },
+        Item: {
+          ...keys.probeState(organizationId, group),
+          entity: "probe_state",
+          organization_id: organizationId,
+          group,
+          data: next,
+          version: base.version + 1,
+        },
         ConditionExpression: "attribute_not_exists(pk) OR version = :v",
         ExpressionAttributeValues: { ":v": base.version },
       },
@@ -102,7 +115,8 @@ export async function saveGroupState(ctx: FleetContext, organizationId: string, 
       saves.set(ctx, stateSaves(ctx) + 1);
       return;
     } catch (error) {
-      const conflict = (error instanceof TransactionRejected && error.failedAt(0)) || (error as Error).name === "ConditionalCheckFailedException";
+      const conflict =
+        (error instanceof TransactionRejected && error.failedAt(0)) || (error as Error).name === "ConditionalCheckFailedException";
       if (!conflict || attempt >= MAX_SAVE_ATTEMPTS) throw error;
       base = await loadGroupState(ctx, organizationId, group);
     }

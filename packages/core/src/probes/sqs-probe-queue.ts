@@ -15,10 +15,13 @@ export class SqsProbeQueue implements ProbeQueue {
   async send(batches: ProbeBatch[], options: { delaySeconds?: number } = {}): Promise<void> {
     const bodies = batches.map((batch) => JSON.stringify(batch));
     for (const body of bodies) {
-      if (Buffer.byteLength(body) > MAX_MESSAGE_BYTES) throw new Error(`a probe batch of ${Buffer.byteLength(body)} bytes exceeds SQS's ${MAX_MESSAGE_BYTES}: lower probes.batchSize`);
+      if (Buffer.byteLength(body) > MAX_MESSAGE_BYTES)
+        throw new Error(`a probe batch of ${Buffer.byteLength(body)} bytes exceeds SQS's ${MAX_MESSAGE_BYTES}: lower probes.batchSize`);
     }
     for (let offset = 0; offset < bodies.length; offset += 10) {
-      const entries = bodies.slice(offset, offset + 10).map((body, i) => ({ Id: String(offset + i), MessageBody: body, DelaySeconds: options.delaySeconds }));
+      const entries = bodies
+        .slice(offset, offset + 10)
+        .map((body, i) => ({ Id: String(offset + i), MessageBody: body, DelaySeconds: options.delaySeconds }));
       let pending = entries;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= 5) throw new Error(`SQS refused ${pending.length} probe batches`);

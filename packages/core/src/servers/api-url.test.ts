@@ -8,14 +8,20 @@ describe("agent URL policy", () => {
     expect(checkApiUrl("https://a.example.com", "development")).toBe("https://a.example.com");
   });
 
-  test.each(["ftp://a.example.com", "not a url", "file:///etc/passwd", "https://user:pw@a.example.com"])("refuses %s in any mode", (url) => {
-    expect(() => checkApiUrl(url, "development")).toThrow(ValidationFailed);
-  });
-
-  test.each(["http://a.example.com", "https://169.254.169.254/latest/meta-data", "https://[fd00:ec2::254]/", "https://[fe80::1]/", "https://instance-data/"])(
-    "production refuses %s",
+  test.each(["ftp://a.example.com", "not a url", "file:///etc/passwd", "https://user:pw@a.example.com"])(
+    "refuses %s in any mode",
     (url) => {
-      expect(() => checkApiUrl(url, "production")).toThrow(ValidationFailed);
+      expect(() => checkApiUrl(url, "development")).toThrow(ValidationFailed);
     },
   );
+
+  test.each([
+    "http://a.example.com",
+    "https://169.254.169.254/latest/meta-data",
+    "https://[fd00:ec2::254]/",
+    "https://[fe80::1]/",
+    "https://instance-data/",
+  ])("production refuses %s", (url) => {
+    expect(() => checkApiUrl(url, "production")).toThrow(ValidationFailed);
+  });
 });

@@ -38,7 +38,12 @@ export async function registerServer(ctx: FleetContext, organizationId: string, 
   };
   const item = toServerItem(server, await ctx.secrets.encrypt(input.api_token), 1);
   const writes: TransactItem[] = [
-    { Put: { Item: { ...keys.serverName(organizationId, server.name), entity: "server_name", server_id: server.id }, ConditionExpression: "attribute_not_exists(pk)" } },
+    {
+      Put: {
+        Item: { ...keys.serverName(organizationId, server.name), entity: "server_name", server_id: server.id },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
     { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
     outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item) }, ctx.clock.now()), server.id),
   ];
@@ -72,8 +77,10 @@ export async function updateServer(ctx: FleetContext, organizationId: string, id
     const after: Server = { ...toServer(before), ...definedOnly(fields) };
     if (apiUrl !== undefined) after.api_url = apiUrl;
     if (input.tags) after.tags = unique(input.tags);
-    const changed = tokenCiphertext !== undefined || Object.keys(fields).some((f) => !sameValue(before[f as keyof Server], after[f as keyof Server]));
-    const detailType: DetailType = after.status === "decommissioned" && before.status !== "decommissioned" ? "Server Decommissioned" : "Server Updated";
+    const changed =
+      tokenCiphertext !== undefined || Object.keys(fields).some((f) => !sameValue(before[f as keyof Server], after[f as keyof Server]));
+    const detailType: DetailType =
+      after.status === "decommissioned" && before.status !== "decommissioned" ? "Server Decommissioned" : "Server Updated";
     return changed ? { after, tokenCiphertext, detailType } : undefined;
   });
 }
@@ -91,7 +98,12 @@ export async function decommissionServer(ctx: FleetContext, organizationId: stri
 
 export async function rotateServerToken(ctx: FleetContext, organizationId: string, id: string, token: string): Promise<Server> {
   const tokenCiphertext = await ctx.secrets.encrypt(token);
-  return rewriteServer(ctx, organizationId, id, (before) => ({ after: toServer(before), tokenCiphertext, detailType: "Server Updated", data: { token_rotated: true } }));
+  return rewriteServer(ctx, organizationId, id, (before) => ({
+    after: toServer(before),
+    tokenCiphertext,
+    detailType: "Server Updated",
+    data: { token_rotated: true },
+  }));
 }
 
 /** Hard delete of the server, its name reservation, its group memberships and, through registered cleanups, its history. */
@@ -99,7 +111,13 @@ export async function purgeServer(ctx: FleetContext, organizationId: string, id:
   for (let attempt = 1; ; attempt++) {
     const before = await getServerItem(ctx, organizationId, id, true);
     const writes: TransactItem[] = [
-      { Delete: { Key: keys.server(organizationId, id), ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
+      {
+        Delete: {
+          Key: keys.server(organizationId, id),
+          ConditionExpression: "revision = :r",
+          ExpressionAttributeValues: { ":r": before.revision },
+        },
+      },
       { Delete: { Key: keys.serverName(organizationId, before.name) } },
       outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before) }, ctx.clock.now()), id),
     ];
@@ -154,7 +172,12 @@ async function rewriteServer(
     ];
     if (renamed) {
       writes.push(
-        { Put: { Item: { ...keys.serverName(organizationId, after.name), entity: "server_name", server_id: id }, ConditionExpression: "attribute_not_exists(pk)" } },
+        {
+          Put: {
+            Item: { ...keys.serverName(organizationId, after.name), entity: "server_name", server_id: id },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
         { Delete: { Key: keys.serverName(organizationId, before.name) } },
       );
     }

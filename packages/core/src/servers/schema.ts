@@ -45,7 +45,10 @@ export const ServerUpdate = ServerCreate.partial()
   .openapi("ServerUpdate");
 export type ServerUpdate = z.infer<typeof ServerUpdate>;
 
-export const TokenRotation = z.object({ api_token: z.string().min(1).max(4096) }).strict().openapi("TokenRotation");
+export const TokenRotation = z
+  .object({ api_token: z.string().min(1).max(4096) })
+  .strict()
+  .openapi("TokenRotation");
 
 export const Server = z
   .object({

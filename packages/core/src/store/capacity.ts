@@ -48,5 +48,11 @@ export class CapacityMeter {
 }
 
 function isRead(operation: string): boolean {
-  return operation === "GetItem" || operation === "Query" || operation === "Scan" || operation === "BatchGetItem" || operation === "TransactGetItems";
+  return (
+    operation === "GetItem" ||
+    operation === "Query" ||
+    operation === "Scan" ||
+    operation === "BatchGetItem" ||
+    operation === "TransactGetItems"
+  );
 }

@@ -157,9 +157,7 @@ export class Table {
         .map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
-        const out = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.name]: pending }, ReturnConsumedCapacity: "TOTAL" }),
-        );
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending }, ReturnConsumedCapacity: "TOTAL" }));
         this.meter.record("BatchWriteItem", out.ConsumedCapacity);
         pending = (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
       }

@@ -4,7 +4,13 @@ import { delta, summaryUpdate } from "./counters.js";
 const server = { status: "active", health_status: "healthy", region: "us-east-1", environment: "production" };
 
 test("registration adds one to total and to each of the server's buckets", () => {
-  expect(delta(undefined, server)).toEqual({ total: 1, "status:active": 1, "health:healthy": 1, "region:us-east-1": 1, "environment:production": 1 });
+  expect(delta(undefined, server)).toEqual({
+    total: 1,
+    "status:active": 1,
+    "health:healthy": 1,
+    "region:us-east-1": 1,
+    "environment:production": 1,
+  });
 });
 
 test("a change moves only the buckets that differ", () => {
@@ -27,5 +33,8 @@ test("no change writes nothing", () => {
 });
 
 test("servers without a region or environment count as unassigned", () => {
-  expect(delta(undefined, { ...server, region: null, environment: null })).toMatchObject({ "region:unassigned": 1, "environment:unassigned": 1 });
+  expect(delta(undefined, { ...server, region: null, environment: null })).toMatchObject({
+    "region:unassigned": 1,
+    "environment:unassigned": 1,
+  });
 });

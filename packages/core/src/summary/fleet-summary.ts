@@ -4,15 +4,25 @@ import { fleetHealthSummary } from "../probes/fleet-health.js";
 import { readServerCounts, type ServerCounts } from "./counters.js";
 
 /** A capability's contribution to the summary (probing adds health figures, for example). */
-export type SummaryContributor = (ctx: FleetContext, organizationId: string, summaryItem: Record<string, unknown>) => Promise<Record<string, unknown>>;
+export type SummaryContributor = (
+  ctx: FleetContext,
+  organizationId: string,
+  summaryItem: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
 const contributors: SummaryContributor[] = [];
 
 export function contributeToSummary(contributor: SummaryContributor): void {
   contributors.push(contributor);
 }
 
-export async function fleetSummary(ctx: FleetContext, organizationId: string): Promise<ServerCounts & { generated_at: string } & Record<string, unknown>> {
+export async function fleetSummary(
+  ctx: FleetContext,
+  organizationId: string,
+): Promise<ServerCounts & { generated_at: string } & Record<string, unknown>> {
   const { item, ...counts } = await readServerCounts(ctx.table, organizationId);
-  const extra = await Promise.all([fleetHealthSummary(ctx, organizationId, item), ...contributors.map((contribute) => contribute(ctx, organizationId, item))]);
+  const extra = await Promise.all([
+    fleetHealthSummary(ctx, organizationId, item),
+    ...contributors.map((contribute) => contribute(ctx, organizationId, item)),
+  ]);
   return Object.assign({ ...counts, generated_at: ctx.clock.now().toISOString() }, ...extra);
 }

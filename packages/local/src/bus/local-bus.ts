@@ -19,7 +19,9 @@ export class LocalEventBus implements EventPublisher {
   async publish(events: FleetEvent[]): Promise<void> {
     if (this.logPath && events.length > 0) {
       await mkdir(dirname(this.logPath), { recursive: true });
-      const lines = events.map((e) => JSON.stringify({ source: EVENT_SOURCE, "detail-type": e.detail_type, time: e.detail.occurred_at, detail: e.detail }));
+      const lines = events.map((e) =>
+        JSON.stringify({ source: EVENT_SOURCE, "detail-type": e.detail_type, time: e.detail.occurred_at, detail: e.detail }),
+      );
       await appendFile(this.logPath, lines.join("\n") + "\n");
     }
     for (const event of events) {

@@ -43,9 +43,7 @@ export async function startLocalDynamo(options: { path?: string; port?: number }
       return;
     }
     readJson(req)
-      .then((body) =>
-        target.endsWith("TransactWriteItems") ? coordinator.writeItems(body) : coordinator.getItems(body),
-      )
+      .then((body) => (target.endsWith("TransactWriteItems") ? coordinator.writeItems(body) : coordinator.getItems(body)))
       .then(({ status, body }) => {
         const text = JSON.stringify(body);
         res.writeHead(status, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(text) });

@@ -50,9 +50,9 @@ test("a condition check that passes changes nothing", async () => {
 });
 
 test("two operations on one item are refused, as DynamoDB does", async () => {
-  await expect(
-    table.transact([{ Put: { Item: { pk: "D", sk: "1" } } }, { Delete: { Key: { pk: "D", sk: "1" } } }]),
-  ).rejects.toThrow(/multiple operations on one item/);
+  await expect(table.transact([{ Put: { Item: { pk: "D", sk: "1" } } }, { Delete: { Key: { pk: "D", sk: "1" } } }])).rejects.toThrow(
+    /multiple operations on one item/,
+  );
 });
 
 test("concurrent transactions on one counter lose no increment", async () => {
@@ -71,5 +71,7 @@ test("expired items are invisible to reads before any sweeper runs", async () =>
   await table.put({ Item: { pk: "F", sk: "old", expires_at: Math.floor(Date.now() / 1000) - 1 } });
   await table.put({ Item: { pk: "F", sk: "new", expires_at: Math.floor(Date.now() / 1000) + 60 } });
   expect(await table.get({ pk: "F", sk: "old" })).toBeUndefined();
-  expect((await table.queryAll({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "F" } })).map((i) => i.sk)).toEqual(["new"]);
+  expect(
+    (await table.queryAll({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "F" } })).map((i) => i.sk),
+  ).toEqual(["new"]);
 });

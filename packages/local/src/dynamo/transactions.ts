@@ -84,7 +84,10 @@ export class TransactionCoordinator {
       return cancelled(outcomes.map(({ out }) => (out.status !== 200 && conditionFailed(out) ? "ConditionalCheckFailed" : "None")));
     }
     // A transactional write costs two write units per item write, as on DynamoDB.
-    const writeUnits = outcomes.reduce((sum, { out }) => sum + Number((out.body.ConsumedCapacity as Wire | undefined)?.CapacityUnits ?? 1), 0);
+    const writeUnits = outcomes.reduce(
+      (sum, { out }) => sum + Number((out.body.ConsumedCapacity as Wire | undefined)?.CapacityUnits ?? 1),
+      0,
+    );
     const body: Wire = {};
     if (returnCapacity && returnCapacity !== "NONE") {
       body.ConsumedCapacity = [{ TableName: tableName, CapacityUnits: writeUnits * 2, WriteCapacityUnits: writeUnits * 2 }];
@@ -119,7 +122,10 @@ function asSingleWrite(kind: string, body: Wire): { operation: string; input: Wi
         input: {
           ...input,
           UpdateExpression: `REMOVE ${PROBE_ATTRIBUTE}`,
-          ExpressionAttributeNames: { ...((input.ExpressionAttributeNames as Wire) ?? {}), [PROBE_ATTRIBUTE]: "fleetplane_condition_probe" },
+          ExpressionAttributeNames: {
+            ...((input.ExpressionAttributeNames as Wire) ?? {}),
+            [PROBE_ATTRIBUTE]: "fleetplane_condition_probe",
+          },
         },
       };
     default:

@@ -54,9 +54,13 @@ export class LocalOperationWorkflows implements OperationWorkflows {
   async start(operation: OperationRef): Promise<void> {
     if (this.closed) throw new Error("the local runtime is shutting down");
     if (this.executions.has(operation.operation_id)) return;
-    const handlers = Object.fromEntries(Object.entries(TASK_STATES).map(([state, task]) => [state, (input: unknown) => this.invoke(task, input)]));
+    const handlers = Object.fromEntries(
+      Object.entries(TASK_STATES).map(([state, task]) => [state, (input: unknown) => this.invoke(task, input)]),
+    );
     const retryIntervalOverrides =
-      this.options.retryIntervalMs === undefined ? undefined : Object.fromEntries(Object.keys(TASK_STATES).map((state) => [state, this.options.retryIntervalMs!]));
+      this.options.retryIntervalMs === undefined
+        ? undefined
+        : Object.fromEntries(Object.keys(TASK_STATES).map((state) => [state, this.options.retryIntervalMs!]));
     const execution = this.machine.run(operation as unknown as Parameters<StateMachine["run"]>[0], {
       overrides: { taskResourceLocalHandlers: handlers as never, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
       noThrowOnAbort: true,
@@ -65,7 +69,15 @@ export class LocalOperationWorkflows implements OperationWorkflows {
     const done = execution.result.then(
       () => undefined,
       (error: unknown) => {
-        if (!this.closed) console.error(JSON.stringify({ level: "error", msg: "operation workflow failed", operation_id: operation.operation_id, error: String(error) }));
+        if (!this.closed)
+          console.error(
+            JSON.stringify({
+              level: "error",
+              msg: "operation workflow failed",
+              operation_id: operation.operation_id,
+              error: String(error),
+            }),
+          );
       },
     );
     this.executions.set(operation.operation_id, { abort: execution.abort, done });

@@ -10,5 +10,6 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   await next();
   // ...and on the final response, for handlers that build their own Response (kept if a page set its own policy).
-  for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name) || name !== "Content-Security-Policy") c.res.headers.set(name, value);
+  for (const [name, value] of Object.entries(headers))
+    if (!c.res.headers.has(name) || name !== "Content-Security-Policy") c.res.headers.set(name, value);
 };

@@ -16,7 +16,15 @@ const GroupServers = z.object({ items: z.array(Server), next_cursor: z.null() })
 const MemberParams = z.object({ id: z.string(), server_id: z.string() });
 
 groups.openapi(
-  createRoute({ method: "post", path: "/groups", tags, summary: "Create a group", middleware: admin, request: { body: jsonBody(GroupCreate) }, responses: { 201: json(Group, "created"), ...errorResponses } }),
+  createRoute({
+    method: "post",
+    path: "/groups",
+    tags,
+    summary: "Create a group",
+    middleware: admin,
+    request: { body: jsonBody(GroupCreate) },
+    responses: { 201: json(Group, "created"), ...errorResponses },
+  }),
   async (c) => c.json(await createGroup(c.get("ctx"), c.get("caller").organizationId, c.req.valid("json")), 201),
 );
 
@@ -27,7 +35,15 @@ groups.openapi(
 
 // Registered before /groups/{id} so that "members" is not taken for an id.
 groups.openapi(
-  createRoute({ method: "post", path: "/groups/members", tags, summary: "Add a server to a group", middleware: admin, request: { body: jsonBody(Membership) }, responses: { 200: json(Group), ...errorResponses } }),
+  createRoute({
+    method: "post",
+    path: "/groups/members",
+    tags,
+    summary: "Add a server to a group",
+    middleware: admin,
+    request: { body: jsonBody(Membership) },
+    responses: { 200: json(Group), ...errorResponses },
+  }),
   async (c) => {
     const { group_id, server_id } = c.req.valid("json");
     return c.json(await addGroupMembers(c.get("ctx"), c.get("caller").organizationId, group_id, [server_id]), 200);
@@ -35,7 +51,15 @@ groups.openapi(
 );
 
 groups.openapi(
-  createRoute({ method: "delete", path: "/groups/members", tags, summary: "Remove a server from a group", middleware: admin, request: { body: jsonBody(Membership) }, responses: { 204: { description: "removed" }, ...errorResponses } }),
+  createRoute({
+    method: "delete",
+    path: "/groups/members",
+    tags,
+    summary: "Remove a server from a group",
+    middleware: admin,
+    request: { body: jsonBody(Membership) },
+    responses: { 204: { description: "removed" }, ...errorResponses },
+  }),
   async (c) => {
     const { group_id, server_id } = c.req.valid("json");
     await removeStaticMember(c.get("ctx"), c.get("caller").organizationId, group_id, server_id);
@@ -44,19 +68,42 @@ groups.openapi(
 );
 
 groups.openapi(
-  createRoute({ method: "get", path: "/groups/{id}", tags, summary: "Get a group", request: { params: IdParam }, responses: { 200: json(Group), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/groups/{id}",
+    tags,
+    summary: "Get a group",
+    request: { params: IdParam },
+    responses: { 200: json(Group), ...errorResponses },
+  }),
   async (c) => c.json(await getGroup(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
 );
 
 for (const method of ["patch", "put"] as const) {
   groups.openapi(
-    createRoute({ method, path: "/groups/{id}", tags, summary: "Update a group", middleware: admin, request: { params: IdParam, body: jsonBody(GroupUpdate) }, responses: { 200: json(Group), ...errorResponses } }),
+    createRoute({
+      method,
+      path: "/groups/{id}",
+      tags,
+      summary: "Update a group",
+      middleware: admin,
+      request: { params: IdParam, body: jsonBody(GroupUpdate) },
+      responses: { 200: json(Group), ...errorResponses },
+    }),
     async (c) => c.json(await updateGroup(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
   );
 }
 
 groups.openapi(
-  createRoute({ method: "delete", path: "/groups/{id}", tags, summary: "Delete a group (its servers stay)", middleware: admin, request: { params: IdParam }, responses: { 204: { description: "deleted" }, ...errorResponses } }),
+  createRoute({
+    method: "delete",
+    path: "/groups/{id}",
+    tags,
+    summary: "Delete a group (its servers stay)",
+    middleware: admin,
+    request: { params: IdParam },
+    responses: { 204: { description: "deleted" }, ...errorResponses },
+  }),
   async (c) => {
     await deleteGroup(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id);
     return c.body(null, 204);
@@ -64,17 +111,45 @@ groups.openapi(
 );
 
 groups.openapi(
-  createRoute({ method: "get", path: "/groups/{id}/servers", tags, summary: "Servers of a group: static members and servers matching its criteria", request: { params: IdParam }, responses: { 200: json(GroupServers), ...errorResponses } }),
-  async (c) => c.json({ items: await groupServers(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), next_cursor: null }, 200),
+  createRoute({
+    method: "get",
+    path: "/groups/{id}/servers",
+    tags,
+    summary: "Servers of a group: static members and servers matching its criteria",
+    request: { params: IdParam },
+    responses: { 200: json(GroupServers), ...errorResponses },
+  }),
+  async (c) =>
+    c.json({ items: await groupServers(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), next_cursor: null }, 200),
 );
 
 groups.openapi(
-  createRoute({ method: "post", path: "/groups/{id}/servers", tags, summary: "Add static members", middleware: admin, request: { params: IdParam, body: jsonBody(MemberIds) }, responses: { 200: json(Group), ...errorResponses } }),
-  async (c) => c.json(await addGroupMembers(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json").server_ids), 200),
+  createRoute({
+    method: "post",
+    path: "/groups/{id}/servers",
+    tags,
+    summary: "Add static members",
+    middleware: admin,
+    request: { params: IdParam, body: jsonBody(MemberIds) },
+    responses: { 200: json(Group), ...errorResponses },
+  }),
+  async (c) =>
+    c.json(
+      await addGroupMembers(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json").server_ids),
+      200,
+    ),
 );
 
 groups.openapi(
-  createRoute({ method: "delete", path: "/groups/{id}/servers/{server_id}", tags, summary: "Remove a static member", middleware: admin, request: { params: MemberParams }, responses: { 204: { description: "removed" }, ...errorResponses } }),
+  createRoute({
+    method: "delete",
+    path: "/groups/{id}/servers/{server_id}",
+    tags,
+    summary: "Remove a static member",
+    middleware: admin,
+    request: { params: MemberParams },
+    responses: { 204: { description: "removed" }, ...errorResponses },
+  }),
   async (c) => {
     const { id, server_id } = c.req.valid("param");
     await removeStaticMember(c.get("ctx"), c.get("caller").organizationId, id, server_id);
@@ -82,7 +157,13 @@ groups.openapi(
   },
 );
 
-async function removeStaticMember(ctx: Parameters<typeof getGroup>[0], organizationId: string, groupId: string, serverId: string): Promise<void> {
+async function removeStaticMember(
+  ctx: Parameters<typeof getGroup>[0],
+  organizationId: string,
+  groupId: string,
+  serverId: string,
+): Promise<void> {
   await getGroup(ctx, organizationId, groupId);
-  if (!(await removeMember(ctx, organizationId, groupId, serverId))) throw new NotFound(`server ${serverId} is not a static member of group ${groupId}`);
+  if (!(await removeMember(ctx, organizationId, groupId, serverId)))
+    throw new NotFound(`server ${serverId} is not a static member of group ${groupId}`);
 }

@@ -3,7 +3,15 @@ import { createRoute } from "@hono/zod-openapi";
 import { cancelOperation } from "../../operations/cancel-operation.js";
 import { createOperation } from "../../operations/create-operation.js";
 import { getOperation, listOperations, listOperationTargets } from "../../operations/queries.js";
-import { DryRun, Operation, OperationCreate, OperationListQuery, OperationPage, OperationTargetPage, OperationTargetQuery } from "../../operations/schema.js";
+import {
+  DryRun,
+  Operation,
+  OperationCreate,
+  OperationListQuery,
+  OperationPage,
+  OperationTargetPage,
+  OperationTargetQuery,
+} from "../../operations/schema.js";
 import { errorResponses, IdParam, json, jsonBody, router } from "../env.js";
 import { requireRole } from "../middleware/auth.js";
 
@@ -18,7 +26,11 @@ operations.openapi(
     summary: "Start a bulk operation (or preview its targets with dry_run)",
     middleware: [requireRole("operator")],
     request: { body: jsonBody(OperationCreate) },
-    responses: { 202: json(Operation, "accepted: the workflow runs it"), 200: json(DryRun, "dry run: the resolved targets, nothing started"), ...errorResponses },
+    responses: {
+      202: json(Operation, "accepted: the workflow runs it"),
+      200: json(DryRun, "dry run: the resolved targets, nothing started"),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const result = await createOperation(c.get("ctx"), c.get("caller"), c.req.valid("json"));
@@ -28,12 +40,26 @@ operations.openapi(
 );
 
 operations.openapi(
-  createRoute({ method: "get", path: "/operations", tags, summary: "List operations, newest first", request: { query: OperationListQuery }, responses: { 200: json(OperationPage), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/operations",
+    tags,
+    summary: "List operations, newest first",
+    request: { query: OperationListQuery },
+    responses: { 200: json(OperationPage), ...errorResponses },
+  }),
   async (c) => c.json(await listOperations(c.get("ctx"), c.get("caller").organizationId, c.req.valid("query")), 200),
 );
 
 operations.openapi(
-  createRoute({ method: "get", path: "/operations/{id}", tags, summary: "Get an operation with its counters and progress", request: { params: IdParam }, responses: { 200: json(Operation), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/operations/{id}",
+    tags,
+    summary: "Get an operation with its counters and progress",
+    request: { params: IdParam },
+    responses: { 200: json(Operation), ...errorResponses },
+  }),
   async (c) => c.json(await getOperation(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
 );
 
@@ -46,7 +72,8 @@ operations.openapi(
     request: { params: IdParam, query: OperationTargetQuery },
     responses: { 200: json(OperationTargetPage), ...errorResponses },
   }),
-  async (c) => c.json(await listOperationTargets(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("query")), 200),
+  async (c) =>
+    c.json(await listOperationTargets(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("query")), 200),
 );
 
 operations.openapi(

@@ -57,20 +57,43 @@ const MetricsQuery = z.object({
 const Point = z.record(z.string(), z.unknown());
 
 probes.openapi(
-  createRoute({ method: "get", path: "/servers/{id}/health", tags, summary: "Latest health of a server", request: { params: IdParam }, responses: { 200: json(ServerHealth), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/servers/{id}/health",
+    tags,
+    summary: "Latest health of a server",
+    request: { params: IdParam },
+    responses: { 200: json(ServerHealth), ...errorResponses },
+  }),
   async (c) => c.json(await serverHealth(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
 );
 
 for (const path of ["/servers/{id}/check", "/servers/{id}/health-check"]) {
   probes.openapi(
-    createRoute({ method: "post", path, tags, summary: "Check a server's health now", middleware: [requireRole("operator")], request: { params: IdParam }, responses: { 200: json(HealthCheck.extend({ health_status: HealthStatus })), ...errorResponses } }),
+    createRoute({
+      method: "post",
+      path,
+      tags,
+      summary: "Check a server's health now",
+      middleware: [requireRole("operator")],
+      request: { params: IdParam },
+      responses: { 200: json(HealthCheck.extend({ health_status: HealthStatus })), ...errorResponses },
+    }),
     async (c) => c.json(await checkServerNow(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
   );
 }
 
 probes.openapi(
-  createRoute({ method: "get", path: "/servers/{id}/health-history", tags, summary: "Health checks of a server, newest first", request: { params: IdParam, query: HistoryQuery }, responses: { 200: json(z.object({ items: z.array(HealthCheck), next_cursor: z.string().nullable() })), ...errorResponses } }),
-  async (c) => c.json(await healthHistory(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("query")), 200),
+  createRoute({
+    method: "get",
+    path: "/servers/{id}/health-history",
+    tags,
+    summary: "Health checks of a server, newest first",
+    request: { params: IdParam, query: HistoryQuery },
+    responses: { 200: json(z.object({ items: z.array(HealthCheck), next_cursor: z.string().nullable() })), ...errorResponses },
+  }),
+  async (c) =>
+    c.json(await healthHistory(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("query")), 200),
 );
 
 probes.openapi(
@@ -80,9 +103,22 @@ probes.openapi(
     tags,
     summary: "Metrics of a server: 1m points or 5m/1h/1d rollups (avg, min, max; counters summed)",
     request: { params: IdParam, query: MetricsQuery },
-    responses: { 200: json(z.object({ server_id: z.string(), period: z.string(), from: z.string(), to: z.string(), points: z.array(Point), truncated: z.boolean() })), ...errorResponses },
+    responses: {
+      200: json(
+        z.object({
+          server_id: z.string(),
+          period: z.string(),
+          from: z.string(),
+          to: z.string(),
+          points: z.array(Point),
+          truncated: z.boolean(),
+        }),
+      ),
+      ...errorResponses,
+    },
   }),
-  async (c) => c.json(await serverMetrics(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("query")), 200),
+  async (c) =>
+    c.json(await serverMetrics(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("query")), 200),
 );
 
 probes.openapi(
@@ -93,7 +129,12 @@ probes.openapi(
     summary: "Collect a server's metrics now (buffered minutes since the last collection)",
     middleware: [requireRole("operator")],
     request: { params: IdParam },
-    responses: { 200: json(z.object({ server_id: z.string(), collected_at: z.string(), samples_collected: z.number(), error_message: z.string().nullable() })), ...errorResponses },
+    responses: {
+      200: json(
+        z.object({ server_id: z.string(), collected_at: z.string(), samples_collected: z.number(), error_message: z.string().nullable() }),
+      ),
+      ...errorResponses,
+    },
   }),
   async (c) => c.json(await collectServerMetricsNow(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
 );
@@ -117,7 +158,11 @@ probes.openapi(
     tags,
     summary: "Check every active server now: 200 with the outcome for a small fleet, 202 with a progress record above",
     middleware: [requireRole("operator")],
-    responses: { 200: json(SweepStatus, "checked"), 202: json(SweepStatus, "accepted; follow GET /health-check/all/{id}"), ...errorResponses },
+    responses: {
+      200: json(SweepStatus, "checked"),
+      202: json(SweepStatus, "accepted; follow GET /health-check/all/{id}"),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { inline, status } = await checkAllServers(c.get("ctx"), c.get("caller").organizationId);
@@ -128,7 +173,14 @@ probes.openapi(
 );
 
 probes.openapi(
-  createRoute({ method: "get", path: "/health-check/all/{id}", tags, summary: "Progress of a fleet-wide health check", request: { params: IdParam }, responses: { 200: json(SweepStatus), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/health-check/all/{id}",
+    tags,
+    summary: "Progress of a fleet-wide health check",
+    request: { params: IdParam },
+    responses: { 200: json(SweepStatus), ...errorResponses },
+  }),
   async (c) => c.json(await sweepStatus(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
 );
 
@@ -139,7 +191,10 @@ probes.openapi(
     tags,
     summary: "Latest health of every server (paginated; filters as GET /servers)",
     request: { query: ServerListQuery },
-    responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())), next_cursor: z.string().nullable() })), ...errorResponses },
+    responses: {
+      200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())), next_cursor: z.string().nullable() })),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const query = ServerListQuery.parse({ ...c.req.valid("query"), tag: c.req.queries("tag") });
@@ -153,7 +208,9 @@ probes.openapi(
     path: "/metrics/aggregated",
     tags,
     summary: "Fleet-wide metrics per bucket over a range",
-    request: { query: MetricsQuery.extend({ period: z.enum(PERIODS).default("5m"), limit: z.coerce.number().int().min(1).max(1000).default(288) }) },
+    request: {
+      query: MetricsQuery.extend({ period: z.enum(PERIODS).default("5m"), limit: z.coerce.number().int().min(1).max(1000).default(288) }),
+    },
     responses: { 200: json(z.object({ period: z.string(), from: z.string(), to: z.string(), points: z.array(Point) })), ...errorResponses },
   }),
   async (c) => c.json(await aggregatedMetrics(c.get("ctx"), c.get("caller").organizationId, c.req.valid("query")), 200),

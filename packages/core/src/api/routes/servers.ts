@@ -10,12 +10,27 @@ export const servers = router();
 const tags = ["servers"];
 
 servers.openapi(
-  createRoute({ method: "post", path: "/servers", tags, summary: "Register a server", middleware: [requireRole("admin")], request: { body: jsonBody(ServerCreate) }, responses: { 201: json(Server, "registered"), ...errorResponses } }),
+  createRoute({
+    method: "post",
+    path: "/servers",
+    tags,
+    summary: "Register a server",
+    middleware: [requireRole("admin")],
+    request: { body: jsonBody(ServerCreate) },
+    responses: { 201: json(Server, "registered"), ...errorResponses },
+  }),
   async (c) => c.json(await registerServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("json")), 201),
 );
 
 servers.openapi(
-  createRoute({ method: "get", path: "/servers", tags, summary: "List servers", request: { query: ServerListQuery }, responses: { 200: json(ServerPage), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/servers",
+    tags,
+    summary: "List servers",
+    request: { query: ServerListQuery },
+    responses: { 200: json(ServerPage), ...errorResponses },
+  }),
   async (c) => {
     const query = ServerListQuery.parse({ ...c.req.valid("query"), tag: c.req.queries("tag") });
     return c.json(await listServers(c.get("ctx"), c.get("caller").organizationId, query), 200);
@@ -23,14 +38,30 @@ servers.openapi(
 );
 
 servers.openapi(
-  createRoute({ method: "get", path: "/servers/{id}", tags, summary: "Get a server", request: { params: IdParam }, responses: { 200: json(Server), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/servers/{id}",
+    tags,
+    summary: "Get a server",
+    request: { params: IdParam },
+    responses: { 200: json(Server), ...errorResponses },
+  }),
   async (c) => c.json(await getServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
 );
 
 for (const method of ["patch", "put"] as const) {
   servers.openapi(
-    createRoute({ method, path: "/servers/{id}", tags, summary: "Update a server (fields sent are changed, others kept)", middleware: [requireRole("admin")], request: { params: IdParam, body: jsonBody(ServerUpdate) }, responses: { 200: json(Server), ...errorResponses } }),
-    async (c) => c.json(await updateServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
+    createRoute({
+      method,
+      path: "/servers/{id}",
+      tags,
+      summary: "Update a server (fields sent are changed, others kept)",
+      middleware: [requireRole("admin")],
+      request: { params: IdParam, body: jsonBody(ServerUpdate) },
+      responses: { 200: json(Server), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await updateServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
   );
 }
 
@@ -56,6 +87,18 @@ servers.openapi(
 );
 
 servers.openapi(
-  createRoute({ method: "post", path: "/servers/{id}/token", tags, summary: "Rotate the stored agent token", middleware: [requireRole("admin")], request: { params: IdParam, body: jsonBody(TokenRotation) }, responses: { 200: json(Server), ...errorResponses } }),
-  async (c) => c.json(await rotateServerToken(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json").api_token), 200),
+  createRoute({
+    method: "post",
+    path: "/servers/{id}/token",
+    tags,
+    summary: "Rotate the stored agent token",
+    middleware: [requireRole("admin")],
+    request: { params: IdParam, body: jsonBody(TokenRotation) },
+    responses: { 200: json(Server), ...errorResponses },
+  }),
+  async (c) =>
+    c.json(
+      await rotateServerToken(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json").api_token),
+      200,
+    ),
 );

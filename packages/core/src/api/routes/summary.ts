@@ -19,6 +19,12 @@ export const FleetSummary = z
   .openapi("FleetSummary");
 
 summary.openapi(
-  createRoute({ method: "get", path: "/summary", tags: ["summary"], summary: "Fleet summary", responses: { 200: json(FleetSummary), ...errorResponses } }),
+  createRoute({
+    method: "get",
+    path: "/summary",
+    tags: ["summary"],
+    summary: "Fleet summary",
+    responses: { 200: json(FleetSummary), ...errorResponses },
+  }),
   async (c) => c.json(await fleetSummary(c.get("ctx"), c.get("caller").organizationId), 200),
 );

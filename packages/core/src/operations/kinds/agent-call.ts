@@ -9,11 +9,21 @@ import { AgentUnavailable, type ServerRunRequest, type ServerRunResult } from ".
 /** The agent enforces `timeout_seconds` itself and then answers; the control plane waits this much longer. */
 export const AGENT_ANSWER_GRACE_SECONDS = 10;
 
-export async function runOnAgent(ctx: FleetContext, server: ServerItem, type: OperationType, request: ServerRunRequest): Promise<ServerRunResult> {
+export async function runOnAgent(
+  ctx: FleetContext,
+  server: ServerItem,
+  type: OperationType,
+  request: ServerRunRequest,
+): Promise<ServerRunResult> {
   const target = await agentTarget(ctx, server);
   const answer = await ctx.agents.runOperation(
     target,
-    { operation_type: type, parameters: request.parameters, idempotency_key: request.idempotency_key, timeout_seconds: request.timeout_seconds },
+    {
+      operation_type: type,
+      parameters: request.parameters,
+      idempotency_key: request.idempotency_key,
+      timeout_seconds: request.timeout_seconds,
+    },
     { timeoutMs: (request.timeout_seconds + AGENT_ANSWER_GRACE_SECONDS) * 1000 },
   );
   if (answer.ok) {

@@ -8,7 +8,10 @@ export const deployUpdate: OperationKind = {
   parameters: z
     .object({
       version: z.string().regex(/^[\w.+-]{1,64}$/, "versions are letters, digits and . + - _ (at most 64)"),
-      artifact_url: z.url({ protocol: /^https$/ }).max(2048).optional(),
+      artifact_url: z
+        .url({ protocol: /^https$/ })
+        .max(2048)
+        .optional(),
     })
     .strict(),
   outputLimitBytes: 4 * 1024,

@@ -23,7 +23,7 @@ export const runHealthCheck: OperationKind = {
     return {
       status: ok ? "succeeded" : "failed",
       output,
-      error: ok ? "" : check.error_message ?? `server is ${check.status}`,
+      error: ok ? "" : (check.error_message ?? `server is ${check.status}`),
       duration_ms: check.response_time_ms ?? 0,
     };
   },

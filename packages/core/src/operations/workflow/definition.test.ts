@@ -5,7 +5,10 @@ import { operationStateMachine, TASK_FUNCTIONS, TASK_STATES, withTaskResources }
 type State = Record<string, any>;
 
 function allStates(states: Record<string, State>): Array<[string, State]> {
-  return Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, State], ...(state.ItemProcessor ? allStates(state.ItemProcessor.States) : [])]);
+  return Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as [string, State],
+    ...(state.ItemProcessor ? allStates(state.ItemProcessor.States) : []),
+  ]);
 }
 
 describe("the bulk-operation state machine", () => {
@@ -21,17 +24,22 @@ describe("the bulk-operation state machine", () => {
   it("retries transient agent failures only where the agent is called, and records every outcome", () => {
     const retriesAgent = states.filter(([, s]) => (s.Retry ?? []).some((r: State) => r.ErrorEquals.includes(AgentUnavailable.errorName)));
     expect(retriesAgent.map(([name]) => name).sort()).toEqual(["Run on server", "Run on server (distributed)"]);
-    for (const [, state] of retriesAgent) expect(state.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: state.Next }]);
+    for (const [, state] of retriesAgent)
+      expect(state.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: state.Next }]);
   });
 
   it("sends every failure of Prepare and of the Maps to Finalize, so an operation always ends", () => {
     for (const name of ["Prepare operation", "Run on servers", "Run on servers (distributed)"]) {
-      expect((definition.States as Record<string, State>)[name]!.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Finalize operation" }]);
+      expect((definition.States as Record<string, State>)[name]!.Catch).toEqual([
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Finalize operation" },
+      ]);
     }
   });
 
   it("fills the task resources as CloudFormation's substitutions do", () => {
-    const filled = JSON.stringify(withTaskResources(definition, { prepare: "arn:p", runOnServer: "arn:r", recordResult: "arn:c", finalize: "arn:f" }));
+    const filled = JSON.stringify(
+      withTaskResources(definition, { prepare: "arn:p", runOnServer: "arn:r", recordResult: "arn:c", finalize: "arn:f" }),
+    );
     expect(filled).not.toContain("${");
     expect(filled).toContain('"Resource":"arn:r"');
   });

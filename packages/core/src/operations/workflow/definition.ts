@@ -40,7 +40,13 @@ const LAMBDA_SERVICE_RETRY = {
 };
 
 /** Bookkeeping tasks are idempotent (conditional writes), so any failure of theirs is retried. */
-const BOOKKEEPING_RETRY = { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" };
+const BOOKKEEPING_RETRY = {
+  ErrorEquals: ["States.TaskFailed"],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  JitterStrategy: "FULL",
+};
 
 const TO_FINALIZE = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Finalize operation" }];
 
@@ -142,6 +148,7 @@ export function operationStateMachine(): StateMachineDefinition {
 /** Fills the `${...}` task resources as CloudFormation's DefinitionSubstitutions do (the local runner uses this). */
 export function withTaskResources(definition: StateMachineDefinition, arns: Record<TaskName, string>): StateMachineDefinition {
   let text = JSON.stringify(definition);
-  for (const [task, variable] of Object.entries(TASK_FUNCTIONS) as Array<[TaskName, string]>) text = text.split(`\${${variable}}`).join(arns[task]);
+  for (const [task, variable] of Object.entries(TASK_FUNCTIONS) as Array<[TaskName, string]>)
+    text = text.split(`\${${variable}}`).join(arns[task]);
   return JSON.parse(text) as StateMachineDefinition;
 }

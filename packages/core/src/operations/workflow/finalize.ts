@@ -39,7 +39,8 @@ export async function finalizeOperation(ctx: FleetContext, input: FinalizeInput)
         {
           Update: {
             Key: keys.operation(operation.organization_id, operation.id),
-            UpdateExpression: "SET #status = :final, error_summary = :summary, completed_at = :now, updated_at = :now REMOVE gsi1pk, gsi1sk",
+            UpdateExpression:
+              "SET #status = :final, error_summary = :summary, completed_at = :now, updated_at = :now REMOVE gsi1pk, gsi1sk",
             ConditionExpression: "#status = :seen",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: { ":final": status, ":summary": summary, ":now": now.toISOString(), ":seen": operation.status },
@@ -70,7 +71,12 @@ async function settleOpenTargets(ctx: FleetContext, operation: OperationState, i
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     FilterExpression: "#status IN (:pending, :running)",
     ExpressionAttributeNames: { "#status": "status" },
-    ExpressionAttributeValues: { ":pk": keys.operationTargets(operation.organization_id, operation.id), ":prefix": TARGET_PREFIX, ":pending": "pending", ":running": "running" },
+    ExpressionAttributeValues: {
+      ":pk": keys.operationTargets(operation.organization_id, operation.id),
+      ":prefix": TARGET_PREFIX,
+      ":pending": "pending",
+      ":running": "running",
+    },
   });
   const at = ctx.clock.now();
   const now = at.toISOString();
@@ -93,7 +99,16 @@ async function settleOpenTargets(ctx: FleetContext, operation: OperationState, i
             ExpressionAttributeValues: { ":final": status, ":now": now, ":error": error.slice(0, 2048), ":seen": target.status },
           },
         },
-        { Update: countUpdate(operation.organization_id, operation.id, target.position, counter, at, ctx.config.operations.retentionSeconds) },
+        {
+          Update: countUpdate(
+            operation.organization_id,
+            operation.id,
+            target.position,
+            counter,
+            at,
+            ctx.config.operations.retentionSeconds,
+          ),
+        },
       ]);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
@@ -102,9 +117,16 @@ async function settleOpenTargets(ctx: FleetContext, operation: OperationState, i
 }
 
 function outcomeOf(operation: OperationState, input: FinalizeInput): [OperationStatus, string | null] {
-  const { total_servers: total, failed_servers: failed, skipped_servers: skipped, cancelled_servers: cancelled, effective_max_errors: maxErrors } = operation;
+  const {
+    total_servers: total,
+    failed_servers: failed,
+    skipped_servers: skipped,
+    cancelled_servers: cancelled,
+    effective_max_errors: maxErrors,
+  } = operation;
   const failedPart = `${failed} of ${total} servers failed`;
-  if (operation.status === "cancelling") return ["cancelled", `cancelled: ${cancelled} of ${total} servers not started${failed ? `; ${failedPart}` : ""}`];
+  if (operation.status === "cancelling")
+    return ["cancelled", `cancelled: ${cancelled} of ${total} servers not started${failed ? `; ${failedPart}` : ""}`];
   if (input.failure) return ["failed", `the workflow failed: ${failureMessage(input.failure)}`.slice(0, 2048)];
   if (failed > maxErrors) return ["failed", `${failedPart}, more than max_errors (${maxErrors}): ${skipped} not started`];
   if (failed === 0 && skipped === 0 && cancelled === 0) return ["completed", null];

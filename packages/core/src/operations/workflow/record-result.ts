@@ -27,7 +27,13 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
     // Run on server failed (its error was caught): what the target is, it did not say, so read it.
     const target = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
     if (!target || (target.status !== "pending" && target.status !== "running")) return {};
-    outcome = { outcome: "ran", server_id: target.server_id, server_name: target.server_name, attempts: target.attempts, result: failedRun(step) };
+    outcome = {
+      outcome: "ran",
+      server_id: target.server_id,
+      server_name: target.server_name,
+      attempts: target.attempts,
+      result: failedRun(step),
+    };
   }
 
   const now = ctx.clock.now();
@@ -59,7 +65,16 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
         },
       },
     },
-    { Update: countUpdate(step.organization_id, step.operation_id, step.position, COUNTER[status], now, ctx.config.operations.retentionSeconds) },
+    {
+      Update: countUpdate(
+        step.organization_id,
+        step.operation_id,
+        step.position,
+        COUNTER[status],
+        now,
+        ctx.config.operations.retentionSeconds,
+      ),
+    },
   ];
   // Only servers the operation actually ran on get an event; skipped and cancelled ones are in the Finished event's counts.
   if (outcome.outcome === "ran") {

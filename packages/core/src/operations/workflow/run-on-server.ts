@@ -18,7 +18,10 @@ export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<
     operation.status === "cancelling"
       ? ({ outcome: "cancelled" } as const)
       : operation.failed_servers > operation.effective_max_errors
-        ? ({ outcome: "skipped", reason: `not started: ${operation.failed_servers} servers failed, more than max_errors (${operation.effective_max_errors})` } as const)
+        ? ({
+            outcome: "skipped",
+            reason: `not started: ${operation.failed_servers} servers failed, more than max_errors (${operation.effective_max_errors})`,
+          } as const)
         : undefined;
   // Only a target still pending is stopped; one already `running` was interrupted mid-call (a retry, or a
   // restart) and is finished whatever happened since, with the same idempotency key.
@@ -30,7 +33,12 @@ export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<
       UpdateExpression: "SET #status = :running, started_at = if_not_exists(started_at, :now) ADD attempts :one",
       ConditionExpression: from.length === 1 ? "#status = :running" : "#status IN (:pending, :running)",
       ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":running": "running", ...(from.length === 1 ? {} : { ":pending": "pending" }), ":now": ctx.clock.now().toISOString(), ":one": 1 },
+      ExpressionAttributeValues: {
+        ":running": "running",
+        ...(from.length === 1 ? {} : { ":pending": "pending" }),
+        ":now": ctx.clock.now().toISOString(),
+        ":one": 1,
+      },
       ReturnValues: "ALL_NEW",
     }))!;
   } catch (error) {
@@ -43,7 +51,16 @@ export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<
 
   const server = await ctx.table.get<ServerItem>(keys.server(step.organization_id, target.server_id), { consistent: true });
   if (!server || server.status === "decommissioned") {
-    return { outcome: "ran", ...targetFacts(target), result: { status: "failed", output: "", error: "the server was decommissioned or deleted after the operation was created", duration_ms: 0 } };
+    return {
+      outcome: "ran",
+      ...targetFacts(target),
+      result: {
+        status: "failed",
+        output: "",
+        error: "the server was decommissioned or deleted after the operation was created",
+        duration_ms: 0,
+      },
+    };
   }
   const kind = operationKind(operation.operation_type);
   const result = await kind.run(ctx, server, {
