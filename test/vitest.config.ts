@@ -1,7 +1,10 @@
 // Test runner configuration: unit tests beside the code, cross-package tests in test/.
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The repository root, so test globs and workspace packages resolve from there whatever the cwd.
+  root: fileURLToPath(new URL("..", import.meta.url)),
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
