@@ -92,7 +92,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       tableName: config.tableName,
       meter: new CapacityMeter(),
       nowSeconds: () => epochSeconds(clock.now()),
-      onTransactionCommitted: (partitions) => {
+      onItemsWritten: (partitions) => {
         if (partitions.some((pk) => pk.startsWith(OUTBOX_PREFIX))) wakeRelay();
       },
     }),
@@ -136,7 +136,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       });
     return relaying;
   };
-  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 1_000, flushEvents);
+  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
   wakeRelay = () => relayTimer.runSoon();
   const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table))];

@@ -47,8 +47,8 @@ export interface TableOptions {
   meter?: CapacityMeter;
   /** Clock for TTL filtering; defaults to the system clock. */
   nowSeconds?: () => number;
-  /** Told the partition keys of each committed transaction: the local runtime's stand-in for DynamoDB Streams. */
-  onTransactionCommitted?: (partitionKeys: string[]) => void;
+  /** Told the partition keys written by each committed transaction and batch of puts: the local runtime's stand-in for DynamoDB Streams. */
+  onItemsWritten?: (partitionKeys: string[]) => void;
 }
 
 export interface Page<T> {
@@ -64,7 +64,7 @@ export class Table {
   readonly meter: CapacityMeter;
   readonly doc: DynamoDBDocumentClient;
   private readonly nowSeconds: () => number;
-  private readonly onTransactionCommitted: ((partitionKeys: string[]) => void) | undefined;
+  private readonly onItemsWritten: ((partitionKeys: string[]) => void) | undefined;
 
   constructor(options: TableOptions) {
     this.name = options.tableName;
@@ -73,7 +73,7 @@ export class Table {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
     this.nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-    this.onTransactionCommitted = options.onTransactionCommitted;
+    this.onItemsWritten = options.onItemsWritten;
   }
 
   /** True unless the item carries an `expires_at` that has passed: DynamoDB TTL deletes lazily, reads must not wait for it. */
@@ -136,7 +136,7 @@ export class Table {
       try {
         const out = await this.doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
         this.meter.record("TransactWriteItems", out.ConsumedCapacity);
-        this.onTransactionCommitted?.(items.map(partitionKeyOf));
+        this.onItemsWritten?.(items.map(partitionKeyOf));
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -162,6 +162,8 @@ export class Table {
         pending = (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
       }
     }
+    const written = requests.flatMap((r) => ("put" in r ? [String(r.put.pk ?? "")] : []));
+    if (written.length > 0) this.onItemsWritten?.(written);
   }
 }
 
