@@ -57,19 +57,17 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
     const ids: string[] = [];
     for (let start = 0; start < servers; start += 20) {
       const created = await Promise.all(
-        simulator.servers
-          .slice(start, start + 20)
-          .map((s) =>
-            call("POST", "/servers", {
-              name: s.name,
-              hostname: s.hostname,
-              api_url: s.api_url,
-              api_token: s.token,
-              region: s.region,
-              environment: s.environment,
-              tags: s.tags,
-            }),
-          ),
+        simulator.servers.slice(start, start + 20).map((s) =>
+          call("POST", "/servers", {
+            name: s.name,
+            hostname: s.hostname,
+            api_url: s.api_url,
+            api_token: s.token,
+            region: s.region,
+            environment: s.environment,
+            tags: s.tags,
+          }),
+        ),
       );
       for (const res of created) {
         if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);

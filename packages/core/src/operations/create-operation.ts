@@ -53,16 +53,14 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
         total_servers: targets.length,
         effective_max_concurrency: concurrency,
         effective_max_errors: maxErrors,
-        servers: targets
-          .map(toServer)
-          .map(({ id, name, hostname, region, environment, health_status }) => ({
-            id,
-            name,
-            hostname,
-            region,
-            environment,
-            health_status,
-          })),
+        servers: targets.map(toServer).map(({ id, name, hostname, region, environment, health_status }) => ({
+          id,
+          name,
+          hostname,
+          region,
+          environment,
+          health_status,
+        })),
       },
     };
   }
