@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "@fleetplane/agent/simulator";
+import { registrationOf, startSimulator } from "@fleetplane/agent/simulator";
 import { startLocalFleetplane } from "@fleetplane/local";
 import { round, summarize, type LatencySummary } from "./stats.js";
 
@@ -56,19 +56,7 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
   try {
     const ids: string[] = [];
     for (let start = 0; start < servers; start += 20) {
-      const created = await Promise.all(
-        simulator.servers.slice(start, start + 20).map((s) =>
-          call("POST", "/servers", {
-            name: s.name,
-            hostname: s.hostname,
-            api_url: s.api_url,
-            api_token: s.token,
-            region: s.region,
-            environment: s.environment,
-            tags: s.tags,
-          }),
-        ),
-      );
+      const created = await Promise.all(simulator.servers.slice(start, start + 20).map((s) => call("POST", "/servers", registrationOf(s))));
       for (const res of created) {
         if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
         ids.push(res.body.id);

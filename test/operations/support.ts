@@ -1,5 +1,5 @@
 // Operation tests' harness: a simulated fleet registered through the API, and bounded waits on API state.
-import { startSimulator, type Simulator } from "@fleetplane/agent/simulator";
+import { registrationOf, startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 import { FLEET, type TestFleet } from "../support/fleet.js";
 
 export interface RegisteredFleet {
@@ -21,13 +21,8 @@ export async function registerSimulatedFleet(
       batch.map((s) =>
         fleet.request("POST", `${FLEET}/servers`, {
           body: {
+            ...registrationOf(s),
             name: `${s.name}-${s.index}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-            hostname: s.hostname,
-            api_url: s.api_url,
-            api_token: s.token,
-            region: s.region,
-            environment: s.environment,
-            tags: s.tags,
             ...extra(s.index),
           },
         }),

@@ -1,7 +1,7 @@
 // Probe tests' harness: a local Fleetplane on a manual clock (no probe timer), a simulator on the same clock,
 // and the simulator's servers registered through the API.
 import type { Clock, ConfigOverrides, FleetEvent } from "@fleetplane/core";
-import { startSimulator, type Simulator } from "@fleetplane/agent/simulator";
+import { registrationOf, startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
 
 export class ManualClock implements Clock {
@@ -48,15 +48,7 @@ export async function startProbeFleet(
   const ids: string[] = [];
   for (const s of sim.servers.slice(0, options.register ?? count)) {
     const res = await fleet.request("POST", `${FLEET}/servers`, {
-      body: {
-        name: s.name,
-        hostname: s.hostname,
-        api_url: s.api_url,
-        api_token: s.token,
-        region: s.region,
-        environment: s.environment,
-        tags: s.tags,
-      },
+      body: registrationOf(s),
     });
     if (res.status !== 201) throw new Error(`register ${s.name}: ${res.status} ${JSON.stringify(res.body)}`);
     ids.push(res.body.id);

@@ -2,7 +2,7 @@
 // in this process, registered in the default organization through the domain. Idempotent across restarts:
 // servers are matched by name, and only their agent URL and token are updated (the simulator's port changes).
 import { allServers, DEFAULT_ORGANIZATION_ID, registerServer, updateServer, type FleetContext } from "@fleetplane/core";
-import { startSimulator, type Simulator } from "@fleetplane/agent/simulator";
+import { registrationOf, startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 
 /** The demo fleet's seed: the same servers, profiles and metrics on every start. */
 const DEMO_SEED = 42;
@@ -28,15 +28,7 @@ export async function startDemo(ctx: FleetContext, count: number): Promise<Demo>
       for (let s = pending.shift(); s; s = pending.shift()) {
         const found = existing.get(s.name);
         if (!found) {
-          await registerServer(ctx, DEFAULT_ORGANIZATION_ID, {
-            name: s.name,
-            hostname: s.hostname,
-            api_url: s.api_url,
-            api_token: s.token,
-            region: s.region,
-            environment: s.environment,
-            tags: [...s.tags, "demo"],
-          });
+          await registerServer(ctx, DEFAULT_ORGANIZATION_ID, { ...registrationOf(s), tags: [...s.tags, "demo"] });
           registered++;
         } else if (found.api_url !== s.api_url || (await ctx.secrets.decrypt(found.api_token_enc)) !== s.token) {
           await updateServer(ctx, DEFAULT_ORGANIZATION_ID, found.id, { api_url: s.api_url, api_token: s.token });

@@ -12,6 +12,12 @@ export interface SimulatedServer {
   tags: string[];
 }
 
+/** The body that registers a simulated server with Fleetplane (`POST /servers`), its agent token included. */
+export function registrationOf(server: SimulatedServer) {
+  const { name, hostname, api_url, token, region, environment, tags } = server;
+  return { name, hostname, api_url, api_token: token, region, environment, tags };
+}
+
 export const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"] as const;
 export const ENVIRONMENTS = ["production", "production", "production", "staging", "development"] as const;
 const ROLES = ["web", "web", "api", "worker", "db", "cache", "llm-gateway"] as const;

@@ -10,7 +10,7 @@ import type { ReceivedRequests } from "./virtual-agent.js";
 import { VirtualFleet } from "./virtual-fleet.js";
 
 export type { SimulatedServer } from "./fleet-roster.js";
-export { fleetRoster, serverToken } from "./fleet-roster.js";
+export { fleetRoster, registrationOf, serverToken } from "./fleet-roster.js";
 export type { Profile, OperationBehaviour, FleetMix } from "./profiles.js";
 export { initialProfile, PROFILE_KINDS } from "./profiles.js";
 export type { ReceivedRequests, ReceivedOperation } from "./virtual-agent.js";
