@@ -33,7 +33,7 @@ export function Storage({ stack, app }: StackContext) {
     globalIndexes: Object.fromEntries(
       Object.values(INDEXES).map((index) => [
         index.name,
-        { partitionKey: index.partitionKey, sortKey: index.sortKey, projection: "all" as const },
+        { partitionKey: index.partitionKey, sortKey: index.sortKey, projection: [...index.projects] },
       ]),
     ),
     timeToLiveAttribute: TTL_ATTRIBUTE,

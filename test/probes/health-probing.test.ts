@@ -106,4 +106,26 @@ describe("health state", () => {
     expect(f.sim.received(7).health).toBe(0);
     expect(f.sim.received(4).health).toBe(2);
   });
+
+  test("a server back from maintenance keeps its stored health, and its next change is one exact transition", async () => {
+    // Its group-state entry went while it was out of the active set: the probe believes `unknown`, the item
+    // says `healthy`; the transition's condition fails and is redone from the item, writing nothing.
+    expect((await f.fleet.request("PATCH", `${FLEET}/servers/${f.ids[7]}`, { body: { status: "active" } })).status).toBe(200);
+    const before = eventsOf(f.events, "Server Health Changed", f.ids[7]).length;
+    await f.cycle();
+    expect(f.sim.received(7).health).toBe(1);
+    expect((await f.server(7)).health_status).toBe("healthy");
+    expect(eventsOf(f.events, "Server Health Changed", f.ids[7])).toHaveLength(before);
+
+    f.sim.setProfile(7, { kind: "critical" });
+    await f.cycle();
+    expect((await f.server(7)).health_status).toBe("critical");
+    const last = eventsOf(f.events, "Server Health Changed", f.ids[7]).slice(before);
+    expect(last.map((e) => [e.detail.data.previous_status, e.detail.data.health_status])).toEqual([["healthy", "critical"]]);
+    const summary = await f.fleet.request("GET", `${FLEET}/summary`);
+    const servers = await Promise.all(f.ids.map((_, i) => f.server(i)));
+    const byHealth: Record<string, number> = {};
+    for (const s of servers) if (s.status !== "decommissioned") byHealth[s.health_status] = (byHealth[s.health_status] ?? 0) + 1;
+    expect(summary.body.by_health).toEqual(byHealth);
+  });
 });

@@ -89,7 +89,7 @@ describe("Storage stack", () => {
     });
   });
 
-  it("declares both sparse indexes (gsi1 and the sharded active index) projecting all attributes", () => {
+  it("declares both sparse indexes (gsi1 and the sharded active index) with INCLUDE projections", () => {
     table().hasResourceProperties("AWS::DynamoDB::Table", {
       GlobalSecondaryIndexes: Object.values(INDEXES).map((index) => ({
         IndexName: index.name,
@@ -97,9 +97,23 @@ describe("Storage stack", () => {
           { AttributeName: index.partitionKey, KeyType: "HASH" },
           { AttributeName: index.sortKey, KeyType: "RANGE" },
         ],
-        Projection: { ProjectionType: "ALL" },
+        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projects] },
       })),
     });
+  });
+
+  it("projects no attribute that probing or operation progress rewrites, so those writes never touch an index", () => {
+    const indexes = Object.values(table().findResources("AWS::DynamoDB::Table"))[0]!.Properties.GlobalSecondaryIndexes as Array<{
+      IndexName: string;
+      Projection: { ProjectionType: string; NonKeyAttributes: string[] };
+    }>;
+    const volatile = ["health_status", "last_seen_at", "last_health_check_at", "response_time_ms", "revision", "updated_at", "progress"];
+    for (const index of indexes) {
+      expect(index.Projection.ProjectionType).toBe("INCLUDE");
+      expect(index.Projection.NonKeyAttributes.filter((name) => volatile.includes(name))).toEqual([]);
+    }
+    const active = indexes.find((index) => index.IndexName === INDEXES.active.name)!;
+    expect(active.Projection.NonKeyAttributes).toEqual(expect.arrayContaining(["api_url", "api_token_enc", "status", "name"]));
   });
 
   it("creates a rotating KMS key for agent tokens", () => {

@@ -24,7 +24,8 @@ export interface Dispatched {
 export async function activeProbeGroups(ctx: FleetContext, organizationId?: string): Promise<ProbeGroupWork[]> {
   const shards = await Promise.all(
     Array.from({ length: ACTIVE_SHARDS }, (_, shard) =>
-      ctx.table.queryAll<ServerItem>({
+      // What the index projects (table-definition.ts): the probe target and what is needed to route it.
+      ctx.table.queryAll<Pick<ServerItem, "organization_id" | "id" | "name" | "api_url" | "api_token_enc" | "status">>({
         IndexName: INDEXES.active.name,
         KeyConditionExpression: "active_shard = :shard",
         ExpressionAttributeValues: { ":shard": keys.activeShardPartition(shard) },

@@ -7,7 +7,7 @@ import { keys } from "../store/keys.js";
 import { evaluateHealthAlerts, evaluateMetricsAlerts } from "./alerts.js";
 import { cachedAgentTarget } from "./agent-tokens.js";
 import type { Limiter } from "./concurrency.js";
-import { nextHealth, isDue } from "./health-state.js";
+import { heartbeatDue, isDue, nextHealth } from "./health-state.js";
 import { packCheck, unpackCheck, type CheckOutcome, type HealthCheck, type HealthStatus, type PackedChecks } from "./health-record.js";
 import { writeHeartbeat, writeTransitions, type Transition } from "./health-transition.js";
 import { collectMetrics } from "./metrics-collection.js";
@@ -120,7 +120,7 @@ async function probeServer(
     const outcome: CheckOutcome = reply.ok
       ? { ok: true, health: reply.value, response_time_ms: reply.response_time_ms }
       : { ok: false, error: reply.error, response_time_ms: reply.response_time_ms };
-    const step = nextHealth(state, state.hs ?? target.health_status, outcome, now, ctx.config.probes);
+    const step = nextHealth(state, state.hs ?? "unknown", outcome, now, ctx.config.probes);
     state = step.state;
     probed.packed = packCheck(outcome);
     probed.result.check = unpackCheck(target.id, at, probed.packed);
@@ -159,17 +159,18 @@ async function recordHealth(
     const health = p.result.health_status;
     const check = p.result.check;
     if (!health || !check || !p.state) continue;
-    const believed = p.before?.hs ?? p.target.health_status;
+    // A server new to the group state (just registered or re-activated) is believed `unknown`; if its item
+    // says otherwise, the transition's condition fails and it is redone from a fresh read.
+    const believed = p.before?.hs ?? "unknown";
     const facts = { health, check, seenAt: check.error_message === null ? check.timestamp : undefined };
     if (health !== believed) {
-      transitions.push({ p, transition: { target: { ...p.target, health_status: believed }, facts } });
+      transitions.push({ p, transition: { target: p.target, from: believed, facts } });
       continue;
     }
     p.state.hs = health;
-    const lastWritten = p.target.last_health_check_at ? epoch(p.target.last_health_check_at) : 0;
-    // A manual check always refreshes the item (whoever asked looks at it next); otherwise only on metrics
-    // cycles, since the half-minute wave carries a target read 30 s earlier.
-    if (options.partial || (options.metrics && now - lastWritten >= ctx.config.probes.heartbeatSeconds)) {
+    // A manual check always refreshes the item (whoever asked looks at it next); otherwise a heartbeat on
+    // the metrics cycle that crosses the server's own point of its heartbeat period.
+    if (options.partial || (options.metrics && heartbeatDue(p.target.id, now, ctx.config.probes))) {
       heartbeats.push(() => writeHeartbeat(ctx, organizationId, p.target, facts));
     }
   }

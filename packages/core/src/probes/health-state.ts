@@ -48,3 +48,15 @@ export function nextHealth(
   delete state.d;
   return { state, health: current };
 }
+
+/**
+ * Whether this metrics cycle owes the server item a heartbeat: once per `heartbeatSeconds`, at an offset
+ * taken from the server id, so a fleet's heartbeats are spread evenly over the period and nothing needs
+ * to remember when the last one was written.
+ */
+export function heartbeatDue(serverId: string, now: number, probes: { heartbeatSeconds: number; metricsIntervalSeconds: number }): boolean {
+  const period = probes.heartbeatSeconds;
+  const offset = parseInt(serverId.replace(/-/g, "").slice(-8), 16) % period;
+  const slot = (t: number) => Math.floor((t - offset) / period);
+  return slot(now) !== slot(now - probes.metricsIntervalSeconds);
+}

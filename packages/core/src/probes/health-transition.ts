@@ -1,12 +1,13 @@
 // Writes a server's health to its item: on a transition, the item, the summary counters and a
-// `Server Health Changed` event in one transaction conditioned on the revision read; otherwise only an
-// occasional heartbeat (last_seen_at freshness). Every write bumps `revision`, so a concurrent PATCH retries.
+// `Server Health Changed` event in one transaction conditioned on the health it is believed to have;
+// otherwise only an occasional heartbeat (last_seen_at freshness). Every write bumps `revision`, so a
+// concurrent PATCH (conditioned on the revision it read) retries instead of overwriting the health.
 import type { FleetContext } from "../context.js";
 import { fleetEvent, outboxPut } from "../events/fleet-event.js";
 import { getServerItem } from "../servers/registry.js";
 import { keys } from "../store/keys.js";
 import { TransactionRejected, type TransactItem } from "../store/table.js";
-import { delta, summaryUpdate } from "../summary/counters.js";
+import { summaryUpdate } from "../summary/counters.js";
 import type { ProbeTarget } from "./probe-batch.js";
 import type { HealthCheck, HealthStatus } from "./health-record.js";
 
@@ -57,20 +58,31 @@ function setFields(facts: CheckFacts, health: HealthStatus) {
 const TRANSITIONS_PER_TRANSACTION = 25;
 
 export interface Transition {
-  /** The target as last known, with the health it is believed to have now. */
   target: ProbeTarget;
+  /** The health the server item is believed to hold (the group state's record of the last write). */
+  from: HealthStatus;
   facts: CheckFacts;
 }
 
-function transitionItems(organizationId: string, before: ProbeTarget, facts: CheckFacts): TransactItem[] {
+/**
+ * A health change moves only the health counters (the summary's dimensions are independent), and the
+ * update is conditioned on exactly that health and an active server, so the delta is right whatever else
+ * changed on the item meanwhile.
+ */
+function healthDelta(from: HealthStatus, to: HealthStatus): Record<string, number> {
+  return from === to ? {} : { [`health:${from}`]: -1, [`health:${to}`]: 1 };
+}
+
+function transitionItems(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts): TransactItem[] {
   const { set, values } = setFields(facts, facts.health);
   return [
     {
       Update: {
-        Key: keys.server(organizationId, before.id),
+        Key: keys.server(organizationId, target.id),
         UpdateExpression: `SET ${set} ADD revision :one`,
-        ConditionExpression: "revision = :r",
-        ExpressionAttributeValues: { ...values, ":r": before.revision },
+        ConditionExpression: "health_status = :was AND #status = :active",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ...values, ":was": from, ":active": "active" },
       },
     },
     outboxPut(
@@ -78,9 +90,9 @@ function transitionItems(organizationId: string, before: ProbeTarget, facts: Che
         "Server Health Changed",
         organizationId,
         {
-          server_id: before.id,
-          server_name: before.name,
-          previous_status: before.health_status,
+          server_id: target.id,
+          server_name: target.name,
+          previous_status: from,
           health_status: facts.health,
           checked_at: facts.check.timestamp,
           response_time_ms: facts.check.response_time_ms,
@@ -95,7 +107,8 @@ function transitionItems(organizationId: string, before: ProbeTarget, facts: Che
 /**
  * Writes many transitions of one organization: up to 25 servers per transaction with one summary update
  * for all of them (a mass transition, a network blip say, would otherwise queue thousands of transactions
- * on the one summary item). A chunk whose transaction fails a revision check is retried server by server.
+ * on the one summary item). A chunk whose transaction fails a condition (a server's health was not what the
+ * group state believed, or it left `active`) is retried server by server.
  * Returns the health now stored per server id (absent: the server is gone or no longer active).
  */
 export async function writeTransitions(
@@ -104,25 +117,27 @@ export async function writeTransitions(
   transitions: Transition[],
 ): Promise<Map<string, HealthStatus>> {
   const stored = new Map<string, HealthStatus>();
-  const pending = transitions.filter((t) => t.target.health_status !== t.facts.health);
-  for (const t of transitions) if (t.target.health_status === t.facts.health) stored.set(t.target.id, t.facts.health);
+  const pending = transitions.filter((t) => t.from !== t.facts.health);
+  for (const t of transitions) if (t.from === t.facts.health) stored.set(t.target.id, t.facts.health);
   for (let offset = 0; offset < pending.length; offset += TRANSITIONS_PER_TRANSACTION) {
     const chunk = pending.slice(offset, offset + TRANSITIONS_PER_TRANSACTION);
     const counters: Record<string, number> = {};
     for (const t of chunk)
-      for (const [name, n] of Object.entries(delta(t.target, { ...t.target, health_status: t.facts.health })))
-        counters[name] = (counters[name] ?? 0) + n;
+      for (const [name, n] of Object.entries(healthDelta(t.from, t.facts.health))) counters[name] = (counters[name] ?? 0) + n;
     for (const name of Object.keys(counters)) if (counters[name] === 0) delete counters[name];
     const summary = summaryUpdate(organizationId, counters);
     try {
       await inSummaryLine(organizationId, () =>
-        ctx.table.transact([...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.facts)), ...(summary ? [summary] : [])]),
+        ctx.table.transact([
+          ...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.from, t.facts)),
+          ...(summary ? [summary] : []),
+        ]),
       );
       for (const t of chunk) stored.set(t.target.id, t.facts.health);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
       for (const t of chunk) {
-        const health = await writeTransition(ctx, organizationId, t.target, t.facts);
+        const health = await writeTransition(ctx, organizationId, t.target, t.from, t.facts);
         if (health) stored.set(t.target.id, health);
       }
     }
@@ -131,20 +146,21 @@ export async function writeTransitions(
 }
 
 /**
- * Writes a transition from the health the target had to `facts.health`. Returns the health now stored, or
+ * Writes a transition from the health `from` to `facts.health`. Returns the health now stored, or
  * undefined when the server is gone or no longer active (its probe result is dropped).
  */
 export async function writeTransition(
   ctx: FleetContext,
   organizationId: string,
   target: ProbeTarget,
+  from: HealthStatus,
   facts: CheckFacts,
 ): Promise<HealthStatus | undefined> {
-  let before = target;
+  let was = from;
   for (let attempt = 1; ; attempt++) {
-    if (before.health_status === facts.health) return facts.health;
-    const writes = transitionItems(organizationId, before, facts);
-    const counters = summaryUpdate(organizationId, delta(before, { ...before, health_status: facts.health }));
+    if (was === facts.health) return facts.health;
+    const writes = transitionItems(organizationId, target, was, facts);
+    const counters = summaryUpdate(organizationId, healthDelta(was, facts.health));
     if (counters) writes.push(counters);
     try {
       await inSummaryLine(organizationId, () => ctx.table.transact(writes));
@@ -153,27 +169,21 @@ export async function writeTransition(
       if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_ATTEMPTS) throw error;
       const fresh = await getServerItem(ctx, organizationId, target.id, true).catch(() => undefined);
       if (!fresh || fresh.status !== "active") return undefined;
-      before = {
-        ...target,
-        health_status: fresh.health_status,
-        revision: fresh.revision,
-        region: fresh.region ?? null,
-        environment: fresh.environment ?? null,
-        status: fresh.status,
-      };
+      was = fresh.health_status;
     }
   }
 }
 
-/** Refreshes last_seen_at and friends without a transition; skipped (not retried) if the item changed meanwhile. */
+/** Refreshes last_seen_at and friends without a transition; skipped (not retried) if the health moved meanwhile. */
 export async function writeHeartbeat(ctx: FleetContext, organizationId: string, target: ProbeTarget, facts: CheckFacts): Promise<void> {
   const { set, values } = setFields(facts, facts.health);
   try {
     await ctx.table.update({
       Key: keys.server(organizationId, target.id),
       UpdateExpression: `SET ${set} ADD revision :one`,
-      ConditionExpression: "revision = :r AND health_status = :hs",
-      ExpressionAttributeValues: { ...values, ":r": target.revision },
+      ConditionExpression: "health_status = :hs AND #status = :active",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ...values, ":active": "active" },
     });
   } catch (error) {
     if ((error as Error).name !== "ConditionalCheckFailedException") throw error;

@@ -24,33 +24,20 @@ export function memberKey(serverId: string): string {
   return serverId.slice(-12);
 }
 
-/** The fields of a server item a probe needs; carried in the batch so workers do not read the servers again. */
+/**
+ * The fields of a server item a probe needs; carried in the batch so workers do not read the servers again.
+ * They are what the `active` index projects: none of them changes when a probe writes the server, so
+ * probing never writes the index. The health last written is kept in the group state instead.
+ */
 export interface ProbeTarget {
   id: string;
   name: string;
   api_url: string;
   api_token_enc: string;
-  status: ServerItem["status"];
-  health_status: ServerItem["health_status"];
-  region: string | null;
-  environment: string | null;
-  revision: number;
-  last_health_check_at: string | null;
 }
 
-export function probeTarget(item: ServerItem): ProbeTarget {
-  return {
-    id: item.id,
-    name: item.name,
-    api_url: item.api_url,
-    api_token_enc: item.api_token_enc,
-    status: item.status,
-    health_status: item.health_status,
-    region: item.region ?? null,
-    environment: item.environment ?? null,
-    revision: item.revision,
-    last_health_check_at: item.last_health_check_at ?? null,
-  };
+export function probeTarget(item: Pick<ServerItem, "id" | "name" | "api_url" | "api_token_enc">): ProbeTarget {
+  return { id: item.id, name: item.name, api_url: item.api_url, api_token_enc: item.api_token_enc };
 }
 
 /** Every active member of one probe group. */

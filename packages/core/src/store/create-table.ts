@@ -17,7 +17,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: "HASH" },
         { AttributeName: index.sortKey, KeyType: "RANGE" },
       ],
-      Projection: { ProjectionType: "ALL" },
+      Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projects] },
     })),
   };
 }

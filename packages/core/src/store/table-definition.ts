@@ -10,17 +10,29 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /** Attributes copied into the index besides the keys (an INCLUDE projection). */
+  readonly projects: readonly string[];
 }
 
 /**
  * Secondary indexes. Both are sparse: an item appears only when it carries the key attributes.
- * - `gsi1`: general-purpose inverted lookups (operations newest-first, per-status lists).
+ * - `gsi1`: general-purpose inverted lookups (unfinished operations, a server's group memberships).
  * - `active`: only servers whose lifecycle status is `active`, spread over shards so the probe
  *   dispatcher reads a fleet in parallel without a hot partition.
+ *
+ * Each projects only attributes that never change while an item sits in the index. DynamoDB writes an
+ * index entry (and bills it) whenever a projected attribute changes: with every attribute projected,
+ * each heartbeat and health transition of a server, and each progress update of an operation, would pay
+ * a second write. dynalite does not report index writes, so this is kept by design, not by measurement.
  */
 export const INDEXES = {
-  gsi1: { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-  active: { name: "active", partitionKey: "active_shard", sortKey: "sk" },
+  gsi1: { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk", projects: ["organization_id", "id", "group_id"] },
+  active: {
+    name: "active",
+    partitionKey: "active_shard",
+    sortKey: "sk",
+    projects: ["organization_id", "id", "name", "api_url", "api_token_enc", "status"],
+  },
 } as const satisfies Record<string, IndexDefinition>;
 
 /** Every key attribute the table and its indexes declare (all strings). */
