@@ -39,15 +39,18 @@ export async function serverHealth(ctx: FleetContext, organizationId: string, se
     healthHistory(ctx, organizationId, serverId, { limit: 1 }, server.id),
   ]);
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
+  const probe = state.servers[memberKey(server.id)];
+  // The item is refreshed by heartbeats only; the group's progress knows the last success to the minute.
+  const lastSuccess = probe?.ok !== undefined ? iso(probe.ok) : null;
   return {
     server_id: server.id,
     name: server.name,
     status: server.status,
-    health_status: state.servers[memberKey(server.id)]?.hs ?? server.health_status,
-    last_seen_at: server.last_seen_at,
+    health_status: probe?.hs ?? server.health_status,
+    last_seen_at: [server.last_seen_at, lastSuccess].reduce((a, b) => (b && (!a || b > a) ? b : a), null as string | null),
     last_health_check_at: history.items[0]?.timestamp ?? server.last_health_check_at,
     response_time_ms: history.items[0]?.response_time_ms ?? server.response_time_ms,
-    ...probeFacts(state.servers[memberKey(server.id)], now, ctx.config.probes.healthIntervalSeconds),
+    ...probeFacts(probe, now, ctx.config.probes.healthIntervalSeconds),
     latest_check: history.items[0] ?? null,
   };
 }

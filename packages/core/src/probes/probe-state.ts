@@ -1,5 +1,8 @@
-// A probe group's state item: per member, consecutive failures, backoff, metrics cursor and alert state.
-// One item per group, rewritten only when something in it changed, with the alert events it implies.
+// A probe group's state: per member, consecutive failures, backoff, alert state, last success and metrics
+// cursor. Stored as two items of the group's partition, each rewritten only when its part changed:
+// - STATE: what changes on failures, transitions and alerts (written with the alert events it implies);
+// - PROGRESS: what moves on every metrics cycle of a healthy server (last success, cursor, rollup marks).
+// A healthy group's minute then rewrites a small item of about 45 bytes per member, not its whole state.
 import type { FleetContext } from "../context.js";
 import { outboxItem, outboxPut, type FleetEvent } from "../events/fleet-event.js";
 import { keys } from "../store/keys.js";
@@ -7,8 +10,8 @@ import { TransactionRejected } from "../store/table.js";
 import type { HealthStatus } from "./health-record.js";
 
 /**
- * Keyed by member key (probe-batch.ts) and kept small: it is rewritten every minute (the cursor moves),
- * so defaults are left out and the full server id is kept only while the server is failing.
+ * Keyed by member key (probe-batch.ts) and kept small: defaults are left out and the full server id is
+ * kept only while the server is failing. `ok` and `c` are stored in the PROGRESS item, the rest in STATE.
  */
 export interface ServerProbeState {
   /** The server's id, while it is failing or has never answered (stale listings need it). */
@@ -38,13 +41,61 @@ export interface GroupState {
   /** Newest bucket start (ISO) rolled up per period, so rollups skipped during an outage are caught up. */
   rolled: Record<string, string>;
   version: number;
+  progressVersion: number;
+  /** Both parts as stored, so a save writes only the part that changed. */
+  stored: StoredParts;
+}
+
+interface StoredParts {
+  state: string;
+  progress: string;
+}
+
+/** STATE's part of a member (everything but last success and cursor). */
+type StatePart = Omit<ServerProbeState, "ok" | "c">;
+/** PROGRESS's part of a member: [last success, metrics cursor]. */
+type ProgressPart = [number | null, string | null];
+
+function split(servers: Record<string, ServerProbeState>, rolled: Record<string, string>): StoredParts {
+  const state: Record<string, StatePart> = {};
+  const progress: Record<string, ProgressPart> = {};
+  for (const [member, { ok, c, ...rest }] of Object.entries(servers)) {
+    state[member] = rest;
+    if (ok !== undefined || c !== undefined) progress[member] = [ok ?? null, c ?? null];
+  }
+  return { state: JSON.stringify({ servers: state }), progress: JSON.stringify({ servers: progress, rolled }) };
 }
 
 export async function loadGroupState(ctx: FleetContext, organizationId: string, group: number): Promise<GroupState> {
-  const item = await ctx.table.get<{ data: string; version: number }>(keys.probeState(organizationId, group), { consistent: true });
-  if (!item) return { servers: {}, rolled: {}, version: 0 };
-  const data = JSON.parse(item.data) as Omit<GroupState, "version">;
-  return { servers: data.servers ?? {}, rolled: data.rolled ?? {}, version: item.version };
+  const { items } = await ctx.table.query<{ sk: string; data: string; version: number }>({
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.probeGroup(organizationId, group) },
+    ConsistentRead: true,
+  });
+  const stateItem = items.find((i) => i.sk === keys.probeState(organizationId, group).sk);
+  const progressItem = items.find((i) => i.sk === keys.probeProgress(organizationId, group).sk);
+  // (A STATE item written before PROGRESS existed holds every field and the rollup marks; it is read the same.)
+  const state = stateItem
+    ? (JSON.parse(stateItem.data) as { servers?: Record<string, ServerProbeState>; rolled?: Record<string, string> })
+    : {};
+  const progress = progressItem
+    ? (JSON.parse(progressItem.data) as { servers?: Record<string, ProgressPart>; rolled?: Record<string, string> })
+    : {};
+  const servers: Record<string, ServerProbeState> = structuredClone(state.servers ?? {});
+  for (const [member, [ok, c]] of Object.entries(progress.servers ?? {})) {
+    const entry = (servers[member] ??= {});
+    if (ok !== null) entry.ok = ok;
+    if (c !== null) entry.c = c;
+  }
+  const rolled = progress.rolled ?? state.rolled ?? {};
+  return {
+    servers,
+    rolled,
+    version: stateItem?.version ?? 0,
+    progressVersion: progressItem?.version ?? 0,
+    // What a save compares against: the parts as they would be written now (an older layout rewrites once).
+    stored: stateItem || progressItem ? split(servers, rolled) : { state: "", progress: "" },
+  };
 }
 
 export interface StateChange {
@@ -70,7 +121,8 @@ const EVENTS_PER_TRANSACTION = 99;
 
 /**
  * Writes the group's state with the alert events it raises or resolves, in one transaction, conditioned on
- * the version read. On a conflict (a manual check of a member meanwhile) the change is re-applied to a fresh read.
+ * the version read, and its progress, each only if it changed. On a conflict (a manual check of a member
+ * meanwhile) the change is re-applied to a fresh read; events already written are not written again.
  */
 export async function saveGroupState(
   ctx: FleetContext,
@@ -80,7 +132,7 @@ export async function saveGroupState(
   change: StateChange,
 ): Promise<void> {
   let base = read;
-  const events = [...change.events];
+  let events = [...change.events];
   for (let attempt = 1; ; attempt++) {
     const servers: Record<string, ServerProbeState> = {};
     for (const [id, s] of Object.entries(base.servers)) {
@@ -89,29 +141,28 @@ export async function saveGroupState(
     Object.assign(servers, change.servers);
     const rolled = { ...base.rolled };
     for (const [period, at] of Object.entries(change.rolled ?? {})) if (!rolled[period] || rolled[period]! < at) rolled[period] = at;
-    const next = JSON.stringify({ servers, rolled });
-    const put = {
-      Put: {
-        Item: {
-          ...keys.probeState(organizationId, group),
-          entity: "probe_state",
-          organization_id: organizationId,
-          group,
-          data: next,
-          version: base.version + 1,
-        },
-        ConditionExpression: "attribute_not_exists(pk) OR version = :v",
-        ExpressionAttributeValues: { ":v": base.version },
-      },
-    };
+    const next = split(servers, rolled);
+    const stateItem = part(keys.probeState(organizationId, group), organizationId, group, "probe_state", next.state, base.version);
+    const progressItem = part(
+      keys.probeProgress(organizationId, group),
+      organizationId,
+      group,
+      "probe_progress",
+      next.progress,
+      base.progressVersion,
+    );
     // Beyond one transaction's worth, the extra events go first: a crash in between repeats them, never loses them.
     if (attempt === 1 && events.length > EVENTS_PER_TRANSACTION) {
       await ctx.table.batchWrite(events.splice(EVENTS_PER_TRANSACTION).map((event) => ({ put: outboxItem(event) })));
     }
     try {
-      // Without events a plain conditional put does: a transaction bills every item twice.
-      if (events.length === 0) await ctx.table.put(put.Put);
-      else await ctx.table.transact([put, ...events.map((event) => outboxPut(event))]);
+      if (next.state !== base.stored.state || events.length > 0) {
+        // Without events a plain conditional put does: a transaction bills every item twice.
+        if (events.length === 0) await ctx.table.put(stateItem);
+        else await ctx.table.transact([{ Put: stateItem }, ...events.map((event) => outboxPut(event))]);
+        events = [];
+      }
+      if (next.progress !== base.stored.progress) await ctx.table.put(progressItem);
       saves.set(ctx, stateSaves(ctx) + 1);
       return;
     } catch (error) {
@@ -121,6 +172,14 @@ export async function saveGroupState(
       base = await loadGroupState(ctx, organizationId, group);
     }
   }
+}
+
+function part(key: { pk: string; sk: string }, organizationId: string, group: number, entity: string, data: string, version: number) {
+  return {
+    Item: { ...key, entity, organization_id: organizationId, group, data, version: version + 1 },
+    ConditionExpression: "attribute_not_exists(pk) OR version = :v",
+    ExpressionAttributeValues: { ":v": version },
+  };
 }
 
 /** Whether two states differ (so an unchanged group costs no write). */

@@ -80,8 +80,10 @@ export const keys = {
 
   // Probing: per-server time series are packed per probe group (a stable hash slice of an organization's
   // servers) so one item carries many servers' records: write units follow bytes, not servers.
-  /** A probe group's state: consecutive failures, backoff, metrics cursors, alert state of each member. */
+  /** Partition of a probe group's state (failures, backoff, alerts) and progress (last success, metrics cursor) items. */
+  probeGroup: (organizationId: string, group: number): string => `${org(organizationId)}#PROBE#${group}`,
   probeState: (organizationId: string, group: number): Key => ({ pk: `${org(organizationId)}#PROBE#${group}`, sk: "STATE" }),
+  probeProgress: (organizationId: string, group: number): Key => ({ pk: `${org(organizationId)}#PROBE#${group}`, sk: "PROGRESS" }),
   /** Partition of a probe group's health-check records (one item per check cycle, sort key = time). */
   healthChecks: (organizationId: string, group: number): string => `${org(organizationId)}#HC#${group}`,
   healthCheck: (organizationId: string, group: number, at: string, suffix = ""): Key => ({

@@ -1,0 +1,49 @@
+// What probing writes, read back from the table: a healthy group's metrics minute rewrites only its small
+// PROGRESS item, its STATE item moves only when something other than the cursor changed.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEFAULT_ORGANIZATION_ID, keys } from "@fleetplane/core";
+import { probeGroupOf } from "../../packages/core/src/probes/probe-batch.js";
+import { startProbeFleet, type ProbeFleet } from "./support.js";
+
+let f: ProbeFleet;
+beforeAll(async () => {
+  f = await startProbeFleet(6);
+  await f.cycle(0, true);
+});
+afterAll(() => f?.close());
+
+async function versions(serverIndex: number) {
+  const group = probeGroupOf(f.ids[serverIndex]!);
+  const table = f.fleet.runtime.ctx.table;
+  const state = await table.get<{ version: number; data: string }>(keys.probeState(DEFAULT_ORGANIZATION_ID, group), { consistent: true });
+  const progress = await table.get<{ version: number; data: string }>(keys.probeProgress(DEFAULT_ORGANIZATION_ID, group), {
+    consistent: true,
+  });
+  return { state: state!.version, progress: progress!.version, stateData: state!.data, progressData: progress!.data };
+}
+
+describe("probe group state and progress", () => {
+  test("healthy cycles advance the progress item once per metrics cycle and leave the state item alone", async () => {
+    const before = await versions(0);
+    for (let i = 0; i < 4; i++) await f.cycle(30, i % 2 === 1);
+    const after = await versions(0);
+    expect(after.state).toBe(before.state);
+    expect(after.progress).toBe(before.progress + 2);
+    // The cursor and last success live in PROGRESS only.
+    expect(after.stateData).not.toMatch(/"(c|ok)":/);
+    expect(Object.values(JSON.parse(after.progressData).servers)).toContainEqual([expect.any(Number), expect.any(String)]);
+  });
+
+  test("a failure moves the state item, and the merged view keeps both parts", async () => {
+    const before = await versions(1);
+    f.sim.setProfile(1, { kind: "refused" });
+    await f.cycle(30, false);
+    const after = await versions(1);
+    expect(after.state).toBe(before.state + 1);
+    const health = await f.fleet.request("GET", `/api/v1/fleet/servers/${f.ids[1]}/health`);
+    // Last success comes from PROGRESS (the minute before), failures from STATE.
+    expect(health.body).toMatchObject({ consecutive_failures: 1, last_success_at: new Date(f.clock.now().getTime() - 30_000).toISOString() });
+    expect(health.body.last_seen_at).toBe(health.body.last_success_at);
+    f.sim.setProfile(1, { kind: "healthy" });
+  });
+});
