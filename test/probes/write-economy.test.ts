@@ -42,7 +42,10 @@ describe("probe group state and progress", () => {
     expect(after.state).toBe(before.state + 1);
     const health = await f.fleet.request("GET", `/api/v1/fleet/servers/${f.ids[1]}/health`);
     // Last success comes from PROGRESS (the minute before), failures from STATE.
-    expect(health.body).toMatchObject({ consecutive_failures: 1, last_success_at: new Date(f.clock.now().getTime() - 30_000).toISOString() });
+    expect(health.body).toMatchObject({
+      consecutive_failures: 1,
+      last_success_at: new Date(f.clock.now().getTime() - 30_000).toISOString(),
+    });
     expect(health.body.last_seen_at).toBe(health.body.last_success_at);
     f.sim.setProfile(1, { kind: "healthy" });
   });

@@ -3,6 +3,6 @@ export { startLocalFleetplane, type LocalFleetplane, type LocalOptions } from ".
 export { LocalEventBus, type EventPattern } from "./bus/local-bus.js";
 export { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 export { localDynamoClient, ensureTable } from "./dynamo/table.js";
-export { sweepExpired } from "./sweeper.js";
+export { sweepExpired, rollingSweep, SWEEP_SEGMENTS } from "./sweeper.js";
 export { Timer } from "./timer.js";
 export { LocalOperationWorkflows, type LocalWorkflowOptions } from "./operations/local-workflows.js";

@@ -26,7 +26,7 @@ import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
 import { consoleApp } from "./console.js";
 import { Timer } from "./timer.js";
-import { sweepExpired } from "./sweeper.js";
+import { rollingSweep } from "./sweeper.js";
 import { LocalOperationWorkflows } from "./operations/local-workflows.js";
 
 export interface LocalOptions {
@@ -139,7 +139,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
   wakeRelay = () => relayTimer.runSoon();
-  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, () => sweepExpired(ctx.table))];
+  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(ctx.table))];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").

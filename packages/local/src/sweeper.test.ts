@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { Table } from "@fleetplane/core";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
-import { sweepExpired } from "./sweeper.js";
+import { rollingSweep, sweepExpired, SWEEP_SEGMENTS } from "./sweeper.js";
 
 let dynamo: LocalDynamo;
 let table: Table;
@@ -31,4 +31,15 @@ test("items whose expires_at has passed are deleted; live and TTL-less items sta
     }),
   );
   expect(raw.Items?.map((i) => i.sk).sort()).toEqual(["forever", "live"]);
+});
+
+test("a rolling sweep covers the whole table once every SWEEP_SEGMENTS runs, a segment at a time", async () => {
+  const now = 1_900_000_000;
+  await table.batchWrite(Array.from({ length: 400 }, (_, i) => ({ put: { pk: `R${i}`, sk: "x", expires_at: now - 1 } })));
+  const sweep = rollingSweep(table, () => now * 1000);
+  const removed: number[] = [];
+  for (let run = 0; run < SWEEP_SEGMENTS; run++) removed.push(await sweep());
+  expect(removed.reduce((a, b) => a + b, 0)).toBe(400);
+  expect(Math.max(...removed)).toBeLessThan(100); // spread out, not one whole-table pass
+  expect(await sweep()).toBe(0);
 });

@@ -1,5 +1,6 @@
 // Listing servers: filters, case-insensitive search and opaque cursors over the organization's partition,
-// in registration order (ids are time-ordered), with a bounded amount of work per request.
+// in registration order (ids are time-ordered), with a bounded amount of work per request. Filters run in
+// DynamoDB (a FilterExpression), so a selective filter reads many servers but returns only its matches.
 import type { FleetContext } from "../context.js";
 import { ValidationFailed } from "../errors.js";
 import { keys, SERVER_PREFIX } from "../store/keys.js";
@@ -15,29 +16,32 @@ export interface ServerPage {
 }
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
-  const matches = serverFilter(query);
+  const filter = serverFilter(query);
   const selective = Boolean(query.status || query.health_status || query.region || query.environment || query.tag?.length || query.q);
   const found: ServerItem[] = [];
   let start = query.cursor ? { ...keys.server(organizationId, decodeCursor(query.cursor)) } : undefined;
   let examined = 0;
   let lastExamined: string | undefined;
   while (found.length <= query.limit && examined < LIST_SCAN_BUDGET) {
+    // The filter runs in DynamoDB: only matches travel and are unmarshalled, but every item is still read.
     const page = await ctx.table.query<ServerItem>({
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": SERVER_PREFIX },
+      FilterExpression: filter.expression,
+      ExpressionAttributeNames: filter.names,
+      ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": SERVER_PREFIX, ...filter.values },
       ExclusiveStartKey: start,
       Limit: selective ? Math.min(1_000, Math.max(200, query.limit * 4)) : query.limit + 1 - found.length,
     });
+    examined += page.scanned;
     for (const item of page.items) {
-      examined += 1;
-      lastExamined = item.id;
-      if (matches(item)) found.push(item);
+      found.push(item);
       if (found.length > query.limit) break;
     }
     if (!page.lastKey) {
       lastExamined = undefined;
       break;
     }
+    lastExamined = String(page.lastKey.sk).slice(SERVER_PREFIX.length);
     start = page.lastKey as typeof start;
   }
   if (found.length > query.limit) {
@@ -54,17 +58,40 @@ export async function allServers(ctx: FleetContext, organizationId: string): Pro
   });
 }
 
-function serverFilter(query: ServerListQuery): (item: ServerItem) => boolean {
-  const tests: Array<(item: ServerItem) => boolean> = [];
+/** The list filters as a DynamoDB FilterExpression: every condition must hold. */
+function serverFilter(query: ServerListQuery): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const conditions: string[] = [];
+  const names: Record<string, string> = { "#status": "status" };
+  const values: Record<string, unknown> = {};
   // Decommissioned servers are hidden unless asked for by status.
-  tests.push(query.status ? (i) => i.status === query.status : (i) => i.status !== "decommissioned");
-  if (query.health_status) tests.push((i) => i.health_status === query.health_status);
-  if (query.region) tests.push((i) => i.region === query.region);
-  if (query.environment) tests.push((i) => i.environment === query.environment);
-  for (const tag of query.tag ?? []) tests.push((i) => (i.tags ?? []).includes(tag));
+  if (query.status) {
+    conditions.push("#status = :status");
+    values[":status"] = query.status;
+  } else {
+    conditions.push("#status <> :decommissioned");
+    values[":decommissioned"] = "decommissioned";
+  }
+  const equal = (attribute: "health_status" | "region" | "environment", value: string | undefined) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    conditions.push(`#${attribute} = :${attribute}`);
+  };
+  equal("health_status", query.health_status);
+  equal("region", query.region);
+  equal("environment", query.environment);
+  (query.tag ?? []).forEach((tag, i) => {
+    names["#tags"] = "tags";
+    values[`:tag${i}`] = tag;
+    conditions.push(`contains(#tags, :tag${i})`);
+  });
   const q = query.q?.trim().toLowerCase();
-  if (q) tests.push((i) => i.search_text.includes(q));
-  return (i) => tests.every((t) => t(i));
+  if (q) {
+    names["#search"] = "search_text";
+    values[":q"] = q;
+    conditions.push("contains(#search, :q)");
+  }
+  return { expression: conditions.join(" AND "), names, values };
 }
 
 function encodeCursor(serverId: string): string {

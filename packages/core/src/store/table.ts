@@ -54,6 +54,8 @@ export interface TableOptions {
 export interface Page<T> {
   items: T[];
   lastKey: Record<string, unknown> | undefined;
+  /** Items the query examined, before any FilterExpression. */
+  scanned: number;
 }
 
 const MAX_TRANSACTION_ATTEMPTS = 8;
@@ -94,7 +96,11 @@ export class Table {
   async query<T extends object = Item>(input: Omit<QueryCommandInput, "TableName">): Promise<Page<T>> {
     const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
     this.meter.record("Query", out.ConsumedCapacity);
-    return { items: (out.Items ?? []).filter((i) => this.isLive(i)) as T[], lastKey: out.LastEvaluatedKey };
+    return {
+      items: (out.Items ?? []).filter((i) => this.isLive(i)) as T[],
+      lastKey: out.LastEvaluatedKey,
+      scanned: out.ScannedCount ?? out.Count ?? 0,
+    };
   }
 
   /** Every live item of a query, following pagination; for bounded collections only. */
