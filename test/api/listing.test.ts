@@ -96,4 +96,25 @@ describe("filters", () => {
     expect(got).toEqual(expected((i) => i % 3 === 0 && i % 2 === 0 && i % 10 !== 9 && i % 4 !== 0 && searchable(i).includes("node-1")));
     expect(got.length).toBeGreaterThan(10);
   });
+
+  test("environment and region lists come in registration order, each once, servers without an environment included", async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await fleet.request("POST", `${FLEET}/servers`, {
+        body: {
+          name: `loose-${i}`,
+          hostname: `loose-${i}.example.com`,
+          api_url: `https://loose-${i}.example.com`,
+          api_token: "t",
+          region: "eu-west-1",
+        },
+      });
+      expect(res.status).toBe(201);
+    }
+    const all = (await collect("", 500)) as Array<{ id: string; region: string | null; environment: string | null }>;
+    const inRegion = all.filter((s) => s.region === "eu-west-1").map((s) => s.id);
+    expect(inRegion).toHaveLength(FLEET_SIZE / 3 + 3);
+    expect((await collect("&region=eu-west-1", 37)).map((s) => s.id)).toEqual(inRegion);
+    const staging = all.filter((s) => s.environment === "staging").map((s) => s.id);
+    expect((await collect("&environment=staging", 23)).map((s) => s.id)).toEqual(staging);
+  });
 });

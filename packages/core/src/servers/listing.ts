@@ -4,6 +4,8 @@
 import type { FleetContext } from "../context.js";
 import { ValidationFailed } from "../errors.js";
 import { keys, SERVER_PREFIX } from "../store/keys.js";
+import { INDEXES } from "../store/table-definition.js";
+import { readServerCounts, UNASSIGNED } from "../summary/counters.js";
 import type { Server, ServerListQuery } from "./schema.js";
 import { toServer, type ServerItem } from "./server-item.js";
 
@@ -16,6 +18,11 @@ export interface ServerPage {
 }
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
+  // Environment and region filters read the `placement` index: only their matches are read. (The summary's
+  // region and environment counts, which name the partitions to read, leave decommissioned servers out.)
+  if ((query.environment || query.region) && !query.health_status && query.status !== "decommissioned") {
+    return listByPlacement(ctx, organizationId, query);
+  }
   const filter = serverFilter(query);
   const selective = Boolean(query.status || query.health_status || query.region || query.environment || query.tag?.length || query.q);
   const found: ServerItem[] = [];
@@ -48,6 +55,65 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
     return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
   }
   return { items: found.map(toServer), next_cursor: lastExamined ? encodeCursor(lastExamined) : null };
+}
+
+/**
+ * Lists through the `placement` index: one partition per (environment, region) pair the filter allows, read
+ * in parallel in registration order and merged; status, tag and `q` filter the index entries (they are
+ * projected); then one BatchGetItem reads the page's servers. Health is not projected (probes rewrite it),
+ * so a health filter takes the scan path.
+ */
+async function listByPlacement(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
+  const { environment, region } = query;
+  const counts = environment && region ? undefined : await readServerCounts(ctx.table, organizationId);
+  const values = (known: Record<string, number> | undefined, given: string | undefined): Array<string | null> =>
+    given !== undefined ? [given] : Object.keys(known ?? {}).flatMap((v) => (v === UNASSIGNED ? [v, null] : [v]));
+  const partitions = values(counts?.by_environment, environment).flatMap((env) =>
+    values(counts?.by_region, region).map((reg) => keys.placement(organizationId, env, reg)),
+  );
+  const filter = serverFilter({ ...query, environment: undefined, region: undefined });
+  const after = query.cursor ? keys.server(organizationId, decodeCursor(query.cursor)).sk : undefined;
+  const budget = Math.ceil(LIST_SCAN_BUDGET / Math.max(1, partitions.length));
+
+  const reads = await Promise.all(
+    partitions.map(async (placement) => {
+      const matches: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      let examined = 0;
+      do {
+        const page = await ctx.table.query<{ sk: string }>({
+          IndexName: INDEXES.placement.name,
+          KeyConditionExpression: after ? "placement = :placement AND sk > :after" : "placement = :placement",
+          FilterExpression: filter.expression,
+          ExpressionAttributeNames: filter.names,
+          ExpressionAttributeValues: { ":placement": placement, ...(after ? { ":after": after } : {}), ...filter.values },
+          ProjectionExpression: "sk",
+          ExclusiveStartKey: start,
+          Limit: Math.max(query.limit + 1 - matches.length, Math.min(1_000, query.limit * 4)),
+        });
+        examined += page.scanned;
+        matches.push(...page.items.map((i) => i.sk));
+        start = page.lastKey;
+      } while (start && matches.length <= query.limit && examined < budget);
+      // Everything up to `bound` was examined; a partition read to its end has no bound.
+      return { matches, bound: start ? String(start.sk) : undefined };
+    }),
+  );
+  const bounds = reads.flatMap((r) => (r.bound ? [r.bound] : []));
+  const bound = bounds.length ? bounds.reduce((a, b) => (b < a ? b : a)) : undefined;
+  const eligible = reads
+    .flatMap((r) => r.matches)
+    .filter((sk) => bound === undefined || sk <= bound)
+    .sort();
+  const page = eligible.slice(0, query.limit);
+  const items = await ctx.table.batchGet<ServerItem>(page.map((sk) => ({ pk: keys.organizationPartition(organizationId), sk })));
+  // The index is eventually consistent: a server moved meanwhile is left out of a page it no longer matches.
+  const bySk = new Map(
+    items.filter((i) => (!environment || i.environment === environment) && (!region || i.region === region)).map((i) => [i.sk, i]),
+  );
+  const servers = page.flatMap((sk) => (bySk.has(sk) ? [toServer(bySk.get(sk)!)] : []));
+  const last = eligible.length > query.limit ? page[page.length - 1] : bound;
+  return { items: servers, next_cursor: last ? encodeCursor(last.slice(SERVER_PREFIX.length)) : null };
 }
 
 /** Every server of the organization matching a predicate; for groups and targeting (bounded by fleet size). */

@@ -14,6 +14,8 @@ export interface ServerItem extends Server {
   search_text: string;
   /** Present only while `status` is `active`: puts the server in the sparse index the probe dispatcher reads. */
   active_shard?: string;
+  /** Organization, environment and region: the `placement` index behind environment and region filters. */
+  placement: string;
 }
 
 const SERVER_FIELDS = [
@@ -54,7 +56,18 @@ export function toServerItem(server: Server, tokenCiphertext: string, revision: 
     api_token_enc: tokenCiphertext,
     revision,
     search_text: `${server.name}\n${server.hostname}`.toLowerCase(),
+    placement: keys.placement(server.organization_id, server.environment ?? null, server.region ?? null),
   };
   if (server.status === "active") item.active_shard = keys.activeShard(server.id);
   return item;
+}
+
+/**
+ * An item as written today, for a table rebuilt from items an earlier version wrote: servers get the index
+ * keys derived from their fields (the `placement` index came later). Other items are returned as they are.
+ */
+export function withIndexKeys(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.entity !== "server") return item;
+  const server = item as unknown as ServerItem;
+  return { ...item, placement: keys.placement(server.organization_id, server.environment ?? null, server.region ?? null) };
 }

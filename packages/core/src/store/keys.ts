@@ -7,6 +7,7 @@ export interface Key {
 }
 
 const org = (organizationId: string) => `ORG#${organizationId}`;
+const placementPart = (value: string | null) => (value === null ? "-" : `=${encodeURIComponent(value)}`);
 
 export const SERVER_PREFIX = "SERVER#";
 export const GROUP_PREFIX = "GROUP#";
@@ -73,6 +74,10 @@ export const keys = {
     sk: `${occurredAt}#${eventId}`,
   }),
   outboxPartition: (shard: number): string => `${OUTBOX_PREFIX}${shard}`,
+
+  /** Partition key of the `placement` index: one per organization, environment and region (values escaped, null "-"). */
+  placement: (organizationId: string, environment: string | null, region: string | null): string =>
+    `${org(organizationId)}#${placementPart(environment)}#${placementPart(region)}`,
 
   /** Partition key of the sparse `active` index for a server id. */
   activeShard: (serverId: string): string => `ACTIVE#${shardOf(serverId, ACTIVE_SHARDS)}`,

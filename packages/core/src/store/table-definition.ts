@@ -15,10 +15,12 @@ export interface IndexDefinition {
 }
 
 /**
- * Secondary indexes. Both are sparse: an item appears only when it carries the key attributes.
+ * Secondary indexes. All are sparse: an item appears only when it carries the key attributes.
  * - `gsi1`: general-purpose inverted lookups (unfinished operations, a server's group memberships).
  * - `active`: only servers whose lifecycle status is `active`, spread over shards so the probe
  *   dispatcher reads a fleet in parallel without a hot partition.
+ * - `placement`: servers by organization, environment and region, in registration order, so a list
+ *   filtered by environment or region reads its matches rather than the whole fleet.
  *
  * Each projects only attributes that never change while an item sits in the index. DynamoDB writes an
  * index entry (and bills it) whenever a projected attribute changes: with every attribute projected,
@@ -33,6 +35,7 @@ export const INDEXES = {
     sortKey: "sk",
     projects: ["organization_id", "id", "name", "api_url", "api_token_enc", "status"],
   },
+  placement: { name: "placement", partitionKey: "placement", sortKey: "sk", projects: ["status", "tags", "search_text"] },
 } as const satisfies Record<string, IndexDefinition>;
 
 /** Every key attribute the table and its indexes declare (all strings). */

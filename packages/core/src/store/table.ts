@@ -1,6 +1,7 @@
 // The store adapter: the one DynamoDB table, spoken to over the real wire protocol (AWS or dynalite).
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -60,6 +61,7 @@ export interface Page<T> {
 
 const MAX_TRANSACTION_ATTEMPTS = 8;
 const BATCH_SIZE = 25;
+const BATCH_GET_SIZE = 100;
 
 export class Table {
   readonly name: string;
@@ -101,6 +103,27 @@ export class Table {
       lastKey: out.LastEvaluatedKey,
       scanned: out.ScannedCount ?? out.Count ?? 0,
     };
+  }
+
+  /** Live items by key (up to 100 per request, unprocessed keys retried); missing ones are left out, in no particular order. */
+  async batchGet<T extends object = Item>(keys: Key[], options: { consistent?: boolean } = {}): Promise<T[]> {
+    const found: T[] = [];
+    for (let offset = 0; offset < keys.length; offset += BATCH_GET_SIZE) {
+      let pending: Record<string, unknown>[] = keys.slice(offset, offset + BATCH_GET_SIZE).map((key) => ({ ...key }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: options.consistent } },
+            ReturnConsumedCapacity: "TOTAL",
+          }),
+        );
+        this.meter.record("BatchGetItem", out.ConsumedCapacity);
+        found.push(...((out.Responses?.[this.name] ?? []).filter((i) => this.isLive(i)) as T[]));
+        pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   /** Every live item of a query, following pagination; for bounded collections only. */

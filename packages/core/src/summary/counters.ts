@@ -12,7 +12,8 @@ export interface Countable {
   environment: string | null;
 }
 
-const UNASSIGNED = "unassigned";
+/** How the summary counts servers without a region or environment. */
+export const UNASSIGNED = "unassigned";
 
 /** The counters one server contributes; a decommissioned server counts only in `by_status`. */
 export function contribution(server: Countable | undefined): Counters {

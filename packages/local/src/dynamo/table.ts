@@ -1,6 +1,16 @@
-// Creates the Fleetplane table in the local DynamoDB if it does not exist yet.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
-import { createTableInput } from "@fleetplane/core";
+// Creates the Fleetplane table in the local DynamoDB if it does not exist yet, and rebuilds a table kept in
+// a data dir by an earlier Fleetplane whose indexes differ from today's definition (dynalite cannot add an
+// index to an existing table): every item is copied out, given the index keys it lacks, and copied back.
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  type TableDescription,
+} from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createTableInput, withIndexKeys } from "@fleetplane/core";
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -11,19 +21,75 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the table when missing and returns once it is ACTIVE (dynalite answers "not found" while it is CREATING). */
+/** Creates the table when missing (or rebuilds it when its indexes are out of date) and returns once it is ACTIVE. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+  const existing = await describe(client, tableName);
+  if (!existing) {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } else if (indexSignature(existing) !== indexSignature(createTableInput(tableName))) {
+    await rebuild(client, tableName);
   }
+  await waitUntil(client, tableName, "ACTIVE");
+}
+
+async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** dynalite answers "not found" while a table is CREATING; "gone" waits for a deletion to finish. */
+async function waitUntil(client: DynamoDBClient, tableName: string, status: "ACTIVE" | "gone"): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === "ACTIVE") return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after 10 s`);
+    const table = await describe(client, tableName);
+    if (status === "gone" ? !table : table?.TableStatus === "ACTIVE") return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${table?.TableStatus ?? "missing"} after 10 s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+function indexSignature(table: Pick<TableDescription, "GlobalSecondaryIndexes">): string {
+  return JSON.stringify(
+    (table.GlobalSecondaryIndexes ?? [])
+      .map((i) => [i.IndexName, i.KeySchema, i.Projection?.ProjectionType, [...(i.Projection?.NonKeyAttributes ?? [])].sort()])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+  );
+}
+
+async function rebuild(client: DynamoDBClient, tableName: string): Promise<void> {
+  const scratch = `${tableName}-rebuild`;
+  if (await describe(client, scratch)) {
+    await client.send(new DeleteTableCommand({ TableName: scratch }));
+    await waitUntil(client, scratch, "gone");
+  }
+  await client.send(new CreateTableCommand(createTableInput(scratch)));
+  await waitUntil(client, scratch, "ACTIVE");
+  await copy(client, tableName, scratch);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await waitUntil(client, tableName, "gone");
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await waitUntil(client, tableName, "ACTIVE");
+  await copy(client, scratch, tableName);
+  await client.send(new DeleteTableCommand({ TableName: scratch }));
+}
+
+async function copy(client: DynamoDBClient, from: string, to: string): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(client);
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start, Limit: 500 }));
+    const items = (page.Items ?? []).map(withIndexKeys);
+    for (let offset = 0; offset < items.length; offset += 25) {
+      let pending = items.slice(offset, offset + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [to]: pending } }));
+        pending = (out.UnprocessedItems?.[to] ?? []) as typeof pending;
+      }
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
