@@ -32,8 +32,15 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => fleet.close());
 
-async function collect(query: string, limit: number): Promise<Array<{ id: string; name: string }>> {
-  const items: Array<{ id: string; name: string }> = [];
+interface Listed {
+  id: string;
+  name: string;
+  region: string | null;
+  environment: string | null;
+}
+
+async function collect(query: string, limit: number): Promise<Listed[]> {
+  const items: Listed[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1_000; pages++) {
     const res: { status: number; body: { items: typeof items; next_cursor: string | null } } = await fleet.request(
@@ -110,7 +117,7 @@ describe("filters", () => {
       });
       expect(res.status).toBe(201);
     }
-    const all = (await collect("", 500)) as Array<{ id: string; region: string | null; environment: string | null }>;
+    const all = await collect("", 500);
     const inRegion = all.filter((s) => s.region === "eu-west-1").map((s) => s.id);
     expect(inRegion).toHaveLength(FLEET_SIZE / 3 + 3);
     expect((await collect("&region=eu-west-1", 37)).map((s) => s.id)).toEqual(inRegion);
