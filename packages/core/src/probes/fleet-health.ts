@@ -15,53 +15,65 @@ const CURRENT_WINDOW_SECONDS = 10 * 60;
 
 /**
  * Probe states and latest metrics change once per probe cycle but take two reads per probe group to
- * gather, so a process reuses them for `summaryFiguresSeconds` (a new cycle saved in this process
- * refreshes them at once). The counts by status and health are never cached: they are read live.
+ * gather, so a process computes these figures once and reuses them for `summaryFiguresSeconds`. After
+ * that they are refreshed in the background while the previous figures are served, for up to three
+ * times as long (so no request waits on the refresh); older figures, or a state saved by this process
+ * since, are recomputed before answering. The counts by status and health are never cached: they are
+ * read live on every request.
  */
-interface ProbeReads {
-  states: GroupState[];
-  latest: Awaited<ReturnType<typeof readBuckets>>[];
+interface ProbeFigures {
+  stale: string[];
+  alerts: Record<string, number>;
+  metrics: Record<string, unknown> | null;
 }
-const recent = new WeakMap<FleetContext, Map<string, { until: number; saves: number; reads: Promise<ProbeReads> }>>();
+interface Cached {
+  computedAt: number;
+  saves: number;
+  figures: Promise<ProbeFigures>;
+  refreshing?: Promise<unknown>;
+}
+const recent = new WeakMap<FleetContext, Map<string, Cached>>();
 
-function probeReads(ctx: FleetContext, organizationId: string, now: number): Promise<ProbeReads> {
-  const perOrganization = recent.get(ctx) ?? new Map<string, { until: number; saves: number; reads: Promise<ProbeReads> }>();
+function probeFigures(ctx: FleetContext, organizationId: string): Promise<ProbeFigures> {
+  const perOrganization = recent.get(ctx) ?? new Map<string, Cached>();
   recent.set(ctx, perOrganization);
+  const window = ctx.config.probes.summaryFiguresSeconds * 1000;
   const cached = perOrganization.get(organizationId);
-  if (cached && cached.until > Date.now() && cached.saves === stateSaves(ctx)) return cached.reads;
+  const age = cached ? Date.now() - cached.computedAt : Infinity;
+  if (cached && cached.saves === stateSaves(ctx) && age < 3 * window) {
+    if (age >= window && !cached.refreshing) {
+      const next = compute(ctx, organizationId);
+      cached.refreshing = next.figures.then(
+        () => perOrganization.set(organizationId, next),
+        () => (cached.refreshing = undefined),
+      );
+    }
+    return cached.figures;
+  }
+  const fresh = compute(ctx, organizationId);
+  perOrganization.set(organizationId, fresh);
+  fresh.figures.catch(() => perOrganization.get(organizationId) === fresh && perOrganization.delete(organizationId));
+  return fresh.figures;
+}
+
+function compute(ctx: FleetContext, organizationId: string): Cached {
+  const saves = stateSaves(ctx);
+  const computedAt = Date.now();
+  const now = Math.floor(ctx.clock.now().getTime() / 1000);
   const limit = limiter(16);
   const groups = Array.from({ length: PROBE_GROUPS }, (_, g) => g);
-  const reads = Promise.all([
+  const figures = Promise.all([
     Promise.all(groups.map((g) => limit(() => loadGroupState(ctx, organizationId, g)))),
     Promise.all(
       groups.map((g) =>
         limit(() => readBuckets(ctx, organizationId, g, "1m", now - CURRENT_WINDOW_SECONDS, now, { limit: 1, newestFirst: true })),
       ),
     ),
-  ]).then(([states, latest]) => ({ states, latest }));
-  perOrganization.set(organizationId, {
-    until: Date.now() + ctx.config.probes.summaryFiguresSeconds * 1000,
-    saves: stateSaves(ctx),
-    reads,
-  });
-  reads.catch(() => perOrganization.delete(organizationId));
-  return reads;
+  ]).then(([states, latest]) => figuresOf(ctx, states, latest, now));
+  return { computedAt, saves, figures };
 }
 
-export async function fleetHealthSummary(ctx: FleetContext, organizationId: string, summaryItem: Record<string, unknown>) {
-  const now = Math.floor(ctx.clock.now().getTime() / 1000);
-  const { states, latest } = await probeReads(ctx, organizationId, now);
-
-  const count = (name: string) => (typeof summaryItem[`n:health:${name}`] === "number" ? (summaryItem[`n:health:${name}`] as number) : 0);
-  const health = {
-    healthy: count("healthy"),
-    degraded: count("degraded"),
-    critical: count("critical"),
-    unreachable: count("unreachable"),
-    unknown: count("unknown"),
-  };
-  const active = typeof summaryItem["n:status:active"] === "number" ? (summaryItem["n:status:active"] as number) : 0;
-
+function figuresOf(ctx: FleetContext, states: GroupState[], latest: Awaited<ReturnType<typeof readBuckets>>[], now: number): ProbeFigures {
   const stale: string[] = [];
   const alerts: Record<string, number> = {};
   for (const state of states) {
@@ -70,7 +82,6 @@ export async function fleetHealthSummary(ctx: FleetContext, organizationId: stri
       for (const rule of Object.keys(s.al ?? {})) alerts[rule] = (alerts[rule] ?? 0) + 1;
     }
   }
-
   // Each group's newest minute: the fleet's current figures (servers that reported in the last ten minutes).
   const parts = latest.flatMap((buckets) => buckets.flatMap((b) => Object.values(b.data)));
   const newest = Math.max(0, ...latest.flatMap((buckets) => buckets.map((b) => b.start)));
@@ -89,7 +100,20 @@ export async function fleetHealthSummary(ctx: FleetContext, organizationId: stri
         failed_services: current.failed_services,
       }
     : null;
+  return { stale, alerts, metrics };
+}
 
+export async function fleetHealthSummary(ctx: FleetContext, organizationId: string, summaryItem: Record<string, unknown>) {
+  const { stale, alerts, metrics } = await probeFigures(ctx, organizationId);
+  const count = (name: string) => (typeof summaryItem[`n:health:${name}`] === "number" ? (summaryItem[`n:health:${name}`] as number) : 0);
+  const health = {
+    healthy: count("healthy"),
+    degraded: count("degraded"),
+    critical: count("critical"),
+    unreachable: count("unreachable"),
+    unknown: count("unknown"),
+  };
+  const active = typeof summaryItem["n:status:active"] === "number" ? (summaryItem["n:status:active"] as number) : 0;
   const openAlerts = Object.values(alerts).reduce((a, b) => a + b, 0);
   const { status, suggested_action } = fleetStatus({ active, ...health, stale: stale.length, openAlerts });
   return {
