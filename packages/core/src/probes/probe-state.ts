@@ -53,17 +53,30 @@ interface StoredParts {
 
 /** STATE's part of a member (everything but last success and cursor). */
 type StatePart = Omit<ServerProbeState, "ok" | "c">;
-/** PROGRESS's part of a member: [last success, metrics cursor]. */
+/**
+ * PROGRESS's part of a member: [seconds before the item's `at` of the last success, metrics cursor].
+ * Most members succeeded in the same cycle, so the first element is usually a one-character 0.
+ */
 type ProgressPart = [number | null, string | null];
+interface ProgressData {
+  /** The newest last success of any member (epoch s). */
+  at?: number;
+  servers?: Record<string, ProgressPart>;
+  rolled?: Record<string, string>;
+}
 
 function split(servers: Record<string, ServerProbeState>, rolled: Record<string, string>): StoredParts {
   const state: Record<string, StatePart> = {};
   const progress: Record<string, ProgressPart> = {};
+  const at = Math.max(0, ...Object.values(servers).map((s) => s.ok ?? 0));
   for (const [member, { ok, c, ...rest }] of Object.entries(servers)) {
     state[member] = rest;
-    if (ok !== undefined || c !== undefined) progress[member] = [ok ?? null, c ?? null];
+    if (ok !== undefined || c !== undefined) progress[member] = [ok === undefined ? null : at - ok, c ?? null];
   }
-  return { state: JSON.stringify({ servers: state }), progress: JSON.stringify({ servers: progress, rolled }) };
+  return {
+    state: JSON.stringify({ servers: state }),
+    progress: JSON.stringify({ at, servers: progress, rolled } satisfies ProgressData),
+  };
 }
 
 export async function loadGroupState(ctx: FleetContext, organizationId: string, group: number): Promise<GroupState> {
@@ -78,13 +91,11 @@ export async function loadGroupState(ctx: FleetContext, organizationId: string, 
   const state = stateItem
     ? (JSON.parse(stateItem.data) as { servers?: Record<string, ServerProbeState>; rolled?: Record<string, string> })
     : {};
-  const progress = progressItem
-    ? (JSON.parse(progressItem.data) as { servers?: Record<string, ProgressPart>; rolled?: Record<string, string> })
-    : {};
+  const progress: ProgressData = progressItem ? (JSON.parse(progressItem.data) as ProgressData) : {};
   const servers: Record<string, ServerProbeState> = structuredClone(state.servers ?? {});
-  for (const [member, [ok, c]] of Object.entries(progress.servers ?? {})) {
+  for (const [member, [before, c]] of Object.entries(progress.servers ?? {})) {
     const entry = (servers[member] ??= {});
-    if (ok !== null) entry.ok = ok;
+    if (before !== null) entry.ok = (progress.at ?? 0) - before;
     if (c !== null) entry.c = c;
   }
   const rolled = progress.rolled ?? state.rolled ?? {};
@@ -142,15 +153,9 @@ export async function saveGroupState(
     const rolled = { ...base.rolled };
     for (const [period, at] of Object.entries(change.rolled ?? {})) if (!rolled[period] || rolled[period]! < at) rolled[period] = at;
     const next = split(servers, rolled);
-    const stateItem = part(keys.probeState(organizationId, group), organizationId, group, "probe_state", next.state, base.version);
-    const progressItem = part(
-      keys.probeProgress(organizationId, group),
-      organizationId,
-      group,
-      "probe_progress",
-      next.progress,
-      base.progressVersion,
-    );
+    const stateItem = part(keys.probeState(organizationId, group), "probe_state", next.state, base.version);
+    // Rewritten every minute: nothing but keys, data and version (attribute names are billed too).
+    const progressItem = part(keys.probeProgress(organizationId, group), "probe_progress", next.progress, base.progressVersion);
     // Beyond one transaction's worth, the extra events go first: a crash in between repeats them, never loses them.
     if (attempt === 1 && events.length > EVENTS_PER_TRANSACTION) {
       await ctx.table.batchWrite(events.splice(EVENTS_PER_TRANSACTION).map((event) => ({ put: outboxItem(event) })));
@@ -174,9 +179,9 @@ export async function saveGroupState(
   }
 }
 
-function part(key: { pk: string; sk: string }, organizationId: string, group: number, entity: string, data: string, version: number) {
+function part(key: { pk: string; sk: string }, entity: string, data: string, version: number) {
   return {
-    Item: { ...key, entity, organization_id: organizationId, group, data, version: version + 1 },
+    Item: { ...key, entity, data, version: version + 1 },
     ConditionExpression: "attribute_not_exists(pk) OR version = :v",
     ExpressionAttributeValues: { ":v": version },
   };
