@@ -103,6 +103,10 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     config,
     agents: new HttpAgentClient(),
   };
+  // The stand-ins for DynamoDB Streams (the outbox relay's reads and deletes) and TTL (the sweeper's) use a
+  // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
+  // (stream reads and TTL deletes are free there; outbox items expire rather than being deleted).
+  const infrastructure = { ...ctx, table: new Table({ client, tableName: config.tableName, nowSeconds: () => epochSeconds(clock.now()) }) };
   const workflows = new LocalOperationWorkflows(ctx, { retryIntervalMs: options.operationRetryIntervalMs });
   ctx.workflows = workflows;
   const probeQueue = new LocalProbeQueue(ctx, options.probeWorkers ?? 16);
@@ -131,7 +135,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       .catch(() => 0)
       .then(async () => {
         let total = 0;
-        for (let n = await relayOutbox(ctx, bus); n > 0; n = await relayOutbox(ctx, bus)) total += n;
+        for (let n = await relayOutbox(infrastructure, bus); n > 0; n = await relayOutbox(infrastructure, bus)) total += n;
         return total;
       });
     return relaying;
@@ -139,7 +143,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
   wakeRelay = () => relayTimer.runSoon();
-  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(ctx.table))];
+  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table))];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
