@@ -2,7 +2,7 @@
 // The event source mapping's filter passes only INSERTs of OUTBOX# items; failures are retried by bisecting.
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { EventBridgePublisher, eventFromOutbox } from "@fleetplane/core";
+import { EventBridgePublisher, eventsFromOutbox } from "@fleetplane/core";
 
 interface StreamRecord {
   eventName?: string;
@@ -14,8 +14,8 @@ if (!busName) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLAN
 const publisher = new EventBridgePublisher(busName);
 
 export async function handler(event: { Records: StreamRecord[] }): Promise<void> {
-  const events = event.Records.filter((r) => r.eventName === "INSERT" && r.dynamodb?.NewImage).map((r) =>
-    eventFromOutbox(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>)),
+  const events = event.Records.filter((r) => r.eventName === "INSERT" && r.dynamodb?.NewImage).flatMap((r) =>
+    eventsFromOutbox(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>)),
   );
   await publisher.publish(events);
 }

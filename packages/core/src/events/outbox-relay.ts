@@ -2,7 +2,7 @@
 // the local runtime calls it on a short timer. Order within a shard is by time; delivery is at least once.
 import type { FleetContext } from "../context.js";
 import { keys, OUTBOX_SHARDS } from "../store/keys.js";
-import { eventFromOutbox } from "./fleet-event.js";
+import { eventsFromOutbox } from "./fleet-event.js";
 import type { EventPublisher } from "./publisher.js";
 
 export async function relayOutbox(ctx: FleetContext, publisher: EventPublisher, maxPerShard = 100): Promise<number> {
@@ -15,9 +15,10 @@ export async function relayOutbox(ctx: FleetContext, publisher: EventPublisher, 
       Limit: maxPerShard,
     });
     if (page.items.length === 0) continue;
-    await publisher.publish(page.items.map(eventFromOutbox));
+    const events = page.items.flatMap(eventsFromOutbox);
+    await publisher.publish(events);
     await ctx.table.batchWrite(page.items.map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } })));
-    delivered += page.items.length;
+    delivered += events.length;
   }
   return delivered;
 }

@@ -3,12 +3,12 @@
 // otherwise only an occasional heartbeat (last_seen_at freshness). Every write bumps `revision`, so a
 // concurrent PATCH (conditioned on the revision it read) retries instead of overwriting the health.
 import type { FleetContext } from "../context.js";
-import { fleetEvent, outboxPut } from "../events/fleet-event.js";
+import { fleetEvent, outboxItems, type FleetEvent } from "../events/fleet-event.js";
 import { getServerItem } from "../servers/registry.js";
 import { keys } from "../store/keys.js";
 import { TransactionRejected, type TransactItem } from "../store/table.js";
 import { summaryUpdate } from "../summary/counters.js";
-import type { ProbeTarget } from "./probe-batch.js";
+import { probeGroupOf, type ProbeTarget } from "./probe-batch.js";
 import type { HealthCheck, HealthStatus } from "./health-record.js";
 
 const MAX_ATTEMPTS = 5;
@@ -54,8 +54,8 @@ function setFields(facts: CheckFacts, health: HealthStatus) {
   return { set, values };
 }
 
-/** Servers whose transitions share one transaction (two items each, plus the summary: within the 100-item limit). */
-const TRANSITIONS_PER_TRANSACTION = 25;
+/** Servers whose transitions share one transaction: an update each, plus the summary and one outbox item for all their events. */
+const TRANSITIONS_PER_TRANSACTION = 98;
 
 export interface Transition {
   target: ProbeTarget;
@@ -73,39 +73,43 @@ function healthDelta(from: HealthStatus, to: HealthStatus): Record<string, numbe
   return from === to ? {} : { [`health:${from}`]: -1, [`health:${to}`]: 1 };
 }
 
-function transitionItems(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts): TransactItem[] {
+function serverUpdate(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts): TransactItem {
   const { set, values } = setFields(facts, facts.health);
-  return [
-    {
-      Update: {
-        Key: keys.server(organizationId, target.id),
-        UpdateExpression: `SET ${set} ADD revision :one`,
-        ConditionExpression: "health_status = :was AND #status = :active",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ...values, ":was": from, ":active": "active" },
-      },
+  return {
+    Update: {
+      Key: keys.server(organizationId, target.id),
+      UpdateExpression: `SET ${set} ADD revision :one`,
+      ConditionExpression: "health_status = :was AND #status = :active",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ...values, ":was": from, ":active": "active" },
     },
-    outboxPut(
-      fleetEvent(
-        "Server Health Changed",
-        organizationId,
-        {
-          server_id: target.id,
-          server_name: target.name,
-          previous_status: from,
-          health_status: facts.health,
-          checked_at: facts.check.timestamp,
-          response_time_ms: facts.check.response_time_ms,
-          error_message: facts.check.error_message,
-        },
-        new Date(facts.check.timestamp),
-      ),
-    ),
-  ];
+  };
+}
+
+function healthChanged(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts): FleetEvent {
+  return fleetEvent(
+    "Server Health Changed",
+    organizationId,
+    {
+      server_id: target.id,
+      server_name: target.name,
+      previous_status: from,
+      health_status: facts.health,
+      checked_at: facts.check.timestamp,
+      response_time_ms: facts.check.response_time_ms,
+      error_message: facts.check.error_message,
+    },
+    new Date(facts.check.timestamp),
+  );
+}
+
+/** The events of a probe group's servers share outbox items and shard, so they are delivered in order. */
+function eventPuts(organizationId: string, serverId: string, events: FleetEvent[]): TransactItem[] {
+  return outboxItems(events, `health#${organizationId}#${probeGroupOf(serverId)}`).map((Item) => ({ Put: { Item } }));
 }
 
 /**
- * Writes many transitions of one organization: up to 25 servers per transaction with one summary update
+ * Writes many transitions of one probe group: up to 98 servers per transaction with one summary update
  * for all of them (a mass transition, a network blip say, would otherwise queue thousands of transactions
  * on the one summary item). A chunk whose transaction fails a condition (a server's health was not what the
  * group state believed, or it left `active`) is retried server by server.
@@ -129,8 +133,13 @@ export async function writeTransitions(
     try {
       await inSummaryLine(organizationId, () =>
         ctx.table.transact([
-          ...chunk.flatMap((t) => transitionItems(organizationId, t.target, t.from, t.facts)),
+          ...chunk.map((t) => serverUpdate(organizationId, t.target, t.from, t.facts)),
           ...(summary ? [summary] : []),
+          ...eventPuts(
+            organizationId,
+            chunk[0]!.target.id,
+            chunk.map((t) => healthChanged(organizationId, t.target, t.from, t.facts)),
+          ),
         ]),
       );
       for (const t of chunk) stored.set(t.target.id, t.facts.health);
@@ -159,7 +168,10 @@ export async function writeTransition(
   let was = from;
   for (let attempt = 1; ; attempt++) {
     if (was === facts.health) return facts.health;
-    const writes = transitionItems(organizationId, target, was, facts);
+    const writes = [
+      serverUpdate(organizationId, target, was, facts),
+      ...eventPuts(organizationId, target.id, [healthChanged(organizationId, target, was, facts)]),
+    ];
     const counters = summaryUpdate(organizationId, healthDelta(was, facts.health));
     if (counters) writes.push(counters);
     try {

@@ -4,7 +4,7 @@
 // - PROGRESS: what moves on every metrics cycle of a healthy server (last success, cursor, rollup marks).
 // A healthy group's minute then rewrites a small item of about 45 bytes per member, not its whole state.
 import type { FleetContext } from "../context.js";
-import { outboxItem, outboxPut, type FleetEvent } from "../events/fleet-event.js";
+import { outboxItems, type FleetEvent } from "../events/fleet-event.js";
 import { keys } from "../store/keys.js";
 import { TransactionRejected } from "../store/table.js";
 import type { HealthStatus } from "./health-record.js";
@@ -127,8 +127,8 @@ const saves = new WeakMap<FleetContext, number>();
 export function stateSaves(ctx: FleetContext): number {
   return saves.get(ctx) ?? 0;
 }
-/** A transaction holds 100 items; one is the state. */
-const EVENTS_PER_TRANSACTION = 99;
+/** A transaction holds 100 items; one is the state, the others outbox items (each carries up to 100 events). */
+const OUTBOX_ITEMS_PER_TRANSACTION = 99;
 
 /**
  * Writes the group's state with the alert events it raises or resolves, in one transaction, conditioned on
@@ -143,7 +143,8 @@ export async function saveGroupState(
   change: StateChange,
 ): Promise<void> {
   let base = read;
-  let events = [...change.events];
+  // A group's alert events share outbox items (and a shard, so they are delivered in order).
+  let events = outboxItems(change.events, `alerts#${organizationId}#${group}`);
   for (let attempt = 1; ; attempt++) {
     const servers: Record<string, ServerProbeState> = {};
     for (const [id, s] of Object.entries(base.servers)) {
@@ -157,14 +158,14 @@ export async function saveGroupState(
     // Rewritten every minute: nothing but keys, data and version (attribute names are billed too).
     const progressItem = part(keys.probeProgress(organizationId, group), "probe_progress", next.progress, base.progressVersion);
     // Beyond one transaction's worth, the extra events go first: a crash in between repeats them, never loses them.
-    if (attempt === 1 && events.length > EVENTS_PER_TRANSACTION) {
-      await ctx.table.batchWrite(events.splice(EVENTS_PER_TRANSACTION).map((event) => ({ put: outboxItem(event) })));
+    if (attempt === 1 && events.length > OUTBOX_ITEMS_PER_TRANSACTION) {
+      await ctx.table.batchWrite(events.splice(OUTBOX_ITEMS_PER_TRANSACTION).map((item) => ({ put: item })));
     }
     try {
       if (next.state !== base.stored.state || events.length > 0) {
         // Without events a plain conditional put does: a transaction bills every item twice.
         if (events.length === 0) await ctx.table.put(stateItem);
-        else await ctx.table.transact([{ Put: stateItem }, ...events.map((event) => outboxPut(event))]);
+        else await ctx.table.transact([{ Put: stateItem }, ...events.map((Item) => ({ Put: { Item } }))]);
         events = [];
       }
       if (next.progress !== base.stored.progress) await ctx.table.put(progressItem);
