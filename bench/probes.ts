@@ -105,7 +105,7 @@ async function startSimulatorProcess(count: number, mix: string): Promise<{ url:
 }
 
 /** One full health cycle (health + metrics) at `count` servers: wall time, CPU and peak RSS of this process. */
-async function fullCycle(count: number) {
+export async function fullCycle(count: number) {
   const sim = await startSimulatorProcess(count, "realistic");
   const fleetplane = await startLocalFleetplane({
     inMemory: true,
@@ -145,7 +145,7 @@ async function fullCycle(count: number) {
   }
 }
 
-async function manualFleet(
+export async function manualFleet(
   count: number,
   start: number,
   mix: "all-healthy" | "realistic",
@@ -173,7 +173,7 @@ async function manualFleet(
 }
 
 /** Write units per server per hour over `minutes` of simulated time at 30 s health / 60 s metrics. */
-async function writeEconomy(count: number, minutes: number, mix: "all-healthy" | "realistic") {
+export async function writeEconomy(count: number, minutes: number, mix: "all-healthy" | "realistic") {
   const hour = 3_600_000;
   // Start ten minutes before an hour so the window holds an hourly rollup and two heartbeats.
   const start = Math.floor(Date.now() / hour) * hour - 10 * 60_000;
@@ -266,8 +266,8 @@ export async function runProbesBench(options: ProbesBenchOptions = {}) {
   for (const size of options.cycleSizes ?? [1_000, 10_000]) cycle.push(await fullCycle(size));
   const economy = [
     await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "all-healthy"),
-    // The realistic mix (flapping, timing-out servers: transitions and alerts) over a shorter window.
-    await writeEconomy(options.economyServers ?? 1_000, Math.min(10, options.economyMinutes ?? 30), "realistic"),
+    // The realistic mix (flapping, timing-out servers: transitions and alerts), over the same window.
+    await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "realistic"),
   ];
   const loss = await minutesLost(options.lossServers ?? 500, options.lossMinutes ?? 60);
   const result = {
