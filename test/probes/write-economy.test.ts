@@ -1,6 +1,6 @@
-// What probing writes, read back from the table: a healthy group's metrics minute rewrites only its small
-// PROGRESS item, its STATE item moves only when something other than the cursor changed.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+// What probing writes, read back from the table (a healthy group's metrics minute rewrites only its small
+// PROGRESS item; STATE moves only when something else changed), and how GET /summary reuses what it read of it.
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { DEFAULT_ORGANIZATION_ID, keys } from "@fleetplane/core";
 import { probeGroupOf } from "../../packages/core/src/probes/probe-batch.js";
 import { startProbeFleet, type ProbeFleet } from "./support.js";
@@ -48,5 +48,32 @@ describe("probe group state and progress", () => {
     });
     expect(health.body.last_seen_at).toBe(health.body.last_success_at);
     f.sim.setProfile(1, { kind: "healthy" });
+  });
+});
+
+describe("summary figures from another process's probes", () => {
+  let g: ProbeFleet;
+  beforeAll(async () => {
+    g = await startProbeFleet(3, { config: { probes: { summaryFiguresSeconds: 1 } } });
+    await g.cycle(0, true);
+  });
+  afterAll(() => g?.close());
+
+  test("are reused within summaryFiguresSeconds, then refreshed without a request waiting for them", async () => {
+    const summary = async () => (await g.fleet.request("GET", `/api/v1/fleet/summary`)).body;
+    expect((await summary()).open_alerts.total).toBe(0);
+    // A probe worker elsewhere (another Lambda) opens an alert: this process has saved nothing.
+    const table = g.fleet.runtime.ctx.table;
+    const key = keys.probeState(DEFAULT_ORGANIZATION_ID, probeGroupOf(g.ids[0]!));
+    const item = (await table.get<{ data: string; version: number }>(key, { consistent: true }))!;
+    const data = JSON.parse(item.data) as { servers: Record<string, { al?: Record<string, number> }> };
+    data.servers[g.ids[0]!.slice(-12)]!.al = { cpu_high: Math.floor(g.clock.now().getTime() / 1000) };
+    await table.put({ Item: { ...item, data: JSON.stringify(data), version: item.version + 1 } });
+
+    expect((await summary()).open_alerts.total).toBe(0); // still the figures computed a moment ago
+    await vi.waitFor(async () => expect((await summary()).open_alerts).toEqual({ total: 1, by_rule: { cpu_high: 1 } }), {
+      timeout: 10_000,
+      interval: 100,
+    });
   });
 });
