@@ -104,24 +104,24 @@ describe("filters", () => {
     expect(got.length).toBeGreaterThan(10);
   });
 
-  test("environment and region lists come in registration order, each once, servers without an environment included", async () => {
-    for (let i = 0; i < 3; i++) {
+  test("a rare environment or region is read from the placement index: registration order, each once, across pages", async () => {
+    // 6 servers in a region nobody else uses, over two environments and none; 4 in a rare environment over three regions.
+    const register = async (name: string, body: Record<string, unknown>) => {
       const res = await fleet.request("POST", `${FLEET}/servers`, {
-        body: {
-          name: `loose-${i}`,
-          hostname: `loose-${i}.example.com`,
-          api_url: `https://loose-${i}.example.com`,
-          api_token: "t",
-          region: "eu-west-1",
-        },
+        body: { name, hostname: `${name}.example.com`, api_url: `https://${name}.example.com`, api_token: "t", ...body },
       });
       expect(res.status).toBe(201);
-    }
+    };
+    for (let i = 0; i < 6; i++)
+      await register(`rare-${i}`, { region: "sa-east-1", ...(i % 3 === 2 ? {} : { environment: environments[i % 2] }) });
+    for (let i = 0; i < 4; i++)
+      await register(`canary-${i}`, { environment: "canary", region: regions[i % 3], tags: i % 2 ? ["db"] : ["web"] });
     const all = await collect("", 500);
-    const inRegion = all.filter((s) => s.region === "eu-west-1").map((s) => s.id);
-    expect(inRegion).toHaveLength(FLEET_SIZE / 3 + 3);
-    expect((await collect("&region=eu-west-1", 37)).map((s) => s.id)).toEqual(inRegion);
-    const staging = all.filter((s) => s.environment === "staging").map((s) => s.id);
-    expect((await collect("&environment=staging", 23)).map((s) => s.id)).toEqual(staging);
+    const ids = (pick: (s: Listed) => boolean) => all.filter(pick).map((s) => s.id);
+    expect((await collect("&region=sa-east-1", 4)).map((s) => s.id)).toEqual(ids((s) => s.region === "sa-east-1"));
+    expect((await collect("&region=sa-east-1", 4)).length).toBe(6);
+    expect((await collect("&environment=canary", 1)).map((s) => s.id)).toEqual(ids((s) => s.environment === "canary"));
+    expect((await collect("&environment=canary&tag=db", 1)).map((s) => s.name)).toEqual(["canary-1", "canary-3"]);
+    expect((await collect("&region=sa-east-1&environment=staging", 500)).map((s) => s.name)).toEqual(["rare-1", "rare-3"]);
   });
 });

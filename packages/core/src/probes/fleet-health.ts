@@ -42,7 +42,8 @@ function probeFigures(ctx: FleetContext, organizationId: string): Promise<ProbeF
   const age = cached ? Date.now() - cached.computedAt : Infinity;
   if (cached && cached.saves === stateSaves(ctx) && age < 3 * window) {
     if (age >= window && !cached.refreshing) {
-      const next = compute(ctx, organizationId);
+      // Nobody waits for this one: one read at a time, so it delays the requests served meanwhile by one read at most.
+      const next = compute(ctx, organizationId, 1);
       cached.refreshing = next.figures.then(
         () => perOrganization.set(organizationId, next),
         () => (cached.refreshing = undefined),
@@ -50,17 +51,17 @@ function probeFigures(ctx: FleetContext, organizationId: string): Promise<ProbeF
     }
     return cached.figures;
   }
-  const fresh = compute(ctx, organizationId);
+  const fresh = compute(ctx, organizationId, 16);
   perOrganization.set(organizationId, fresh);
   fresh.figures.catch(() => perOrganization.get(organizationId) === fresh && perOrganization.delete(organizationId));
   return fresh.figures;
 }
 
-function compute(ctx: FleetContext, organizationId: string): Cached {
+function compute(ctx: FleetContext, organizationId: string, concurrency: number): Cached {
   const saves = stateSaves(ctx);
   const computedAt = Date.now();
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
-  const limit = limiter(16);
+  const limit = limiter(concurrency);
   const groups = Array.from({ length: PROBE_GROUPS }, (_, g) => g);
   const figures = Promise.all([
     Promise.all(groups.map((g) => limit(() => loadGroupState(ctx, organizationId, g)))),
