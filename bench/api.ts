@@ -106,6 +106,21 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       "GET /servers/{id}": summarize(await timeSequential(samples * 2, 60, (i) => get(`/servers/${ids[(i * 7919) % ids.length]}`))),
       "GET /summary": summarize(await timeSequential(samples * 2, 60, () => get("/summary"))),
     };
+    // The same summary with its counts read on every request (FLEETPLANE_SUMMARY_COUNTS_SECONDS=0): what a
+    // request costs when the process has just written, or the reuse is switched off.
+    await fleet.close();
+    const live = await controlPlaneProcess({ dataDir, adminKey, config: { summaryCountsSeconds: 0 } });
+    try {
+      const getLive = async (path: string) => {
+        const res = await fetch(`${live.url}/api/v1/fleet${path}`, { headers });
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        await res.arrayBuffer();
+      };
+      for (let i = 0; i < 50; i++) await getLive("/summary");
+      latency["GET /summary (counts read every time)"] = summarize(await timeSequential(samples * 2, 60, () => getLive("/summary")));
+    } finally {
+      await live.close();
+    }
     // The target covers listing unfiltered and filtered by environment and region (the index-backed filters).
     // Tag + search is reported beside it: it reads servers in order until it has a page (docs/performance.md).
     const listP99 = Math.max(

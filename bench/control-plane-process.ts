@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import type { ConfigOverrides } from "@fleetplane/core";
 import { startLocalFleetplane } from "@fleetplane/local";
 
 type Request = { type: "meter" } | { type: "close" };
@@ -15,11 +16,19 @@ export interface ControlPlaneProcess {
   close(): Promise<void>;
 }
 
-export async function controlPlaneProcess(options: { dataDir: string; adminKey: string }): Promise<ControlPlaneProcess> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [options.dataDir, options.adminKey], {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
+export async function controlPlaneProcess(options: {
+  dataDir: string;
+  adminKey: string;
+  config?: ConfigOverrides;
+}): Promise<ControlPlaneProcess> {
+  const child: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    [options.dataDir, options.adminKey, JSON.stringify(options.config ?? {})],
+    {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    },
+  );
   const next = async <T extends Reply["type"]>(type: T): Promise<Extract<Reply, { type: T }>> => {
     for (;;) {
       const [message] = (await once(child, "message")) as [Reply];
@@ -38,6 +47,7 @@ export async function controlPlaneProcess(options: { dataDir: string; adminKey: 
       return (await reply).writeUnits;
     },
     async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, "exit");
       child.send({ type: "close" } satisfies Request);
       await exited;
@@ -46,9 +56,15 @@ export async function controlPlaneProcess(options: { dataDir: string; adminKey: 
 }
 
 if (process.send && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [dataDir, adminKey] = process.argv.slice(2) as [string, string];
+  const [dataDir, adminKey, config] = process.argv.slice(2) as [string, string, string];
   // No probe schedule: the API alone is measured (and benchmark agents must never be called).
-  const fleet = await startLocalFleetplane({ dataDir, port: 0, adminKey, probeSchedule: false });
+  const fleet = await startLocalFleetplane({
+    dataDir,
+    port: 0,
+    adminKey,
+    probeSchedule: false,
+    config: JSON.parse(config) as ConfigOverrides,
+  });
   process.on("message", (message: Request) => {
     if (message.type === "meter") {
       const { writeUnits, readUnits } = fleet.ctx.table.meter.snapshot();

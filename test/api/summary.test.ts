@@ -1,5 +1,7 @@
 // The fleet summary is kept exact by deltas written with each change, even under concurrency.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DEFAULT_ORGANIZATION_ID, keys } from "@fleetplane/core";
 import { FLEET, serverBody, startTestFleet, type TestFleet } from "../support/fleet.js";
 
 let fleet: TestFleet;
@@ -45,4 +47,29 @@ test("counts stay exact after 200 concurrent registrations and 80 concurrent dec
   expect(summary.by_region).toEqual(tally(live.map((s) => s.region)));
   expect(summary.by_environment).toEqual(tally(live.map((s) => s.environment)));
   expect(summary.by_region["eu-central-1"]).toBe(30);
+});
+
+test("a process reuses the counts for summaryCountsSeconds unless it wrote since; others' changes show within that", async () => {
+  const own = await startTestFleet({ config: { summaryCountsSeconds: 3 } });
+  try {
+    const total = async () => (await own.request("GET", `${FLEET}/summary`)).body.total_servers as number;
+    const before = await total();
+    // This process writes: the next summary reads the item again, exact at once.
+    expect((await own.request("POST", `${FLEET}/servers`, { body: serverBody() })).status).toBe(201);
+    expect(await total()).toBe(before + 1);
+    // Another process (a Lambda elsewhere) moves the counters: not seen at once, seen within the window.
+    await own.runtime.ctx.table.doc.send(
+      new UpdateCommand({
+        TableName: own.runtime.ctx.table.name,
+        Key: keys.summary(DEFAULT_ORGANIZATION_ID),
+        UpdateExpression: "ADD #t :n",
+        ExpressionAttributeNames: { "#t": "n:total" },
+        ExpressionAttributeValues: { ":n": 1000 },
+      }),
+    );
+    expect(await total()).toBe(before + 1);
+    await vi.waitFor(async () => expect(await total()).toBe(before + 1001), { timeout: 10_000, interval: 200 });
+  } finally {
+    await own.close();
+  }
 });

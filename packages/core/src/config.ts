@@ -66,6 +66,11 @@ export const FleetConfig = z.object({
   tableName: z.string().min(3),
   /** How long a process trusts an API key it has looked up; revocation elsewhere takes effect within this. 0 disables. */
   apiKeyCacheSeconds: z.coerce.number().int().min(0).max(300).default(10),
+  /**
+   * How long a process reuses the summary counts it read, unless it wrote to the table since (then it reads
+   * again). Other processes' changes show within this, as an eventually consistent read's would. 0 disables.
+   */
+  summaryCountsSeconds: z.coerce.number().min(0).max(60).default(1),
   /** Request bodies above this are refused with 413. */
   maxBodyBytes: z.coerce
     .number()
@@ -112,6 +117,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
     tableName: env.FLEETPLANE_TABLE_NAME,
     maxBodyBytes: env.FLEETPLANE_MAX_BODY_BYTES,
     apiKeyCacheSeconds: env.FLEETPLANE_API_KEY_CACHE_SECONDS,
+    summaryCountsSeconds: env.FLEETPLANE_SUMMARY_COUNTS_SECONDS,
     operations: {
       stateMachineArn: env.FLEETPLANE_STATE_MACHINE_ARN || undefined,
       maxTargets: env.FLEETPLANE_OPERATION_MAX_TARGETS,

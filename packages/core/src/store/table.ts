@@ -67,6 +67,8 @@ export class Table {
   readonly name: string;
   readonly meter: CapacityMeter;
   readonly doc: DynamoDBDocumentClient;
+  /** Write requests this process has sent (any item): what a process-local cache compares to know it may be stale. */
+  writes = 0;
   private readonly nowSeconds: () => number;
   private readonly onItemsWritten: ((partitionKeys: string[]) => void) | undefined;
 
@@ -141,17 +143,20 @@ export class Table {
   async put(input: Omit<PutCommandInput, "TableName">): Promise<void> {
     const out = await this.doc.send(new PutCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
     this.meter.record("PutItem", out.ConsumedCapacity);
+    this.writes += 1;
   }
 
   async update<T extends object = Item>(input: Omit<UpdateCommandInput, "TableName">): Promise<T | undefined> {
     const out = await this.doc.send(new UpdateCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
     this.meter.record("UpdateItem", out.ConsumedCapacity);
+    this.writes += 1;
     return out.Attributes as T | undefined;
   }
 
   async delete(input: Omit<DeleteCommandInput, "TableName">): Promise<Item | undefined> {
     const out = await this.doc.send(new DeleteCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
     this.meter.record("DeleteItem", out.ConsumedCapacity);
+    this.writes += 1;
     return out.Attributes;
   }
 
@@ -165,6 +170,7 @@ export class Table {
       try {
         const out = await this.doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
         this.meter.record("TransactWriteItems", out.ConsumedCapacity);
+        this.writes += 1;
         this.onItemsWritten?.(items.map(partitionKeyOf));
         return;
       } catch (error) {
@@ -188,6 +194,7 @@ export class Table {
         if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending }, ReturnConsumedCapacity: "TOTAL" }));
         this.meter.record("BatchWriteItem", out.ConsumedCapacity);
+        this.writes += 1;
         pending = (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
       }
     }
