@@ -20,8 +20,9 @@ export interface ServerPage {
 }
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
-  // Environment and region filters read the `placement` index: only their matches are read. (The summary's
-  // region and environment counts, which name the partitions to read, leave decommissioned servers out.)
+  // An environment or region filter that keeps a small slice of the fleet reads the `placement` index, so only
+  // its matches are read. (The summary's counts, which size the slice and name the partitions, leave
+  // decommissioned servers out; asking for those takes the scan.)
   if ((query.environment || query.region) && !query.health_status && query.status !== "decommissioned") {
     const page = await listByPlacement(ctx, organizationId, query);
     if (page) return page;
