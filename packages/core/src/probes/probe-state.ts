@@ -104,7 +104,8 @@ export async function loadGroupState(ctx: FleetContext, organizationId: string, 
     rolled,
     version: stateItem?.version ?? 0,
     progressVersion: progressItem?.version ?? 0,
-    // What a save compares against: the parts as they would be written now (an older layout rewrites once).
+    // What a save compares against: the parts as they would be written now (a STATE item in the older layout
+    // is rewritten in the new one the next time its part changes).
     stored: stateItem || progressItem ? split(servers, rolled) : { state: "", progress: "" },
   };
 }
