@@ -23,6 +23,7 @@ export type { Server } from "./servers/schema.js";
 export { withIndexKeys, type ServerItem } from "./servers/server-item.js";
 export { resolveGroupMembers, getGroup, requireServers } from "./groups/groups.js";
 export { contributeToSummary } from "./summary/fleet-summary.js";
+export { summaryRefreshesSettled } from "./probes/fleet-health.js";
 export { delta as summaryDelta, summaryUpdate, type Countable } from "./summary/counters.js";
 export {
   fleetEvent,

@@ -12,6 +12,7 @@ import {
   ensureBootstrapKey,
   KeyFileSecrets,
   relayOutbox,
+  summaryRefreshesSettled,
   systemClock,
   Table,
   epochSeconds,
@@ -172,6 +173,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      // A summary's background refresh may still be reading: let it finish before the store goes.
+      await summaryRefreshesSettled(ctx);
       client.destroy();
       await dynamo.close();
     },

@@ -57,6 +57,19 @@ function probeFigures(ctx: FleetContext, organizationId: string): Promise<ProbeF
   return fresh.figures;
 }
 
+/** Figures being computed (in the background or for a request), so a runtime shutting down can let them finish before closing the store. */
+const inFlight = new WeakMap<FleetContext, Set<Promise<unknown>>>();
+function track(ctx: FleetContext, work: Promise<unknown>): void {
+  const set = inFlight.get(ctx) ?? new Set<Promise<unknown>>();
+  inFlight.set(ctx, set);
+  set.add(work);
+  void work.finally(() => set.delete(work));
+}
+
+export async function summaryRefreshesSettled(ctx: FleetContext): Promise<void> {
+  await Promise.allSettled([...(inFlight.get(ctx) ?? [])]);
+}
+
 function compute(ctx: FleetContext, organizationId: string, concurrency: number): Cached {
   const saves = stateSaves(ctx);
   const computedAt = Date.now();
@@ -71,6 +84,7 @@ function compute(ctx: FleetContext, organizationId: string, concurrency: number)
       ),
     ),
   ]).then(([states, latest]) => figuresOf(ctx, states, latest, now));
+  track(ctx, figures);
   return { computedAt, saves, figures };
 }
 
