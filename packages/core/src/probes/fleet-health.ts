@@ -63,7 +63,10 @@ function track(ctx: FleetContext, work: Promise<unknown>): void {
   const set = inFlight.get(ctx) ?? new Set<Promise<unknown>>();
   inFlight.set(ctx, set);
   set.add(work);
-  void work.finally(() => set.delete(work));
+  work.then(
+    () => set.delete(work),
+    () => set.delete(work),
+  );
 }
 
 export async function summaryRefreshesSettled(ctx: FleetContext): Promise<void> {
