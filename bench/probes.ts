@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_ORGANIZATION_ID, PERIOD_SECONDS, keys, type Clock, type FleetContext } from "@fleetplane/core";
-import { startLocalFleetplane, type LocalFleetplane } from "@fleetplane/local";
+import { startLocalFleetplane, type LocalFleetplane, type LocalOptions } from "@fleetplane/local";
 import { fleetRoster, startSimulator, type SimulatedServer } from "../packages/agent/src/simulator/index.js";
 import { toServerItem } from "../packages/core/src/servers/server-item.js";
 import { contribution } from "../packages/core/src/summary/counters.js";
@@ -104,16 +104,22 @@ async function startSimulatorProcess(count: number, mix: string): Promise<{ url:
   };
 }
 
-/** One full health cycle (health + metrics) at `count` servers: wall time, CPU and peak RSS of this process. */
-export async function fullCycle(count: number) {
-  const sim = await startSimulatorProcess(count, "realistic");
-  const fleetplane = await startLocalFleetplane({
+/** The local runtime as every probing benchmark runs it: in memory, no schedule (cycles are run by hand). */
+function benchFleet(options: Partial<LocalOptions> = {}): Promise<LocalFleetplane> {
+  return startLocalFleetplane({
     inMemory: true,
     port: 0,
     adminKey: "bench-admin-key-0123456789",
     probeSchedule: false,
     outboxIntervalMs: 3_600_000,
+    ...options,
   });
+}
+
+/** One full health cycle (health + metrics) at `count` servers: wall time, CPU and peak RSS of this process. */
+async function fullCycle(count: number) {
+  const sim = await startSimulatorProcess(count, "realistic");
+  const fleetplane = await benchFleet();
   try {
     await seedServers(fleetplane.ctx, fleetRoster(count, 7, sim.url), new Date());
     const cycles = [];
@@ -145,7 +151,7 @@ export async function fullCycle(count: number) {
   }
 }
 
-export async function manualFleet(
+async function manualFleet(
   count: number,
   start: number,
   mix: "all-healthy" | "realistic",
@@ -157,15 +163,7 @@ export async function manualFleet(
 }> {
   const clock = new ManualClock(start);
   const sim = await startSimulator({ count, seed: 7, mix, now: () => clock.ms });
-  const fleetplane = await startLocalFleetplane({
-    inMemory: true,
-    port: 0,
-    adminKey: "bench-admin-key-0123456789",
-    probeSchedule: false,
-    outboxIntervalMs: 3_600_000,
-    clock,
-    probeWorkers: 2,
-  });
+  const fleetplane = await benchFleet({ clock, probeWorkers: 2 });
   // The simulator shares this process here: two batches at once keep every agent answering well inside the
   // 5 s timeout, so a healthy fleet is not measured with false failures (and their transitions).
   await seedServers(fleetplane.ctx, sim.servers, clock.now());
@@ -173,7 +171,7 @@ export async function manualFleet(
 }
 
 /** Write units per server per hour over `minutes` of simulated time at 30 s health / 60 s metrics. */
-export async function writeEconomy(count: number, minutes: number, mix: "all-healthy" | "realistic") {
+async function writeEconomy(count: number, minutes: number, mix: "all-healthy" | "realistic") {
   const hour = 3_600_000;
   // Start ten minutes before an hour so the window holds an hourly rollup and two heartbeats.
   const start = Math.floor(Date.now() / hour) * hour - 10 * 60_000;

@@ -35,6 +35,7 @@ export interface FleetEvent {
 
 /** Outbox items outlive a week-long outage of the publisher; delivery normally takes well under a second. */
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
+const outboxExpiry = (occurredAt: string) => Math.floor(Date.parse(occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS;
 
 export function fleetEvent(detailType: DetailType, organizationId: string, data: Record<string, unknown>, now: Date): FleetEvent {
   return {
@@ -58,7 +59,7 @@ export function outboxItem(event: FleetEvent, orderingKey?: string): Record<stri
     entity: "outbox",
     detail_type: event.detail_type,
     detail: event.detail,
-    expires_at: Math.floor(Date.parse(occurred_at) / 1000) + OUTBOX_RETENTION_SECONDS,
+    expires_at: outboxExpiry(occurred_at),
   };
 }
 
@@ -82,7 +83,7 @@ export function outboxItems(events: FleetEvent[], orderingKey?: string): Array<R
         ...keys.outbox(first.event_id, first.occurred_at, orderingKey ?? first.event_id),
         entity: "outbox",
         events: chunk.map(({ detail_type, detail }) => ({ detail_type, detail })),
-        expires_at: Math.floor(Date.parse(first.occurred_at) / 1000) + OUTBOX_RETENTION_SECONDS,
+        expires_at: outboxExpiry(first.occurred_at),
       });
     }
     chunk = [];

@@ -18,8 +18,8 @@ const CURRENT_WINDOW_SECONDS = 10 * 60;
  * gather, so a process computes these figures once and reuses them for `summaryFiguresSeconds`. After
  * that they are refreshed in the background while the previous figures are served, for up to three
  * times as long (so no request waits on the refresh); older figures, or a state saved by this process
- * since, are recomputed before answering. The counts by status and health are never cached: they are
- * read live on every request.
+ * since, are recomputed before answering. The counts by status and health come from the summary item
+ * (fleet-summary.ts), reused for at most `summaryCountsSeconds` and re-read after any write of this process.
  */
 interface ProbeFigures {
   stale: string[];

@@ -92,7 +92,7 @@ export async function loadGroupState(ctx: FleetContext, organizationId: string, 
     ? (JSON.parse(stateItem.data) as { servers?: Record<string, ServerProbeState>; rolled?: Record<string, string> })
     : {};
   const progress: ProgressData = progressItem ? (JSON.parse(progressItem.data) as ProgressData) : {};
-  const servers: Record<string, ServerProbeState> = structuredClone(state.servers ?? {});
+  const servers: Record<string, ServerProbeState> = state.servers ?? {};
   for (const [member, [before, c]] of Object.entries(progress.servers ?? {})) {
     const entry = (servers[member] ??= {});
     if (before !== null) entry.ok = (progress.at ?? 0) - before;
@@ -187,9 +187,4 @@ function part(key: { pk: string; sk: string }, entity: string, data: string, ver
     ConditionExpression: "attribute_not_exists(pk) OR version = :v",
     ExpressionAttributeValues: { ":v": version },
   };
-}
-
-/** Whether two states differ (so an unchanged group costs no write). */
-export function sameState(a: ServerProbeState | undefined, b: ServerProbeState): boolean {
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -87,8 +87,8 @@ export const keys = {
   // servers) so one item carries many servers' records: write units follow bytes, not servers.
   /** Partition of a probe group's state (failures, backoff, alerts) and progress (last success, metrics cursor) items. */
   probeGroup: (organizationId: string, group: number): string => `${org(organizationId)}#PROBE#${group}`,
-  probeState: (organizationId: string, group: number): Key => ({ pk: `${org(organizationId)}#PROBE#${group}`, sk: "STATE" }),
-  probeProgress: (organizationId: string, group: number): Key => ({ pk: `${org(organizationId)}#PROBE#${group}`, sk: "PROGRESS" }),
+  probeState: (organizationId: string, group: number): Key => ({ pk: keys.probeGroup(organizationId, group), sk: "STATE" }),
+  probeProgress: (organizationId: string, group: number): Key => ({ pk: keys.probeGroup(organizationId, group), sk: "PROGRESS" }),
   /** Partition of a probe group's health-check records (one item per check cycle, sort key = time). */
   healthChecks: (organizationId: string, group: number): string => `${org(organizationId)}#HC#${group}`,
   healthCheck: (organizationId: string, group: number, at: string, suffix = ""): Key => ({

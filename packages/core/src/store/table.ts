@@ -82,6 +82,11 @@ export class Table {
     this.onItemsWritten = options.onItemsWritten;
   }
 
+  private recordWrite(operation: string, consumed: Parameters<CapacityMeter["record"]>[1]): void {
+    this.meter.record(operation, consumed);
+    this.writes += 1;
+  }
+
   /** True unless the item carries an `expires_at` that has passed: DynamoDB TTL deletes lazily, reads must not wait for it. */
   isLive(item: Item | undefined): item is Item {
     if (!item) return false;
@@ -142,21 +147,18 @@ export class Table {
 
   async put(input: Omit<PutCommandInput, "TableName">): Promise<void> {
     const out = await this.doc.send(new PutCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
-    this.meter.record("PutItem", out.ConsumedCapacity);
-    this.writes += 1;
+    this.recordWrite("PutItem", out.ConsumedCapacity);
   }
 
   async update<T extends object = Item>(input: Omit<UpdateCommandInput, "TableName">): Promise<T | undefined> {
     const out = await this.doc.send(new UpdateCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
-    this.meter.record("UpdateItem", out.ConsumedCapacity);
-    this.writes += 1;
+    this.recordWrite("UpdateItem", out.ConsumedCapacity);
     return out.Attributes as T | undefined;
   }
 
   async delete(input: Omit<DeleteCommandInput, "TableName">): Promise<Item | undefined> {
     const out = await this.doc.send(new DeleteCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: "TOTAL" }));
-    this.meter.record("DeleteItem", out.ConsumedCapacity);
-    this.writes += 1;
+    this.recordWrite("DeleteItem", out.ConsumedCapacity);
     return out.Attributes;
   }
 
@@ -169,8 +171,7 @@ export class Table {
     for (let attempt = 1; ; attempt++) {
       try {
         const out = await this.doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
-        this.meter.record("TransactWriteItems", out.ConsumedCapacity);
-        this.writes += 1;
+        this.recordWrite("TransactWriteItems", out.ConsumedCapacity);
         this.onItemsWritten?.(items.map(partitionKeyOf));
         return;
       } catch (error) {
@@ -193,8 +194,7 @@ export class Table {
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending }, ReturnConsumedCapacity: "TOTAL" }));
-        this.meter.record("BatchWriteItem", out.ConsumedCapacity);
-        this.writes += 1;
+        this.recordWrite("BatchWriteItem", out.ConsumedCapacity);
         pending = (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
       }
     }

@@ -9,8 +9,8 @@ import {
   ResourceNotFoundException,
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createTableInput, withIndexKeys } from "@fleetplane/core";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createTableInput, Table, withIndexKeys } from "@fleetplane/core";
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -79,17 +79,11 @@ async function rebuild(client: DynamoDBClient, tableName: string): Promise<void>
 
 async function copy(client: DynamoDBClient, from: string, to: string): Promise<void> {
   const doc = DynamoDBDocumentClient.from(client);
+  const target = new Table({ client, tableName: to });
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start, Limit: 500 }));
-    const items = (page.Items ?? []).map(withIndexKeys);
-    for (let offset = 0; offset < items.length; offset += 25) {
-      let pending = items.slice(offset, offset + 25).map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length > 0) {
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [to]: pending } }));
-        pending = (out.UnprocessedItems?.[to] ?? []) as typeof pending;
-      }
-    }
+    await target.batchWrite((page.Items ?? []).map((item) => ({ put: withIndexKeys(item) })));
     start = page.LastEvaluatedKey;
   } while (start);
 }
