@@ -5,7 +5,7 @@ import type { FleetContext } from "../context.js";
 import { ValidationFailed } from "../errors.js";
 import { keys, SERVER_PREFIX } from "../store/keys.js";
 import { INDEXES } from "../store/table-definition.js";
-import { readServerCounts, UNASSIGNED } from "../summary/counters.js";
+import { recentServerCounts, UNASSIGNED, type ServerCounts } from "../summary/counters.js";
 import type { Server, ServerListQuery } from "./schema.js";
 import { toServer, type ServerItem } from "./server-item.js";
 
@@ -20,12 +20,15 @@ export interface ServerPage {
 }
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
-  // An environment or region filter that keeps a small slice of the fleet reads the `placement` index, so only
-  // its matches are read. (The summary's counts, which size the slice and name the partitions, leave
-  // decommissioned servers out; asking for those takes the scan.)
-  if ((query.environment || query.region) && !query.health_status && query.status !== "decommissioned") {
-    const page = await listByPlacement(ctx, organizationId, query);
-    if (page) return page;
+  // The summary's counts tell what share of the fleet an environment or region filter keeps, and name the
+  // placement partitions. (They leave decommissioned servers out; asking for those takes the in-order read.)
+  const placed = Boolean(query.environment || query.region) && query.status !== "decommissioned";
+  const counts = placed ? await recentServerCounts(ctx, organizationId) : undefined;
+  const share = counts && placementShare(counts, query);
+  // A slice under a quarter of the fleet reads the `placement` index, so only its matches are read. Health
+  // is not projected there (probes rewrite it), so a health filter reads in order.
+  if (placed && !query.health_status && (share === undefined || share * PLACEMENT_SHARE_LIMIT < 1)) {
+    return listByPlacement(ctx, organizationId, query, counts);
   }
   const filter = serverFilter(query);
   const selective = Boolean(query.status || query.health_status || query.region || query.environment || query.tag?.length || query.q);
@@ -33,6 +36,16 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
   let start = query.cursor ? { ...keys.server(organizationId, decodeCursor(query.cursor)) } : undefined;
   let examined = 0;
   let lastExamined: string | undefined;
+  // A filtered read asks for as many items as should hold the rest of the page at the share matching so far
+  // (before the first read: the environment or region share, or a guess of 1 in 4), so most pages take one
+  // read; DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
+  const onlyPlacement = !query.status && !query.health_status && !query.tag?.length && !query.q;
+  const readSize = () => {
+    const wanted = query.limit + 1 - found.length;
+    if (!selective) return wanted;
+    const matching = examined > 0 ? found.length / examined : onlyPlacement && share !== undefined ? share : 1 / 4;
+    return Math.min(1_000, Math.ceil((wanted / Math.max(matching, 1 / 1_000)) * 1.2));
+  };
   while (found.length <= query.limit && examined < LIST_SCAN_BUDGET) {
     // The filter runs in DynamoDB: only matches travel and are unmarshalled, but every item is still read.
     const page = await ctx.table.query<ServerItem>({
@@ -41,7 +54,7 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
       ExpressionAttributeNames: filter.names,
       ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": SERVER_PREFIX, ...filter.values },
       ExclusiveStartKey: start,
-      Limit: selective ? Math.min(1_000, Math.max(200, query.limit * 4)) : query.limit + 1 - found.length,
+      Limit: readSize(),
     });
     examined += page.scanned;
     for (const item of page.items) {
@@ -62,19 +75,27 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
 }
 
 /**
+ * The share of the fleet an environment and/or region filter keeps, from the summary's counts (the two taken
+ * as independent when both are given); undefined for an empty fleet.
+ */
+function placementShare(counts: ServerCounts, query: ServerListQuery): number | undefined {
+  if (counts.total_servers === 0) return undefined;
+  const of = (slice: number | undefined) => (slice ?? 0) / counts.total_servers;
+  return (query.environment ? of(counts.by_environment[query.environment]) : 1) * (query.region ? of(counts.by_region[query.region]) : 1);
+}
+
+/**
  * Lists through the `placement` index: one partition per (environment, region) pair the filter allows, read
  * in parallel in registration order and merged; status, tag and `q` filter the index entries (they are
- * projected); then one BatchGetItem reads the page's servers. Health is not projected (probes rewrite it),
- * so a health filter takes the scan path. Answers undefined when the filter keeps a large share of the fleet
- * (an environment or region holding a quarter of it or more): reading in order finds a page sooner.
+ * projected); then one BatchGetItem reads the page's servers.
  */
-async function listByPlacement(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage | undefined> {
+async function listByPlacement(
+  ctx: FleetContext,
+  organizationId: string,
+  query: ServerListQuery,
+  counts: ServerCounts | undefined,
+): Promise<ServerPage> {
   const { environment, region } = query;
-  const counts = environment && region ? undefined : await readServerCounts(ctx.table, organizationId);
-  if (counts) {
-    const slice = environment ? counts.by_environment[environment] : counts.by_region[region!];
-    if ((slice ?? 0) * PLACEMENT_SHARE_LIMIT >= counts.total_servers) return undefined;
-  }
   const values = (known: Record<string, number> | undefined, given: string | undefined): Array<string | null> =>
     given !== undefined ? [given] : Object.keys(known ?? {}).flatMap((v) => (v === UNASSIGNED ? [v, null] : [v]));
   const partitions = values(counts?.by_environment, environment).flatMap((env) =>

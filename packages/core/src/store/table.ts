@@ -78,6 +78,9 @@ export class Table {
     this.doc = DynamoDBDocumentClient.from(options.client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
+    // The SDK's logger middleware redacts every response through its schema before handing it to the logger,
+    // even the default no-op one: about 0.7 ms of CPU per 50-item Query. Fleetplane never gives the SDK a logger.
+    this.doc.middlewareStack.remove("loggerMiddleware");
     this.nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
     this.onItemsWritten = options.onItemsWritten;
   }

@@ -1,4 +1,5 @@
 // The per-organization fleet summary item: counters moved by deltas in the same transaction as each change.
+import type { FleetContext } from "../context.js";
 import { keys } from "../store/keys.js";
 import type { Table, TransactItem } from "../store/table.js";
 
@@ -83,4 +84,28 @@ export async function readServerCounts(table: Table, organizationId: string): Pr
     else if (group && groups[group]) groups[group]![rest.join(":")] = value;
   }
   return { ...counts, item };
+}
+
+type Counts = Awaited<ReturnType<typeof readServerCounts>>;
+const recentCounts = new WeakMap<FleetContext, Map<string, { until: number; writes: number; counts: Promise<Counts> }>>();
+
+/**
+ * The summary item, reused for `summaryCountsSeconds` by a process that has written nothing since it read
+ * it (any write of its own may have moved the counters, so it reads again). Changes made by other
+ * processes show within that time, as an eventually consistent read's would. `GET /summary` answers from
+ * it, and listing sizes its reads by it.
+ */
+export function recentServerCounts(ctx: FleetContext, organizationId: string): Promise<Counts> {
+  const perOrganization = recentCounts.get(ctx) ?? new Map();
+  recentCounts.set(ctx, perOrganization);
+  const cached = perOrganization.get(organizationId);
+  if (cached && cached.until > Date.now() && cached.writes === ctx.table.writes) return cached.counts;
+  const entry = {
+    until: Date.now() + ctx.config.summaryCountsSeconds * 1000,
+    writes: ctx.table.writes,
+    counts: readServerCounts(ctx.table, organizationId),
+  };
+  perOrganization.set(organizationId, entry);
+  entry.counts.catch(() => perOrganization.get(organizationId) === entry && perOrganization.delete(organizationId));
+  return entry.counts;
 }
