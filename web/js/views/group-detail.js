@@ -4,6 +4,7 @@ import { badge } from "../ui/badges.js";
 import { h, link, segment } from "../ui/dom.js";
 import { text, when } from "../ui/format.js";
 import { swatch } from "../ui/swatch.js";
+import { dataTable } from "../ui/table.js";
 import { criteria } from "./group-list.js";
 
 export async function render(root, ctx) {
@@ -46,39 +47,14 @@ export async function render(root, ctx) {
       h("h2", { id: "members-title", class: "pad" }, `Servers (${members.length})`),
       members.length === 0
         ? h("p", { class: "empty" }, "No servers in this group.")
-        : h(
-            "div",
-            { class: "table-wrap" },
-            h(
-              "table",
-              { class: "table" },
-              h(
-                "thead",
-                {},
-                h(
-                  "tr",
-                  {},
-                  ["Name", "Health", "Status", "Region", "Environment", "Membership"].map((t) => h("th", { scope: "col" }, t)),
-                ),
-              ),
-              h(
-                "tbody",
-                {},
-                members.map((s) =>
-                  h(
-                    "tr",
-                    {},
-                    h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name)),
-                    h("td", {}, badge(s.health_status)),
-                    h("td", {}, badge(s.status)),
-                    h("td", {}, text(s.region)),
-                    h("td", {}, text(s.environment)),
-                    h("td", {}, statics.has(s.id) ? "static" : "by criteria"),
-                  ),
-                ),
-              ),
-            ),
-          ),
+        : dataTable(["Name", "Health", "Status", "Region", "Environment", "Membership"], members, (s) => [
+            link(`/servers/${segment(s.id)}`, s.name),
+            badge(s.health_status),
+            badge(s.status),
+            text(s.region),
+            text(s.environment),
+            statics.has(s.id) ? "static" : "by criteria",
+          ]),
     ),
   );
   root.querySelector(".page-head .actions a").classList.add("button");

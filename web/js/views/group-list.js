@@ -2,6 +2,7 @@
 import { h, link, segment } from "../ui/dom.js";
 import { text } from "../ui/format.js";
 import { swatch } from "../ui/swatch.js";
+import { cell, dataTable } from "../ui/table.js";
 
 export async function render(root, ctx) {
   const body = await ctx.api.get("/groups");
@@ -13,36 +14,16 @@ export async function render(root, ctx) {
       : h(
           "section",
           { class: "card flush" },
-          h(
-            "div",
-            { class: "table-wrap" },
-            h(
-              "table",
-              { class: "table" },
-              h(
-                "thead",
-                {},
-                h(
-                  "tr",
-                  {},
-                  ["Name", "Description", "Criteria", "Static members"].map((t) => h("th", { scope: "col" }, t)),
-                ),
-              ),
-              h(
-                "tbody",
-                {},
-                groups.map((g) =>
-                  h(
-                    "tr",
-                    { dataset: { groupId: g.id } },
-                    h("th", { scope: "row" }, swatch(g.color), link(`/groups/${segment(g.id)}`, g.name)),
-                    h("td", { class: "wrap" }, text(g.description)),
-                    h("td", {}, criteria(g)),
-                    h("td", { class: "num" }, String(g.server_ids.length)),
-                  ),
-                ),
-              ),
-            ),
+          dataTable(
+            ["Name", "Description", "Criteria", "Static members"],
+            groups,
+            (g) => [
+              [swatch(g.color), link(`/groups/${segment(g.id)}`, g.name)],
+              cell({ class: "wrap" }, text(g.description)),
+              criteria(g),
+              cell({ class: "num" }, String(g.server_ids.length)),
+            ],
+            { rowData: (g) => ({ groupId: g.id }) },
           ),
         ),
   );

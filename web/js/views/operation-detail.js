@@ -5,6 +5,7 @@ import { h, link, replace, segment } from "../ui/dom.js";
 import { duration, label, number, text, when } from "../ui/format.js";
 import { errorNotice, infoNotice } from "../ui/notice.js";
 import { FINISHED, progressBar } from "../ui/progress.js";
+import { cell, dataTable, pager } from "../ui/table.js";
 
 const REFRESH_MS = 1500;
 const TARGET_PAGE = 100;
@@ -108,48 +109,17 @@ function overview(op) {
 
 function targetTable(items) {
   if (!items.length) return h("p", { class: "empty" }, "No servers targeted.");
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { class: "table compact", id: "operation-targets" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ["Server", "Status", "Attempts", "Duration", "Finished", "Output / error"].map((t) => h("th", { scope: "col" }, t)),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        items.map((t) =>
-          h(
-            "tr",
-            { dataset: { serverId: t.server_id } },
-            h("th", { scope: "row" }, link(`/servers/${segment(t.server_id)}`, t.server_name)),
-            h("td", {}, badge(t.status)),
-            h("td", { class: "num" }, number(t.attempts)),
-            h("td", {}, duration(t.duration_ms)),
-            h("td", { title: t.finished_at ?? "" }, when(t.finished_at)),
-            h("td", { class: "wrap" }, t.error ? h("span", { class: "error-text" }, t.error) : text(t.output)),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-function pager(page, nextCursor, go) {
-  if (page === 0 && !nextCursor) return null;
-  return h(
-    "nav",
-    { class: "pager", "aria-label": "Pages" },
-    h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous"),
-    h("span", { class: "muted" }, `Page ${page + 1}`),
-    h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →"),
+  return dataTable(
+    ["Server", "Status", "Attempts", "Duration", "Finished", "Output / error"],
+    items,
+    (t) => [
+      link(`/servers/${segment(t.server_id)}`, t.server_name),
+      badge(t.status),
+      cell({ class: "num" }, number(t.attempts)),
+      duration(t.duration_ms),
+      cell({ title: t.finished_at ?? "" }, when(t.finished_at)),
+      cell({ class: "wrap" }, t.error ? h("span", { class: "error-text" }, t.error) : text(t.output)),
+    ],
+    { id: "operation-targets", compact: true, rowData: (t) => ({ serverId: t.server_id }) },
   );
 }

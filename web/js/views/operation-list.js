@@ -4,6 +4,7 @@ import { h, link, replace, segment } from "../ui/dom.js";
 import { label, number, when } from "../ui/format.js";
 import { errorNotice, isUnavailable } from "../ui/notice.js";
 import { FINISHED, progressBar } from "../ui/progress.js";
+import { cell, dataTable, pager } from "../ui/table.js";
 
 const STATUSES = ["pending", "running", "completed", "partial", "failed", "cancelling", "cancelled"];
 const REFRESH_MS = 3000;
@@ -67,48 +68,17 @@ export async function render(root, ctx) {
 
 function table(items) {
   if (!items.length) return h("p", { class: "empty" }, "No operations yet.");
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { class: "table" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ["Operation", "Status", "Progress", "Servers", "Started by", "Created"].map((t) => h("th", { scope: "col" }, t)),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        items.map((op) =>
-          h(
-            "tr",
-            { dataset: { operationId: op.id } },
-            h("th", { scope: "row" }, link(`/operations/${segment(op.id)}`, label(op.operation_type))),
-            h("td", {}, badge(op.status)),
-            h("td", {}, progressBar(op)),
-            h("td", {}, `${number(op.completed_servers)} ok · ${number(op.failed_servers)} failed / ${number(op.total_servers)}`),
-            h("td", {}, op.initiated_by),
-            h("td", { title: op.created_at }, when(op.created_at)),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-function pager(page, nextCursor, go) {
-  if (page === 0 && !nextCursor) return null;
-  return h(
-    "nav",
-    { class: "pager", "aria-label": "Pages" },
-    h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous"),
-    h("span", { class: "muted" }, `Page ${page + 1}`),
-    h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →"),
+  return dataTable(
+    ["Operation", "Status", "Progress", "Servers", "Started by", "Created"],
+    items,
+    (op) => [
+      link(`/operations/${segment(op.id)}`, label(op.operation_type)),
+      badge(op.status),
+      progressBar(op),
+      `${number(op.completed_servers)} ok · ${number(op.failed_servers)} failed / ${number(op.total_servers)}`,
+      op.initiated_by,
+      cell({ title: op.created_at }, when(op.created_at)),
+    ],
+    { rowData: (op) => ({ operationId: op.id }) },
   );
 }

@@ -5,6 +5,7 @@ import { h, link, replace, segment } from "../ui/dom.js";
 import { clearErrors, field, list, showErrors } from "../ui/form.js";
 import { label, number, text } from "../ui/format.js";
 import { infoNotice } from "../ui/notice.js";
+import { dataTable } from "../ui/table.js";
 
 const TYPES = ["restart_services", "update_config", "deploy_update", "run_health_check", "collect_diagnostics"];
 const HEALTH = ["healthy", "degraded", "critical", "unreachable", "unknown"];
@@ -164,37 +165,11 @@ function showPreview(el, result) {
       `${number(result.total_servers)} server(s) would run ${label(result.operation_type)}, ${number(result.effective_max_concurrency)} at a time, stopping after ${number(result.effective_max_errors)} failure(s).`,
     ),
     result.servers?.length
-      ? h(
-          "div",
-          { class: "table-wrap" },
-          h(
-            "table",
-            { class: "table compact", id: "dry-run-targets" },
-            h(
-              "thead",
-              {},
-              h(
-                "tr",
-                {},
-                ["Server", "Hostname", "Health", "Region", "Environment"].map((t) => h("th", { scope: "col" }, t)),
-              ),
-            ),
-            h(
-              "tbody",
-              {},
-              result.servers.map((s) =>
-                h(
-                  "tr",
-                  {},
-                  h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name)),
-                  h("td", {}, s.hostname),
-                  h("td", {}, badge(s.health_status)),
-                  h("td", {}, text(s.region)),
-                  h("td", {}, text(s.environment)),
-                ),
-              ),
-            ),
-          ),
+      ? dataTable(
+          ["Server", "Hostname", "Health", "Region", "Environment"],
+          result.servers,
+          (s) => [link(`/servers/${segment(s.id)}`, s.name), s.hostname, badge(s.health_status), text(s.region), text(s.environment)],
+          { id: "dry-run-targets", compact: true },
         )
       : h("p", { class: "muted" }, "No server matches these targets."),
   );

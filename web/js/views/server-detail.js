@@ -4,6 +4,7 @@ import { badge } from "../ui/badges.js";
 import { h, link, replace, segment } from "../ui/dom.js";
 import { bytes, duration, number, percent, text, when } from "../ui/format.js";
 import { errorNotice, infoNotice, isUnavailable } from "../ui/notice.js";
+import { cell, dataTable } from "../ui/table.js";
 
 export async function render(root, ctx) {
   const [id] = ctx.params;
@@ -206,40 +207,20 @@ function loadHistory(ctx, path, el) {
   return section(el, "history-title", "Recent health checks", async () => {
     const body = await ctx.api.get(`${path}/health-history`, { limit: 15 });
     if (!body.items?.length) return h("p", { class: "muted" }, "No checks yet.");
-    return h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "table compact" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            ["Time", "Result", "Response", "Database", "Redis", "Services", "Error"].map((t) => h("th", { scope: "col" }, t)),
-          ),
-        ),
-        h(
-          "tbody",
-          {},
-          body.items.map((c) => {
-            const flag = (v) => (v === null || v === undefined ? "—" : v ? "✓" : "✗");
-            return h(
-              "tr",
-              {},
-              h("td", { title: c.timestamp }, when(c.timestamp)),
-              h("td", {}, badge(c.status)),
-              h("td", {}, duration(c.response_time_ms)),
-              h("td", {}, flag(c.database_healthy)),
-              h("td", {}, flag(c.redis_healthy)),
-              h("td", {}, flag(c.services_healthy)),
-              h("td", { class: "wrap" }, text(c.error_message)),
-            );
-          }),
-        ),
-      ),
+    const flag = (v) => (v === null || v === undefined ? "—" : v ? "✓" : "✗");
+    return dataTable(
+      ["Time", "Result", "Response", "Database", "Redis", "Services", "Error"],
+      body.items,
+      (c) => [
+        cell({ title: c.timestamp }, when(c.timestamp)),
+        badge(c.status),
+        duration(c.response_time_ms),
+        flag(c.database_healthy),
+        flag(c.redis_healthy),
+        flag(c.services_healthy),
+        cell({ class: "wrap" }, text(c.error_message)),
+      ],
+      { compact: true, rowHeaders: false },
     );
   });
 }

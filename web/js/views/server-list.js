@@ -3,6 +3,7 @@ import { badge } from "../ui/badges.js";
 import { h, link, replace, segment } from "../ui/dom.js";
 import { text, when } from "../ui/format.js";
 import { errorNotice } from "../ui/notice.js";
+import { cell, dataTable, pager } from "../ui/table.js";
 
 const STATUSES = ["active", "inactive", "maintenance", "decommissioned"];
 const HEALTH = ["healthy", "degraded", "critical", "unreachable", "unknown"];
@@ -49,10 +50,15 @@ export async function render(root, ctx) {
         results,
         h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
         table(body.items),
-        pager(page, body.items.length, body.next_cursor, (delta) => {
-          page += delta;
-          load();
-        }),
+        pager(
+          page,
+          body.next_cursor,
+          (delta) => {
+            page += delta;
+            load();
+          },
+          { note: `Page ${page + 1} · ${body.items.length} shown`, always: true },
+        ),
       );
     } catch (error) {
       replace(results, errorNotice(error));
@@ -103,50 +109,18 @@ function filterForm(filters, ctx) {
 
 function table(items) {
   if (items.length === 0) return h("p", { class: "empty" }, "No servers match.");
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { class: "table", id: "server-table" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ["Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"].map((t) => h("th", { scope: "col" }, t)),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        items.map((s) =>
-          h(
-            "tr",
-            { dataset: { serverId: s.id } },
-            h("th", { scope: "row" }, link(`/servers/${segment(s.id)}`, s.name), h("div", { class: "sub" }, s.hostname)),
-            h("td", {}, badge(s.health_status)),
-            h("td", {}, badge(s.status)),
-            h("td", {}, text(s.region)),
-            h("td", {}, text(s.environment)),
-            h("td", {}, s.tags.length ? s.tags.map((t) => h("span", { class: "tag" }, t)) : "—"),
-            h("td", { title: s.last_health_check_at ?? "" }, when(s.last_health_check_at)),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-function pager(page, count, nextCursor, go) {
-  const previous = h("button", { type: "button", class: "button", disabled: page === 0, onclick: () => go(-1) }, "← Previous");
-  const next = h("button", { type: "button", class: "button", disabled: !nextCursor, onclick: () => go(1) }, "Next →");
-  return h(
-    "nav",
-    { class: "pager", "aria-label": "Pages" },
-    previous,
-    h("span", { class: "muted" }, `Page ${page + 1} · ${count} shown`),
-    next,
+  return dataTable(
+    ["Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"],
+    items,
+    (s) => [
+      [link(`/servers/${segment(s.id)}`, s.name), h("div", { class: "sub" }, s.hostname)],
+      badge(s.health_status),
+      badge(s.status),
+      text(s.region),
+      text(s.environment),
+      s.tags.length ? s.tags.map((t) => h("span", { class: "tag" }, t)) : "—",
+      cell({ title: s.last_health_check_at ?? "" }, when(s.last_health_check_at)),
+    ],
+    { id: "server-table", rowData: (s) => ({ serverId: s.id }) },
   );
 }
