@@ -1,11 +1,14 @@
 // Operations stack: the bulk-operation state machine (its definition from packages/core, shared with the local
 // runner), its four task functions, its log group and a role that may invoke those functions and nothing else.
-import { ArnFormat, RemovalPolicy } from "aws-cdk-lib";
+import { ArnFormat, Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Function, use, type StackContext } from "sst/constructs";
 import { operationStateMachine, TASK_FUNCTIONS, type TaskName } from "../packages/core/src/operations/workflow/definition.js";
+import { ENDED_WITHOUT_FINALIZE } from "../packages/core/src/operations/workflow/execution-ended.js";
 import { MAX_TIMEOUT_SECONDS } from "../packages/core/src/operations/schema.js";
 import { isProductionStage } from "./settings.js";
 import { Storage } from "./Storage.js";
@@ -119,6 +122,27 @@ export function Operations({ stack, app }: StackContext) {
     ),
     role,
     logs: { destination: logGroup, level: OPERATIONS_LOG_LEVEL, includeExecutionData: true },
+  });
+
+  // An execution that ends without its Finalize state (stopped by hand, timed out, failed in Finalize) would
+  // leave its operation running: Step Functions' status-change event on the default bus finalizes it.
+  const ended = new Function(stack, "OperationEnded", {
+    handler: "packages/functions/src/operation-ended.handler",
+    description: "Bulk operation: finalize one whose execution ended without Finalize",
+    memorySize: "256 MB",
+    timeout: `${OPERATION_TASK_FUNCTIONS.finalize.timeoutSeconds} seconds`,
+    environment,
+  });
+  storage.grantTableReadWrite(ended);
+  new events.Rule(stack, "ExecutionEndedWithoutFinalize", {
+    description: "Fleetplane bulk operations: finalize an operation whose execution was stopped, timed out or failed",
+    eventPattern: {
+      source: ["aws.states"],
+      detailType: ["Step Functions Execution Status Change"],
+      detail: { stateMachineArn: [stateMachine.stateMachineArn], status: [...ENDED_WITHOUT_FINALIZE] },
+    },
+    // Finalizing twice is harmless, so delivery retries for a day.
+    targets: [new targets.LambdaFunction(ended, { retryAttempts: 20, maxEventAge: Duration.hours(24) })],
   });
 
   stack.addOutputs({ OperationsStateMachineArn: stateMachine.stateMachineArn });

@@ -70,7 +70,9 @@ describe("console: groups and operations", () => {
     const fact = (name: string) => page.locator(`#operation-facts [data-fact="${name}"] dd`);
     await expect.poll(() => fact("status").textContent(), { timeout: 30_000 }).toBe("completed");
     expect(await fact("succeeded").textContent()).toBe("5");
-    await expect.poll(() => page.locator("#operation-targets tbody tr td:nth-of-type(1)").allTextContents()).toEqual(Array(5).fill("succeeded"));
+    await expect
+      .poll(() => page.locator("#operation-targets tbody tr td:nth-of-type(1)").allTextContents())
+      .toEqual(Array(5).fill("succeeded"));
     expect((await fleet.request("GET", `${FLEET}/operations/${id}`)).body.completed_servers).toBe(5);
 
     await page.getByRole("link", { name: "Operations" }).first().click();

@@ -140,6 +140,32 @@ describe("Operations stack", () => {
     expect(runner.Properties.Timeout).toBeGreaterThan(MAX_TIMEOUT_SECONDS + AGENT_ANSWER_GRACE_SECONDS);
   });
 
+  it("finalizes an operation whose execution ends without Finalize, from Step Functions' status-change events", () => {
+    const [machineId] = only(ops, "AWS::StepFunctions::StateMachine");
+    const [, rule] = only(ops, "AWS::Events::Rule");
+    expect(rule.Properties.EventBusName).toBeUndefined(); // Step Functions publishes on the default bus
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: { stateMachineArn: [{ Ref: machineId }], status: ["ABORTED", "TIMED_OUT", "FAILED"] },
+    });
+    const [fnId, fn] = only(ops, "AWS::Lambda::Function", {
+      Description: "Bulk operation: finalize one whose execution ended without Finalize",
+    });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { "Fn::GetAtt": [fnId, "Arn"] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 20 },
+      }),
+    ]);
+    const [, permission] = only(ops, "AWS::Lambda::Permission", { Principal: "events.amazonaws.com" });
+    expect(permission.Properties.FunctionName).toEqual({ "Fn::GetAtt": [fnId, "Arn"] });
+    // It settles targets and finalizes in the table; it reads no agent token and drives no execution.
+    const actions = statementsOfRole(ops, fn.Properties.Role["Fn::GetAtt"][0]).flatMap((s) => asArray(s.Action));
+    expect(actions).toContain("dynamodb:UpdateItem");
+    expect(actions.filter((a) => a.startsWith("kms:") || a.startsWith("states:"))).toEqual([]);
+  });
+
   it("gives the API function the state machine's ARN and the right to start it, and nothing else of Step Functions", () => {
     const api = app.template(Api);
     const [, fn] = only(api, "AWS::Lambda::Function", { Description: "Fleetplane HTTP API (Hono)" });

@@ -53,6 +53,7 @@ export {
   type StateMachineDefinition,
 } from "./operations/workflow/definition.js";
 export { OPERATION_TASKS, unfinishedOperations } from "./operations/workflow/tasks.js";
+export { ENDED_WITHOUT_FINALIZE, finalizeEndedExecution } from "./operations/workflow/execution-ended.js";
 export type { OperationRef, OperationWorkflows } from "./operations/workflow/workflows.js";
 export { StepFunctionsWorkflows } from "./operations/workflow/step-functions-workflows.js";
 export { AgentUnavailable } from "./operations/kinds/kind.js";
