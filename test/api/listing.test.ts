@@ -1,6 +1,6 @@
 // Listing: cursor pagination over a large fleet, and every filter, alone and combined.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { registerServer, type FleetContext } from "@fleetplane/core";
+import { keys, registerServer, type FleetContext } from "@fleetplane/core";
 import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
 
 let fleet: TestFleet;
@@ -123,5 +123,63 @@ describe("filters", () => {
     expect((await collect("&environment=canary", 1)).map((s) => s.id)).toEqual(ids((s) => s.environment === "canary"));
     expect((await collect("&environment=canary&tag=db", 1)).map((s) => s.name)).toEqual(["canary-1", "canary-3"]);
     expect((await collect("&region=sa-east-1&environment=staging", 500)).map((s) => s.name)).toEqual(["rare-1", "rare-3"]);
+  });
+
+  test("a tag filter reads the tag's entries, which follow updates, decommissioning and purging; a leftover entry is passed over", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fleet.request("POST", `${FLEET}/servers`, {
+        body: {
+          name: `tagged-${i}`,
+          hostname: `tagged-${i}.example.com`,
+          api_url: `https://t${i}.example.com`,
+          api_token: "t",
+          tags: ["blue", ...(i ? ["teal"] : [])],
+        },
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const names = async (query: string) => (await collect(query, 1)).map((s) => s.name);
+    expect(await names("&tag=blue")).toEqual(["tagged-0", "tagged-1", "tagged-2"]);
+    expect(await names("&tag=blue&tag=teal")).toEqual(["tagged-1", "tagged-2"]);
+
+    expect((await fleet.request("PATCH", `${FLEET}/servers/${ids[0]}`, { body: { tags: ["green"] } })).status).toBe(200);
+    expect(
+      (await fleet.request("PATCH", `${FLEET}/servers/${ids[1]}`, { body: { status: "maintenance", name: "renamed-1" } })).status,
+    ).toBe(200);
+    expect(await names("&tag=blue")).toEqual(["renamed-1", "tagged-2"]);
+    expect(await names("&tag=green")).toEqual(["tagged-0"]);
+    expect(await names("&tag=blue&status=maintenance&q=RENAMED")).toEqual(["renamed-1"]);
+
+    expect((await fleet.request("DELETE", `${FLEET}/servers/${ids[2]}`)).status).toBe(200);
+    expect(await names("&tag=teal")).toEqual(["renamed-1"]);
+    expect(await names("&tag=teal&status=decommissioned")).toEqual(["tagged-2"]);
+    expect((await fleet.request("DELETE", `${FLEET}/servers/${ids[2]}?purge=true`)).status).toBe(204);
+    expect(await names("&tag=teal&status=decommissioned")).toEqual([]);
+    const ctx = fleet.runtime.ctx;
+    const entries = async (tag: string) =>
+      (
+        await ctx.table.queryAll({
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.tagPartition("default", tag) },
+        })
+      )
+        .map((i) => i.sk)
+        .sort();
+    expect(await entries("blue")).toEqual([ids[1]!].map((id) => keys.server("default", id).sk));
+    expect(await entries("teal")).toEqual([ids[1]!].map((id) => keys.server("default", id).sk));
+
+    // An entry whose server no longer carries the tag (as a crash between two writes could leave) is not listed.
+    await ctx.table.put({
+      Item: {
+        ...keys.serverTag("default", "green", ids[1]!),
+        entity: "server_tag",
+        status: "maintenance",
+        tags: ["green"],
+        search_text: "",
+      },
+    });
+    expect(await names("&tag=green")).toEqual(["tagged-0"]);
   });
 });

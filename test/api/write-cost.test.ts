@@ -16,7 +16,7 @@ async function writeUnits(action: () => Promise<unknown>): Promise<number> {
   return meter.snapshot().writeUnits - before;
 }
 
-test("a registration is one transaction of four small items (8 units); an update that changes nothing writes nothing", async () => {
+test("a registration is one transaction of four small items and an entry per tag; an update writes what it changes", async () => {
   let id = "";
   const registration = await writeUnits(async () => {
     const res = await fleet.request("POST", `${FLEET}/servers`, {
@@ -25,9 +25,13 @@ test("a registration is one transaction of four small items (8 units); an update
     expect(res.status).toBe(201);
     id = res.body.id;
   });
-  // server, name guard, summary delta, outbox event: each under 1 KB, billed twice in a transaction.
-  expect(registration).toBe(8);
+  // server, name guard, summary delta, outbox event and the `web` tag entry: each under 1 KB, billed twice in a transaction.
+  expect(registration).toBe(10);
   expect(await writeUnits(() => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { tags: ["web"] } }))).toBe(0);
-  // server, summary delta (region counts move), outbox event.
-  expect(await writeUnits(() => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { region: "eu-west-1" } }))).toBe(6);
+  // server, summary delta (region counts move), outbox event, the tag entry (it carries the region).
+  expect(await writeUnits(() => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { region: "eu-west-1" } }))).toBe(8);
+  // server, outbox event, the new tag's entry, the old one's deletion; the summary does not count tags.
+  expect(await writeUnits(() => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { tags: ["db"] } }))).toBe(8);
+  // An update of a field no filter reads leaves the tag entries alone: server and outbox event.
+  expect(await writeUnits(() => fleet.request("PATCH", `${FLEET}/servers/${id}`, { body: { description: "edge" } }))).toBe(4);
 });

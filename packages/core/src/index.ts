@@ -20,7 +20,7 @@ export { createApiKey, hashKey, DEFAULT_ORGANIZATION_ID } from "./auth/api-keys.
 export { registerServer, getServer, getServerItem, updateServer, onServerPurged } from "./servers/registry.js";
 export { listServers, allServers } from "./servers/listing.js";
 export type { Server } from "./servers/schema.js";
-export { withIndexKeys, type ServerItem } from "./servers/server-item.js";
+export { inCurrentLayout, ITEM_LAYOUT_VERSION, type ServerItem } from "./servers/server-item.js";
 export { resolveGroupMembers, getGroup, requireServers } from "./groups/groups.js";
 export { contributeToSummary } from "./summary/fleet-summary.js";
 export { summaryRefreshesSettled } from "./probes/fleet-health.js";

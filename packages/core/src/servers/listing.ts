@@ -21,38 +21,67 @@ export interface ServerPage {
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
   // The summary's counts tell what share of the fleet an environment or region filter keeps, and name the
-  // placement partitions. (They leave decommissioned servers out; asking for those takes the in-order read.)
+  // placement partitions. (They leave decommissioned servers out; asking for those reads otherwise.)
   const placed = Boolean(query.environment || query.region) && query.status !== "decommissioned";
   const counts = placed ? await recentServerCounts(ctx, organizationId) : undefined;
   const share = counts && placementShare(counts, query);
-  // A slice under a quarter of the fleet reads the `placement` index, so only its matches are read. Health
-  // is not projected there (probes rewrite it), so a health filter reads in order.
-  if (placed && !query.health_status && (share === undefined || share * PLACEMENT_SHARE_LIMIT < 1)) {
+  // Health is on neither the placement index nor the tag entries (probes rewrite it): a health filter reads
+  // the fleet in order. Otherwise a slice under a quarter of the fleet reads the `placement` index, and a tag
+  // filter its tag's entries, so that only (nearly) matching servers are read.
+  if (!query.health_status && placed && (share === undefined || share * PLACEMENT_SHARE_LIMIT < 1)) {
     return listByPlacement(ctx, organizationId, query, counts);
   }
-  const filter = serverFilter(query);
-  const selective = Boolean(query.status || query.health_status || query.region || query.environment || query.tag?.length || query.q);
-  const found: ServerItem[] = [];
-  let start = query.cursor ? { ...keys.server(organizationId, decodeCursor(query.cursor)) } : undefined;
+  if (!query.health_status && query.tag?.length) return listByTag(ctx, organizationId, query);
+  const onlyPlacement = !query.status && !query.health_status && !query.q;
+  const { found, lastExamined } = await readInOrder<ServerItem>(
+    ctx,
+    keys.organizationPartition(organizationId),
+    query,
+    serverFilter(query),
+    onlyPlacement ? share : undefined,
+  );
+  if (found.length > query.limit) {
+    return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
+  }
+  return { items: found.map(toServer), next_cursor: lastExamined ? encodeCursor(lastExamined) : null };
+}
+
+/**
+ * Reads a partition of server-keyed items (the organization's servers, or a tag's entries) in registration
+ * order from the query's cursor, until it has one match more than the page or has examined
+ * LIST_SCAN_BUDGET items. The filter runs in DynamoDB: only matches travel, but every item is read. Each
+ * filtered read asks for as many items as should hold the rest of the page at the share matching so far
+ * (before the first read: `share` if known, else a guess of 1 in 2; a selective filter then reads more), so most pages take one read;
+ * DynamoDB caps a Query's answer at 1 MB, this at 1,000 items. `lastExamined` is where reading stopped
+ * (undefined at the partition's end).
+ */
+async function readInOrder<T extends { sk: string }>(
+  ctx: FleetContext,
+  partition: string,
+  query: ServerListQuery,
+  filter: ServerFilter,
+  share: number | undefined,
+  projection?: string,
+): Promise<{ found: T[]; lastExamined: string | undefined }> {
+  const found: T[] = [];
+  let start: Record<string, unknown> | undefined = query.cursor
+    ? { pk: partition, sk: `${SERVER_PREFIX}${decodeCursor(query.cursor)}` }
+    : undefined;
   let examined = 0;
   let lastExamined: string | undefined;
-  // A filtered read asks for as many items as should hold the rest of the page at the share matching so far
-  // (before the first read: the environment or region share, or a guess of 1 in 4), so most pages take one
-  // read; DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
-  const onlyPlacement = !query.status && !query.health_status && !query.tag?.length && !query.q;
   const readSize = () => {
     const wanted = query.limit + 1 - found.length;
-    if (!selective) return wanted;
-    const matching = examined > 0 ? found.length / examined : onlyPlacement && share !== undefined ? share : 1 / 4;
+    if (!filter.selective) return wanted;
+    const matching = examined > 0 ? found.length / examined : (share ?? 1 / 2);
     return Math.min(1_000, Math.ceil((wanted / Math.max(matching, 1 / 1_000)) * 1.2));
   };
   while (found.length <= query.limit && examined < LIST_SCAN_BUDGET) {
-    // The filter runs in DynamoDB: only matches travel and are unmarshalled, but every item is still read.
-    const page = await ctx.table.query<ServerItem>({
+    const page = await ctx.table.query<T>({
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
       FilterExpression: filter.expression,
       ExpressionAttributeNames: filter.names,
-      ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": SERVER_PREFIX, ...filter.values },
+      ExpressionAttributeValues: { ":pk": partition, ":prefix": SERVER_PREFIX, ...filter.values },
+      ProjectionExpression: projection,
       ExclusiveStartKey: start,
       Limit: readSize(),
     });
@@ -61,17 +90,54 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
       found.push(item);
       if (found.length > query.limit) break;
     }
-    if (!page.lastKey) {
-      lastExamined = undefined;
-      break;
-    }
+    if (!page.lastKey) return { found, lastExamined: undefined };
     lastExamined = String(page.lastKey.sk).slice(SERVER_PREFIX.length);
-    start = page.lastKey as typeof start;
+    start = page.lastKey;
   }
-  if (found.length > query.limit) {
-    return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
-  }
-  return { items: found.map(toServer), next_cursor: lastExamined ? encodeCursor(lastExamined) : null };
+  return { found, lastExamined };
+}
+
+/**
+ * Lists through the entries of the first tag asked for: one per server carrying it, in registration order.
+ * The other filters run on the entries (they carry every field a filter reads but health), then one
+ * BatchGetItem reads the page's servers, each checked again: an entry can trail its server by the instant
+ * between two reads, or outlive a tag the server lost.
+ */
+async function listByTag(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
+  const [tag, ...otherTags] = query.tag!;
+  const filter = serverFilter({ ...query, tag: otherTags });
+  const { found, lastExamined } = await readInOrder<{ sk: string }>(
+    ctx,
+    keys.tagPartition(organizationId, tag!),
+    query,
+    filter,
+    undefined,
+    "sk",
+  );
+  const page = found.slice(0, query.limit).map((entry) => entry.sk);
+  const servers = await serversInOrder(ctx, organizationId, page, query);
+  const last = found.length > query.limit ? page[page.length - 1]!.slice(SERVER_PREFIX.length) : lastExamined;
+  return { items: servers, next_cursor: last ? encodeCursor(last) : null };
+}
+
+/** The servers of a page of sort keys, read with one BatchGetItem, in the page's order; servers that no longer match are left out. */
+async function serversInOrder(ctx: FleetContext, organizationId: string, page: string[], query: ServerListQuery): Promise<Server[]> {
+  const items = await ctx.table.batchGet<ServerItem>(page.map((sk) => ({ pk: keys.organizationPartition(organizationId), sk })));
+  const bySk = new Map(items.filter((item) => matches(item, query)).map((item) => [item.sk, item]));
+  return page.flatMap((sk) => (bySk.has(sk) ? [toServer(bySk.get(sk)!)] : []));
+}
+
+/** The list filters, checked on a server read back from the table. */
+function matches(item: ServerItem, query: ServerListQuery): boolean {
+  const q = query.q?.trim().toLowerCase();
+  return (
+    (query.status ? item.status === query.status : item.status !== "decommissioned") &&
+    (!query.health_status || item.health_status === query.health_status) &&
+    (!query.environment || item.environment === query.environment) &&
+    (!query.region || item.region === query.region) &&
+    (query.tag ?? []).every((tag) => item.tags.includes(tag)) &&
+    (!q || item.search_text.includes(q))
+  );
 }
 
 /**
@@ -138,12 +204,8 @@ async function listByPlacement(
     .filter((sk) => bound === undefined || sk <= bound)
     .sort();
   const page = eligible.slice(0, query.limit);
-  const items = await ctx.table.batchGet<ServerItem>(page.map((sk) => ({ pk: keys.organizationPartition(organizationId), sk })));
-  // The index is eventually consistent: a server moved meanwhile is left out of a page it no longer matches.
-  const bySk = new Map(
-    items.filter((i) => (!environment || i.environment === environment) && (!region || i.region === region)).map((i) => [i.sk, i]),
-  );
-  const servers = page.flatMap((sk) => (bySk.has(sk) ? [toServer(bySk.get(sk)!)] : []));
+  // The index is eventually consistent: a server changed meanwhile is left out of a page it no longer matches.
+  const servers = await serversInOrder(ctx, organizationId, page, query);
   const last = eligible.length > query.limit ? page[page.length - 1] : bound;
   return { items: servers, next_cursor: last ? encodeCursor(last.slice(SERVER_PREFIX.length)) : null };
 }
@@ -156,8 +218,16 @@ export async function allServers(ctx: FleetContext, organizationId: string): Pro
   });
 }
 
+interface ServerFilter {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+  /** Whether it asks for more than the default (every server but decommissioned ones). */
+  selective: boolean;
+}
+
 /** The list filters as a DynamoDB FilterExpression: every condition must hold. */
-function serverFilter(query: ServerListQuery): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+function serverFilter(query: ServerListQuery): ServerFilter {
   const conditions: string[] = [];
   const names: Record<string, string> = { "#status": "status" };
   const values: Record<string, unknown> = {};
@@ -189,7 +259,7 @@ function serverFilter(query: ServerListQuery): { expression: string; names: Reco
     values[":q"] = q;
     conditions.push("contains(#search, :q)");
   }
-  return { expression: conditions.join(" AND "), names, values };
+  return { expression: conditions.join(" AND "), names, values, selective: Boolean(query.status) || conditions.length > 1 };
 }
 
 function encodeCursor(serverId: string): string {

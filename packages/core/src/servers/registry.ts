@@ -10,9 +10,11 @@ import { delta, summaryUpdate } from "../summary/counters.js";
 import { removeServerFromGroups } from "../groups/membership.js";
 import { checkApiUrl } from "./api-url.js";
 import type { Server, ServerCreate, ServerUpdate } from "./schema.js";
-import { toServer, toServerItem, type ServerItem } from "./server-item.js";
+import { sameTagEntries, tagItems, toServer, toServerItem, type ServerItem } from "./server-item.js";
 
 const MAX_UPDATE_ATTEMPTS = 10;
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 export async function registerServer(ctx: FleetContext, organizationId: string, input: ServerCreate): Promise<Server> {
   const now = ctx.clock.now().toISOString();
@@ -46,6 +48,7 @@ export async function registerServer(ctx: FleetContext, organizationId: string, 
     },
     { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
     outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item) }, ctx.clock.now()), server.id),
+    ...tagItems(item).map((entry) => ({ Put: { Item: entry } })),
   ];
   const counters = summaryUpdate(organizationId, delta(undefined, server));
   if (counters) writes.push(counters);
@@ -120,6 +123,7 @@ export async function purgeServer(ctx: FleetContext, organizationId: string, id:
       },
       { Delete: { Key: keys.serverName(organizationId, before.name) } },
       outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before) }, ctx.clock.now()), id),
+      ...before.tags.map((tag) => ({ Delete: { Key: keys.serverTag(organizationId, tag, id) } })),
     ];
     const counters = summaryUpdate(organizationId, delta(before, undefined));
     if (counters) writes.push(counters);
@@ -183,8 +187,18 @@ async function rewriteServer(
     }
     const counters = summaryUpdate(organizationId, delta(before, after));
     if (counters) writes.push(counters);
+    // Tag entries follow the fields they carry; entries of tags it lost go in the same transaction when
+    // they fit (a change of more than about 45 tags at once deletes them just after: a leftover entry is
+    // passed over by listing, which re-checks every server it reads).
+    if (!sameTagEntries(before, item)) writes.push(...tagItems(item).map((entry) => ({ Put: { Item: entry } })));
+    const lost = before.tags
+      .filter((tag) => !item.tags.includes(tag))
+      .map((tag) => ({ Delete: { Key: keys.serverTag(organizationId, tag, id) } }));
+    const later = writes.length + lost.length > MAX_TRANSACTION_ITEMS ? lost : [];
+    if (later.length === 0) writes.push(...lost);
     try {
       await ctx.table.transact(writes);
+      if (later.length > 0) await ctx.table.batchWrite(later.map(({ Delete }) => ({ delete: Delete.Key })));
       return toServer(item);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;

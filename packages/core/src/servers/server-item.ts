@@ -63,11 +63,52 @@ export function toServerItem(server: Server, tokenCiphertext: string, revision: 
 }
 
 /**
- * An item as written today, for a table rebuilt from items an earlier version wrote: servers get the index
- * keys derived from their fields (the `placement` index came later). Other items are returned as they are.
+ * A server's entry under each of its tags: a tag filter reads the tag's partition, so it reads only servers
+ * carrying the tag. Entries carry every field a filter reads except health (rewritten by probes, so a
+ * health filter reads servers in order); listing re-checks the server it fetches.
  */
-export function withIndexKeys(item: Record<string, unknown>): Record<string, unknown> {
-  if (item.entity !== "server") return item;
+export type ServerTagItem = {
+  pk: string;
+  sk: string;
+  entity: "server_tag";
+  status: Server["status"];
+  environment: string | null;
+  region: string | null;
+  tags: string[];
+  search_text: string;
+};
+
+const TAG_ENTRY_FIELDS = ["status", "environment", "region", "tags", "search_text"] as const;
+
+export function tagItems(item: ServerItem): ServerTagItem[] {
+  return (item.tags ?? []).map((tag) => ({
+    ...keys.serverTag(item.organization_id, tag, item.id),
+    entity: "server_tag",
+    status: item.status,
+    environment: item.environment ?? null,
+    region: item.region ?? null,
+    tags: item.tags,
+    search_text: item.search_text ?? "",
+  }));
+}
+
+/** Whether a change leaves the tag entries as they are (no field they carry changed). */
+export function sameTagEntries(before: ServerItem, after: ServerItem): boolean {
+  return TAG_ENTRY_FIELDS.every((field) => JSON.stringify(before[field] ?? null) === JSON.stringify(after[field] ?? null));
+}
+
+/** The layout version this code writes; a table holding an older one is upgraded (locally: rebuilt). */
+export const ITEM_LAYOUT_VERSION = 2;
+
+/**
+ * The items an item of an earlier layout becomes today: servers get the `placement` key (version 1 lacked
+ * the index) and their tag entries (version 2), which are made anew from them (so existing entries are
+ * dropped). Other items are returned as they are.
+ */
+export function inCurrentLayout(item: Record<string, unknown>): Record<string, unknown>[] {
+  if (item.entity === "server_tag") return [];
+  if (item.entity !== "server") return [item];
   const server = item as unknown as ServerItem;
-  return { ...item, placement: keys.placement(server.organization_id, server.environment ?? null, server.region ?? null) };
+  const upgraded = { ...server, placement: keys.placement(server.organization_id, server.environment ?? null, server.region ?? null) };
+  return [upgraded, ...tagItems(upgraded)];
 }

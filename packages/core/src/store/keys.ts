@@ -79,6 +79,16 @@ export const keys = {
   placement: (organizationId: string, environment: string | null, region: string | null): string =>
     `${org(organizationId)}#${placementPart(environment)}#${placementPart(region)}`,
 
+  /** Partition of an organization's servers that carry one tag: what a tag filter reads (the tag escaped). */
+  tagPartition: (organizationId: string, tag: string): string => `${org(organizationId)}#TAG#${encodeURIComponent(tag)}`,
+  /** A server's entry under one of its tags, sorted like the server itself (registration order). */
+  serverTag: (organizationId: string, tag: string, serverId: string): Key => ({
+    pk: keys.tagPartition(organizationId, tag),
+    sk: `${SERVER_PREFIX}${serverId}`,
+  }),
+  /** Which version of the item layout a table holds (tag entries came with version 2); the local runtime upgrades older tables. */
+  layoutMarker: (): Key => ({ pk: "PLATFORM", sk: "LAYOUT" }),
+
   /** Partition key of the sparse `active` index for a server id. */
   activeShard: (serverId: string): string => `ACTIVE#${shardOf(serverId, ACTIVE_SHARDS)}`,
   activeShardPartition: (shard: number): string => `ACTIVE#${shard}`,

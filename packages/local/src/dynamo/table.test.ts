@@ -1,8 +1,8 @@
-// A data dir written by an earlier Fleetplane (other indexes) is rebuilt on start: nothing is lost and
-// servers gain the index keys they lacked.
+// A data dir written by an earlier Fleetplane (other indexes, or an older item layout) is rebuilt on start:
+// nothing is lost, and servers gain the index keys and tag entries they lacked.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createTableInput, INDEXES, keys, Table } from "@fleetplane/core";
+import { createTableInput, INDEXES, ITEM_LAYOUT_VERSION, keys, Table } from "@fleetplane/core";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./table.js";
 
@@ -35,6 +35,9 @@ test("a table with outdated indexes is rebuilt with every item, servers given th
     organization_id: "o1",
     environment: "production",
     region: null,
+    status: "active",
+    tags: ["web"],
+    search_text: "s-1",
   };
   await table.batchWrite([
     { put: server },
@@ -59,6 +62,39 @@ test("a table with outdated indexes is rebuilt with every item, servers given th
 
   await ensureTable(client, "old-layout"); // up to date now: nothing to do
   expect((await table.get(keys.server("o1", "s-1")))?.placement).toBe(keys.placement("o1", "production", null));
+  expect(await table.get(keys.serverTag("o1", "web", "s-1"))).toMatchObject({ entity: "server_tag", status: "active", tags: ["web"] });
+});
+
+test("a table of the first item layout (current indexes, no tag entries) gains its servers' tag entries on start", async () => {
+  await client.send(new CreateTableCommand(createTableInput("layout-1")));
+  await ensureTableActive("layout-1");
+  const table = new Table({ client, tableName: "layout-1" });
+  const server = (id: string, tags: string[]) => ({
+    ...keys.server("o1", id),
+    entity: "server",
+    id,
+    organization_id: "o1",
+    environment: null,
+    region: "eu-west-1",
+    status: "maintenance",
+    tags,
+    search_text: id,
+    placement: keys.placement("o1", null, "eu-west-1"),
+  });
+  // A tag entry left over from nowhere is dropped: entries are made anew from their servers.
+  const stray = { ...keys.serverTag("o1", "gone", "s-9"), entity: "server_tag", status: "active", tags: ["gone"], search_text: "" };
+  await table.batchWrite([{ put: server("s-1", ["web", "db"]) }, { put: server("s-2", []) }, { put: stray }]);
+
+  await ensureTable(client, "layout-1");
+
+  const entries = async (tag: string) =>
+    (await table.queryAll({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.tagPartition("o1", tag) } })).map(
+      (i) => [i.sk, i.status, i.region],
+    );
+  expect(await entries("web")).toEqual([[keys.server("o1", "s-1").sk, "maintenance", "eu-west-1"]]);
+  expect(await entries("db")).toEqual([[keys.server("o1", "s-1").sk, "maintenance", "eu-west-1"]]);
+  expect(await entries("gone")).toEqual([]);
+  expect((await table.get(keys.layoutMarker()))?.version).toBe(ITEM_LAYOUT_VERSION);
 });
 
 async function ensureTableActive(name: string) {

@@ -1,6 +1,7 @@
 // Creates the Fleetplane table in the local DynamoDB if it does not exist yet, and rebuilds a table kept in
-// a data dir by an earlier Fleetplane whose indexes differ from today's definition (dynalite cannot add an
-// index to an existing table): every item is copied out, given the index keys it lacks, and copied back.
+// a data dir by an earlier Fleetplane whose indexes or item layout differ from today's (dynalite cannot add
+// an index to an existing table): every item is copied out, brought to the current layout (index keys, tag
+// entries) and copied back.
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -10,7 +11,7 @@ import {
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createTableInput, Table, withIndexKeys } from "@fleetplane/core";
+import { createTableInput, inCurrentLayout, ITEM_LAYOUT_VERSION, keys, Table } from "@fleetplane/core";
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -21,15 +22,22 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the table when missing (or rebuilds it when its indexes are out of date) and returns once it is ACTIVE. */
+/** Creates the table when missing (or rebuilds it when its indexes or layout are out of date) and returns once it is ACTIVE. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const existing = await describe(client, tableName);
-  if (!existing) {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } else if (indexSignature(existing) !== indexSignature(createTableInput(tableName))) {
-    await rebuild(client, tableName);
-  }
+  const table = new Table({ client, tableName });
+  const current = existing && indexSignature(existing) === indexSignature(createTableInput(tableName));
+  if (current && (await layoutOf(table)) === ITEM_LAYOUT_VERSION) return waitUntil(client, tableName, "ACTIVE");
+  if (!existing) await client.send(new CreateTableCommand(createTableInput(tableName)));
+  else await rebuild(client, tableName);
   await waitUntil(client, tableName, "ACTIVE");
+  await table.put({ Item: { ...keys.layoutMarker(), entity: "layout", version: ITEM_LAYOUT_VERSION } });
+}
+
+/** The item layout a table holds: its marker's version, or 1 for a table from before the marker. */
+async function layoutOf(table: Table): Promise<number> {
+  const marker = await table.get<{ version?: unknown }>(keys.layoutMarker(), { consistent: true });
+  return typeof marker?.version === "number" ? marker.version : 1;
 }
 
 async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
@@ -83,7 +91,7 @@ async function copy(client: DynamoDBClient, from: string, to: string): Promise<v
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start, Limit: 500 }));
-    await target.batchWrite((page.Items ?? []).map((item) => ({ put: withIndexKeys(item) })));
+    await target.batchWrite((page.Items ?? []).flatMap((item) => inCurrentLayout(item).map((put) => ({ put }))));
     start = page.LastEvaluatedKey;
   } while (start);
 }
