@@ -182,4 +182,23 @@ describe("filters", () => {
     });
     expect(await names("&tag=green")).toEqual(["tagged-0"]);
   });
+
+  test("replacing all of 50 tags at once (more entries than one transaction holds) leaves no entry of a lost tag", async () => {
+    const tags = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
+    const res = await fleet.request("POST", `${FLEET}/servers`, {
+      body: {
+        name: "many-tags",
+        hostname: "many-tags.example.com",
+        api_url: "https://many.example.com",
+        api_token: "t",
+        tags: tags("old-"),
+      },
+    });
+    expect(res.status).toBe(201);
+    expect((await fleet.request("PATCH", `${FLEET}/servers/${res.body.id}`, { body: { tags: tags("new-") } })).status).toBe(200);
+    expect((await collect("&tag=new-7", 10)).map((s) => s.name)).toEqual(["many-tags"]);
+    expect(await collect("&tag=old-7", 10)).toEqual([]);
+    const left = await Promise.all(tags("old-").map((tag) => fleet.runtime.ctx.table.get(keys.serverTag("default", tag, res.body.id))));
+    expect(left.filter(Boolean)).toEqual([]);
+  });
 });
