@@ -51,9 +51,9 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
  * order from the query's cursor, until it has one match more than the page or has examined
  * LIST_SCAN_BUDGET items. The filter runs in DynamoDB: only matches travel, but every item is read. Each
  * filtered read asks for as many items as should hold the rest of the page at the share matching so far
- * (before the first read: `share` if known, else a guess of 1 in 2; a selective filter then reads more), so most pages take one read;
- * DynamoDB caps a Query's answer at 1 MB, this at 1,000 items. `lastExamined` is where reading stopped
- * (undefined at the partition's end).
+ * (before the first read: `share` if known, else a guess of 1 in 2, which a selective filter's next read
+ * corrects), so most pages take one read; DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
+ * `lastExamined` is where reading stopped (undefined at the partition's end).
  */
 async function readInOrder<T extends { sk: string }>(
   ctx: FleetContext,
