@@ -1,4 +1,4 @@
-// How a server is stored: the wire record plus the encrypted agent token, a revision and index keys.
+// How a server is stored: the wire record plus the encrypted agent token, a revision, index keys, and an entry per tag.
 import { keys } from "../store/keys.js";
 import type { Server } from "./schema.js";
 
