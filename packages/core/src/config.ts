@@ -55,6 +55,8 @@ export const AlertSettings = z.object({
   diskPercent: percent(90),
   /** A resource alert needs this many consecutive points above its threshold (and clears after as many below). */
   consecutivePoints: count(3, 1, 1_440),
+  /** An open resource alert clears only on points this many percentage points under its threshold (hysteresis). */
+  clearMarginPercent: percent(5),
   /** Failed services on a server at or above this raise an alert. */
   failedServices: count(1, 1, 10_000),
 });
@@ -155,6 +157,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
         memoryPercent: env.FLEETPLANE_ALERT_MEMORY_PERCENT,
         diskPercent: env.FLEETPLANE_ALERT_DISK_PERCENT,
         consecutivePoints: env.FLEETPLANE_ALERT_CONSECUTIVE_POINTS,
+        clearMarginPercent: env.FLEETPLANE_ALERT_CLEAR_MARGIN_PERCENT,
         failedServices: env.FLEETPLANE_ALERT_FAILED_SERVICES,
       }),
       ...overrides.alerts,

@@ -74,9 +74,11 @@ export function evaluateMetricsAlerts(
     for (const [rule, field, setting] of RESOURCES) {
       const value = sample[field];
       if (typeof value !== "number") continue;
-      const above = value > settings[setting];
       const run = state.run?.[rule] ?? 0;
       const open = state.al?.[rule] !== undefined;
+      // Hysteresis: an open alert counts a point as "above" until it falls under the threshold less the
+      // margin, so a value hovering at the threshold does not raise and clear it over and over.
+      const above = value > settings[setting] - (open ? settings.clearMarginPercent : 0);
       // Closed: consecutive points above (counting up to k). Open: consecutive points back below (down to -k).
       // Bounded, so the state only changes while a run is building.
       const next = open ? (above ? 0 : Math.max(-k, Math.min(run, 0) - 1)) : above ? Math.min(k, Math.max(run, 0) + 1) : 0;
@@ -94,7 +96,15 @@ export function evaluateMetricsAlerts(
           events,
         );
       if (open && next <= -k)
-        toggle(server, state, rule, false, { value, threshold: settings[setting], sample_at: sample.timestamp }, now, events);
+        toggle(
+          server,
+          state,
+          rule,
+          false,
+          { value, threshold: settings[setting], clear_below: settings[setting] - settings.clearMarginPercent, sample_at: sample.timestamp },
+          now,
+          events,
+        );
     }
     if (typeof sample.failed_services === "number") {
       toggle(
