@@ -101,7 +101,12 @@ export function evaluateMetricsAlerts(
           state,
           rule,
           false,
-          { value, threshold: settings[setting], clear_below: settings[setting] - settings.clearMarginPercent, sample_at: sample.timestamp },
+          {
+            value,
+            threshold: settings[setting],
+            clear_below: settings[setting] - settings.clearMarginPercent,
+            sample_at: sample.timestamp,
+          },
           now,
           events,
         );
