@@ -118,10 +118,10 @@ export class Table {
   /** Live items by key (up to 100 per request, unprocessed keys retried); missing ones are left out, in no particular order. */
   async batchGet<T extends object = Item>(keys: Key[], options: { consistent?: boolean } = {}): Promise<T[]> {
     const found: T[] = [];
-    for (let offset = 0; offset < keys.length; offset += BATCH_GET_SIZE) {
-      let pending: Record<string, unknown>[] = keys.slice(offset, offset + BATCH_GET_SIZE).map((key) => ({ ...key }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
+    await untilProcessed<Record<string, unknown>>(
+      keys.map((key) => ({ ...key })),
+      BATCH_GET_SIZE,
+      async (pending) => {
         const out = await this.doc.send(
           new BatchGetCommand({
             RequestItems: { [this.name]: { Keys: pending, ConsistentRead: options.consistent } },
@@ -130,9 +130,9 @@ export class Table {
         );
         this.meter.record("BatchGetItem", out.ConsumedCapacity);
         found.push(...((out.Responses?.[this.name] ?? []).filter((i) => this.isLive(i)) as T[]));
-        pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
-      }
-    }
+        return out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      },
+    );
     return found;
   }
 
@@ -190,17 +190,15 @@ export class Table {
 
   /** Puts and deletes in batches of 25, retrying unprocessed items with backoff until all are written. */
   async batchWrite(requests: Array<{ put: Item } | { delete: Key }>): Promise<void> {
-    for (let offset = 0; offset < requests.length; offset += BATCH_SIZE) {
-      let pending: WriteRequest[] = requests
-        .slice(offset, offset + BATCH_SIZE)
-        .map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
+    await untilProcessed<WriteRequest>(
+      requests.map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } })),
+      BATCH_SIZE,
+      async (pending) => {
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending }, ReturnConsumedCapacity: "TOTAL" }));
         this.recordWrite("BatchWriteItem", out.ConsumedCapacity);
-        pending = (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
-      }
-    }
+        return (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
+      },
+    );
     const written = requests.flatMap((r) => ("put" in r ? [String(r.put.pk ?? "")] : []));
     if (written.length > 0) this.onItemsWritten?.(written);
   }
@@ -214,6 +212,20 @@ function partitionKeyOf(item: TransactItem): string {
 function withTable(item: TransactItem, tableName: string): SdkTransactItem {
   const [kind, body] = Object.entries(item)[0] as [string, Record<string, unknown>];
   return { [kind]: { ...body, TableName: tableName } } as SdkTransactItem;
+}
+
+/**
+ * Sends `requests` in chunks of `size`; `send` answers what DynamoDB left unprocessed, which is sent again
+ * after a jittered, growing pause until nothing is left.
+ */
+async function untilProcessed<T>(requests: T[], size: number, send: (chunk: T[]) => Promise<T[]>): Promise<void> {
+  for (let offset = 0; offset < requests.length; offset += size) {
+    let pending = requests.slice(offset, offset + size);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await pause(Math.min(1000, 20 * 2 ** attempt) * Math.random());
+      pending = await send(pending);
+    }
+  }
 }
 
 function pause(ms: number): Promise<void> {
