@@ -49,11 +49,8 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
 /**
  * Reads a partition of server-keyed items (the organization's servers, or a tag's entries) in registration
  * order from the query's cursor, until it has one match more than the page or has examined
- * LIST_SCAN_BUDGET items. The filter runs in DynamoDB: only matches travel, but every item is read. Each
- * filtered read asks for as many items as should hold the rest of the page at the share matching so far
- * (before the first read: `share` if known, else a guess of 1 in 2, which a selective filter's next read
- * corrects), so most pages take one read; DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
- * `lastExamined` is where reading stopped (undefined at the partition's end).
+ * LIST_SCAN_BUDGET items. The filter runs in DynamoDB: only matches travel, but every item is read; each
+ * read is sized by `readSize`. `lastExamined` is where reading stopped (undefined at the partition's end).
  */
 async function readInOrder<T extends { sk: string }>(
   ctx: FleetContext,
@@ -69,12 +66,6 @@ async function readInOrder<T extends { sk: string }>(
     : undefined;
   let examined = 0;
   let lastExamined: string | undefined;
-  const readSize = () => {
-    const wanted = query.limit + 1 - found.length;
-    if (!filter.selective) return wanted;
-    const matching = examined > 0 ? found.length / examined : (share ?? 1 / 2);
-    return Math.min(1_000, Math.ceil((wanted / Math.max(matching, 1 / 1_000)) * 1.2));
-  };
   while (found.length <= query.limit && examined < LIST_SCAN_BUDGET) {
     const page = await ctx.table.query<T>({
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
@@ -83,7 +74,7 @@ async function readInOrder<T extends { sk: string }>(
       ExpressionAttributeValues: { ":pk": partition, ":prefix": SERVER_PREFIX, ...filter.values },
       ProjectionExpression: projection,
       ExclusiveStartKey: start,
-      Limit: readSize(),
+      Limit: readSize(query.limit + 1, found.length, examined, filter.selective, share),
     });
     examined += page.scanned;
     for (const item of page.items) {
@@ -95,6 +86,18 @@ async function readInOrder<T extends { sk: string }>(
     start = page.lastKey;
   }
   return { found, lastExamined };
+}
+
+/**
+ * Items a Query should ask for to find the `wanted - found` matches still missing. An unfiltered read asks
+ * for exactly those; a filtered one for as many as should hold them at the share matching so far (before
+ * the first read: `share` if known, else a guess of 1 in 2, which a selective filter's next read corrects),
+ * with a margin, so most pages take one read. DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
+ */
+function readSize(wanted: number, found: number, examined: number, selective: boolean, share?: number): number {
+  if (!selective) return wanted - found;
+  const matching = examined > 0 ? found / examined : (share ?? 1 / 2);
+  return Math.min(1_000, Math.ceil(((wanted - found) / Math.max(matching, 1 / 1_000)) * 1.2));
 }
 
 /**
@@ -168,7 +171,6 @@ async function listByPlacement(
     values(counts?.by_region, region).map((reg) => keys.placement(organizationId, env, reg)),
   );
   const filter = serverFilter({ ...query, environment: undefined, region: undefined });
-  const narrowed = Boolean(query.status || query.tag?.length || query.q);
   const after = query.cursor ? keys.server(organizationId, decodeCursor(query.cursor)).sk : undefined;
   const budget = Math.ceil(LIST_SCAN_BUDGET / Math.max(1, partitions.length));
 
@@ -186,8 +188,7 @@ async function listByPlacement(
           ExpressionAttributeValues: { ":placement": placement, ...(after ? { ":after": after } : {}), ...filter.values },
           ProjectionExpression: "sk",
           ExclusiveStartKey: start,
-          // With no filter beyond the placement (and the default "not decommissioned"), almost every entry matches.
-          Limit: narrowed ? Math.min(1_000, Math.max(200, query.limit * 4)) : query.limit + 1 - matches.length,
+          Limit: readSize(query.limit + 1, matches.length, examined, filter.selective),
         });
         examined += page.scanned;
         matches.push(...page.items.map((i) => i.sk));
