@@ -46,6 +46,8 @@ describe("console: groups and operations", () => {
   test("the groups list shows a group's criteria and static members; its page lists members and why they belong", async () => {
     await page.goto(`${fleet.url}/#/groups`);
     const row = page.locator("tbody tr", { has: page.getByRole("link", { name: group }) });
+    // The list renders after its request returns; reading cells before the row exists would read none.
+    await row.waitFor();
     expect(await cellTexts(row)).toEqual([group, "—", "tags web", "1"]);
 
     await page.getByRole("link", { name: group }).click();
