@@ -65,13 +65,19 @@ if (process.send && fileURLToPath(import.meta.url) === process.argv[1]) {
     probeSchedule: false,
     config: JSON.parse(config) as ConfigOverrides,
   });
+  let closing: Promise<void> | undefined;
+  const exit = () => {
+    closing ??= fleet.close().then(() => process.exit(0));
+  };
   process.on("message", (message: Request) => {
     if (message.type === "meter") {
       const { writeUnits, readUnits } = fleet.ctx.table.meter.snapshot();
       process.send!({ type: "meter", writeUnits, readUnits } satisfies Reply);
     } else if (message.type === "close") {
-      void fleet.close().then(() => process.exit(0));
+      exit();
     }
   });
+  // A benchmark that dies leaves no control plane behind holding its data dir.
+  process.on("disconnect", exit);
   process.send({ type: "ready", url: fleet.url } satisfies Reply);
 }

@@ -104,3 +104,19 @@ test("a configured admin key works, and a taken port gives a clear message", asy
     await stop(started);
   }
 });
+
+test("a second npm start on a data dir in use says so and leaves the first one serving", async () => {
+  const first = await npmStart(["--port", "0", "--data-dir", dataDir]);
+  try {
+    const second = await npmStart(["--port", "0", "--data-dir", dataDir]).then(
+      () => "started",
+      (error: { output: string }) => error.output,
+    );
+    expect(second).toContain(`is in use by another process (is Fleetplane already running with this --data-dir?)`);
+    expect(second).not.toContain("Database is closed");
+    const res = await fetch(`${first.url}/api/v1/fleet/servers`);
+    expect(res.status).toBe(401);
+  } finally {
+    await stop(first);
+  }
+});

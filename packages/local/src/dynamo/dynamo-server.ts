@@ -1,12 +1,8 @@
 // Local DynamoDB: dynalite (the real wire protocol on LevelDB or memory) on 127.0.0.1, with transactions added.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
+import { startDynalite } from "./dynalite.js";
 import { TransactionCoordinator } from "./transactions.js";
-
-const require = createRequire(import.meta.url);
-const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
-closeLevelIteratorsOnReturn();
 
 export interface LocalDynamo {
   /** http://127.0.0.1:PORT, for DynamoDBClient's `endpoint`. */
@@ -19,7 +15,7 @@ const SIGNATURE = "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb
 
 /** Starts dynalite; `path` persists to LevelDB there, otherwise data lives in memory. */
 export async function startLocalDynamo(options: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
-  const inner = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const inner = await startDynalite(options.path);
   await listen(inner, 0);
   const innerUrl = `http://127.0.0.1:${(inner.address() as AddressInfo).port}`;
 
@@ -68,28 +64,6 @@ export async function startLocalDynamo(options: { path?: string; port?: number }
       await new Promise<void>((resolve, reject) => inner.close((error) => (error ? reject(error) : resolve())));
     },
   };
-}
-
-/**
- * dynalite 4.0 ends a Query or Scan that stops at its Limit by destroying the read stream, which calls
- * `iterator.return()`; abstract-level 3 iterators have no `return()` (they close with `close()`), so every such
- * read left its LevelDB iterator, its snapshot and its read-ahead open: about 6.5 KB of heap per listing
- * page, growing without bound in a long-running `npm start`. Giving the iterators a `return()` that closes
- * them makes dynalite's own clean-up work. Left alone if a later version already has one.
- */
-function closeLevelIteratorsOnReturn(): void {
-  const level = createRequire(require.resolve("dynalite"))("abstract-level") as Record<string, { prototype: object }>;
-  for (const name of ["AbstractIterator", "AbstractKeyIterator", "AbstractValueIterator"]) {
-    const prototype = level[name]?.prototype as { close?: () => Promise<void>; return?: () => Promise<void> } | undefined;
-    if (!prototype?.close || "return" in prototype) continue;
-    Object.defineProperty(prototype, "return", {
-      value: function (this: { close(): Promise<void> }) {
-        return this.close();
-      },
-      configurable: true,
-      writable: true,
-    });
-  }
 }
 
 function listen(server: Server, port: number): Promise<void> {
