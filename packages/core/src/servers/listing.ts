@@ -20,25 +20,25 @@ export interface ServerPage {
 }
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
-  // The summary's counts tell what share of the fleet an environment or region filter keeps, and name the
-  // placement partitions. (They leave decommissioned servers out; asking for those reads otherwise.)
-  const placed = Boolean(query.environment || query.region) && query.status !== "decommissioned";
-  const counts = placed ? await recentServerCounts(ctx, organizationId) : undefined;
-  const share = counts && placementShare(counts, query);
+  // The summary's counts tell what share of the fleet each of these filters keeps (and name the placement
+  // partitions), so that a read asks for about as many items as hold a page of matches.
+  const counted = Boolean(query.status || query.health_status || query.environment || query.region);
+  const counts = counted ? await recentServerCounts(ctx, organizationId) : undefined;
   // Health is on neither the placement index nor the tag entries (probes rewrite it): a health filter reads
-  // the fleet in order. Otherwise a slice under a quarter of the fleet reads the `placement` index, and a tag
-  // filter its tag's entries, so that only (nearly) matching servers are read.
-  if (!query.health_status && placed && (share === undefined || share * PLACEMENT_SHARE_LIMIT < 1)) {
-    return listByPlacement(ctx, organizationId, query, counts);
+  // the fleet in order. Otherwise an environment or region slice under a quarter of the fleet reads the
+  // `placement` index, and a tag filter its tag's entries, so that only (nearly) matching servers are read.
+  // (The counts leave decommissioned servers out: asking for those reads otherwise.)
+  if (!query.health_status && (query.environment || query.region) && query.status !== "decommissioned") {
+    const share = counts && placementShare(counts, query);
+    if (share === undefined || share * PLACEMENT_SHARE_LIMIT < 1) return listByPlacement(ctx, organizationId, query, counts);
   }
-  if (!query.health_status && query.tag?.length) return listByTag(ctx, organizationId, query);
-  const onlyPlacement = !query.status && !query.health_status && !query.q;
+  if (!query.health_status && query.tag?.length) return listByTag(ctx, organizationId, query, counts);
   const { found, lastExamined } = await readInOrder<ServerItem>(
     ctx,
     keys.organizationPartition(organizationId),
     query,
     serverFilter(query),
-    onlyPlacement ? share : undefined,
+    expectedShare(counts, query),
   );
   if (found.length > query.limit) {
     return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
@@ -57,7 +57,7 @@ async function readInOrder<T extends { sk: string }>(
   partition: string,
   query: ServerListQuery,
   filter: ServerFilter,
-  share: number | undefined,
+  share: number,
   projection?: string,
 ): Promise<{ found: T[]; lastExamined: string | undefined }> {
   const found: T[] = [];
@@ -91,13 +91,34 @@ async function readInOrder<T extends { sk: string }>(
 /**
  * Items a Query should ask for to find the `wanted - found` matches still missing. An unfiltered read asks
  * for exactly those; a filtered one for as many as should hold them at the share matching so far (before
- * the first read: `share` if known, else a guess of 1 in 2, which a selective filter's next read corrects),
- * with a margin, so most pages take one read. DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
+ * the first read, the share expected from the counts), with a margin, so most pages take one read.
+ * DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
  */
-function readSize(wanted: number, found: number, examined: number, selective: boolean, share?: number): number {
+function readSize(wanted: number, found: number, examined: number, selective: boolean, expected: number): number {
   if (!selective) return wanted - found;
-  const matching = examined > 0 ? found / examined : (share ?? 1 / 2);
+  const matching = examined > 0 ? found / examined : expected;
   return Math.min(1_000, Math.ceil(((wanted - found) / Math.max(matching, 1 / 1_000)) * 1.2));
+}
+
+/**
+ * The share of servers a filter is expected to keep, from the summary's counts, the filters taken as
+ * independent: status, health, environment and region each by its count. Tags and `q` have no counts and
+ * are taken to keep everything: a first read is then no larger than a page needs, and a selective search
+ * costs one more read, sized by the share the first one saw.
+ */
+function expectedShare(
+  counts: ServerCounts | undefined,
+  query: Pick<ServerListQuery, "status" | "health_status" | "environment" | "region">,
+): number {
+  if (!counts || counts.total_servers === 0) return 1;
+  const live = counts.total_servers;
+  const all = live + (counts.by_status.decommissioned ?? 0);
+  const of = (count: number | undefined, among: number) => Math.min(1, (count ?? 0) / among);
+  let share = query.status ? of(counts.by_status[query.status], all) : live / all;
+  if (query.health_status) share *= of(counts.by_health[query.health_status], live);
+  if (query.environment) share *= of(counts.by_environment[query.environment], live);
+  if (query.region) share *= of(counts.by_region[query.region], live);
+  return share;
 }
 
 /**
@@ -106,7 +127,12 @@ function readSize(wanted: number, found: number, examined: number, selective: bo
  * BatchGetItem reads the page's servers, each checked again: an entry can trail its server by the instant
  * between two reads, or outlive a tag the server lost.
  */
-async function listByTag(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
+async function listByTag(
+  ctx: FleetContext,
+  organizationId: string,
+  query: ServerListQuery,
+  counts: ServerCounts | undefined,
+): Promise<ServerPage> {
   const [tag, ...otherTags] = query.tag!;
   const filter = serverFilter({ ...query, tag: otherTags });
   const { found, lastExamined } = await readInOrder<{ sk: string }>(
@@ -114,7 +140,7 @@ async function listByTag(ctx: FleetContext, organizationId: string, query: Serve
     keys.tagPartition(organizationId, tag!),
     query,
     filter,
-    undefined,
+    expectedShare(counts, query),
     "sk",
   );
   const page = found.slice(0, query.limit).map((entry) => entry.sk);
@@ -171,6 +197,7 @@ async function listByPlacement(
     values(counts?.by_region, region).map((reg) => keys.placement(organizationId, env, reg)),
   );
   const filter = serverFilter({ ...query, environment: undefined, region: undefined });
+  const share = expectedShare(counts, { status: query.status });
   const after = query.cursor ? keys.server(organizationId, decodeCursor(query.cursor)).sk : undefined;
   const budget = Math.ceil(LIST_SCAN_BUDGET / Math.max(1, partitions.length));
 
@@ -188,7 +215,7 @@ async function listByPlacement(
           ExpressionAttributeValues: { ":placement": placement, ...(after ? { ":after": after } : {}), ...filter.values },
           ProjectionExpression: "sk",
           ExclusiveStartKey: start,
-          Limit: readSize(query.limit + 1, matches.length, examined, filter.selective),
+          Limit: readSize(query.limit + 1, matches.length, examined, filter.selective, share),
         });
         examined += page.scanned;
         matches.push(...page.items.map((i) => i.sk));
