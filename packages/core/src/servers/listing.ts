@@ -114,11 +114,9 @@ function expectedShare(
   const live = counts.total_servers;
   const all = live + (counts.by_status.decommissioned ?? 0);
   const of = (count: number | undefined, among: number) => Math.min(1, (count ?? 0) / among);
-  let share = query.status ? of(counts.by_status[query.status], all) : live / all;
-  if (query.health_status) share *= of(counts.by_health[query.health_status], live);
-  if (query.environment) share *= of(counts.by_environment[query.environment], live);
-  if (query.region) share *= of(counts.by_region[query.region], live);
-  return share;
+  const status = query.status ? of(counts.by_status[query.status], all) : live / all;
+  const health = query.health_status ? of(counts.by_health[query.health_status], live) : 1;
+  return status * health * placementShare(counts, query)!;
 }
 
 /**
@@ -173,9 +171,9 @@ function matches(item: ServerItem, query: ServerListQuery): boolean {
  * The share of the fleet an environment and/or region filter keeps, from the summary's counts (the two taken
  * as independent when both are given); undefined for an empty fleet.
  */
-function placementShare(counts: ServerCounts, query: ServerListQuery): number | undefined {
+function placementShare(counts: ServerCounts, query: Pick<ServerListQuery, "environment" | "region">): number | undefined {
   if (counts.total_servers === 0) return undefined;
-  const of = (slice: number | undefined) => (slice ?? 0) / counts.total_servers;
+  const of = (slice: number | undefined) => Math.min(1, (slice ?? 0) / counts.total_servers);
   return (query.environment ? of(counts.by_environment[query.environment]) : 1) * (query.region ? of(counts.by_region[query.region]) : 1);
 }
 

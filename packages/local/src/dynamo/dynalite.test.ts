@@ -1,4 +1,4 @@
-// What dynalite-fixes.ts changes in dynalite, over real dynalite on LevelDB: iterators closed, batch reads in
+// What dynalite.ts changes in dynalite, over real dynalite on LevelDB: iterators closed, batch reads in
 // one LevelDB call with the same answers, table descriptions that follow a table's re-creation, and the
 // same response checksums.
 import { mkdtempSync, rmSync } from "node:fs";
