@@ -1,6 +1,6 @@
-// What dynalite.ts changes in dynalite, over real dynalite on LevelDB: iterators closed, batch reads in
-// one LevelDB call with the same answers, table descriptions that follow a table's re-creation, and the
-// same response checksums.
+// What dynalite.ts changes in dynalite, over real dynalite on LevelDB: iterators closed, a Query's items
+// and a batch read each in one LevelDB call with the same answers, table descriptions that follow a
+// table's re-creation, and the same response checksums.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const fromDynalite = createRequire(require.resolve("dynalite"));
 const level = fromDynalite("abstract-level") as {
   AbstractLevel: { prototype: { getMany(keys: string[]): Promise<unknown[]> } };
-  AbstractValueIterator: { prototype: { close(): Promise<void> } };
+  AbstractValueIterator: { prototype: { close(): Promise<void>; nextv(size: number): Promise<unknown[]> } };
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), "fleetplane-dynalite-"));
@@ -54,6 +54,28 @@ test("every query that stops at its Limit closes its iterator", async () => {
     await vi.waitFor(() => expect(close.mock.calls.length).toBeGreaterThanOrEqual(20));
   } finally {
     close.mockRestore();
+  }
+});
+
+test("a Query takes its page from LevelDB in one read, and a read to the partition's end in one more", async () => {
+  const nextv = vi.spyOn(level.AbstractValueIterator.prototype, "nextv");
+  try {
+    const page = await table.query<{ n: number }>({
+      KeyConditionExpression: "pk = :pk",
+      FilterExpression: "n >= :from",
+      ExpressionAttributeValues: { ":pk": "P", ":from": 10 },
+      Limit: 40,
+    });
+    expect(page.items.map((item) => item.n)).toEqual(Array.from({ length: 30 }, (_, i) => i + 10));
+    expect(page.scanned).toBe(40);
+    expect(nextv.mock.calls).toEqual([[1_000]]);
+
+    nextv.mockClear();
+    const all = await table.queryAll<{ n: number }>({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "P" } });
+    expect(all.map((item) => item.n)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(nextv.mock.calls).toEqual([[1_000], [1_000]]);
+  } finally {
+    nextv.mockRestore();
   }
 });
 

@@ -1,9 +1,10 @@
 // dynalite 4.0 (pinned) as the local runtime runs it: started on LevelDB or in memory, its database opened
-// before anything is asked of it, and with one leak fix and three speedups of its per-item work. Each change
+// before anything is asked of it, and with one leak fix and four speedups of its per-item work. Each change
 // sits behind dynalite's own interfaces, so every request still runs dynalite's validation, expression
 // evaluation, capacity accounting and wire format.
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
+import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 
 const require = createRequire(import.meta.url);
@@ -53,6 +54,7 @@ function applyDynaliteFixes(): void {
     const store = create(options);
     cacheTableDescriptions(store);
     coalesceGets(store);
+    readValuesInBatches(store);
     stores.set(options, store);
     return store;
   };
@@ -73,6 +75,8 @@ interface LevelDb {
   open(): Promise<void>;
   get(key: string, callback?: Callback<unknown>): Promise<unknown> | void;
   getMany(keys: string[]): Promise<unknown[]>;
+  values(options: object): { nextv(size: number): Promise<unknown[]>; close(): Promise<void> };
+  createValueStream(options: object): Readable;
 }
 
 interface DynaliteStore {
@@ -189,5 +193,42 @@ function coalesceGets(store: DynaliteStore): void {
     if (typeof callback !== "function") return single(key);
     if (queued.length === 0) queueMicrotask(flush);
     queued.push({ key, callback });
+  };
+}
+
+/** Entries a read-ahead holds at most: DynamoDB's own cap on one Query or Scan page. */
+const READ_AHEAD_BYTES = 1024 * 1024;
+
+/**
+ * Every Query and Scan reads its items through a value stream that takes them from LevelDB one at a time:
+ * a first thread-pool job for one entry, then one per 16 KB (16 server items). Each job is a wake-up of the
+ * event loop from another thread, and on a small VM those wake-ups were a sixth of a 184-item Query's time.
+ * The stream here asks for up to 1,000 entries or 1 MB per job, within the iterator's limit (dynalite sets
+ * it to the request's Limit + 1), so such a Query takes one job. Closing works as dynalite's own does: the
+ * stream's destroy closes the iterator, after its end too.
+ */
+function readValuesInBatches(store: DynaliteStore): void {
+  const { db } = store;
+  db.createValueStream = (options) => {
+    const iterator = db.values({ highWaterMarkBytes: READ_AHEAD_BYTES, ...options });
+    return new Readable({
+      objectMode: true,
+      read() {
+        iterator.nextv(1_000).then(
+          (values) => {
+            if (this.destroyed) return;
+            if (values.length === 0) this.push(null);
+            for (const value of values) this.push(value);
+          },
+          (error: Error) => this.destroy(error),
+        );
+      },
+      destroy(error, callback) {
+        iterator.close().then(
+          () => callback(error),
+          () => callback(error),
+        );
+      },
+    });
   };
 }
