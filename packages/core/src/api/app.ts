@@ -40,15 +40,15 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
     return page;
   });
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: ctx.config.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLarge(`request bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: ctx.config.maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLarge(`request bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
+    },
+  });
+  // GET and HEAD carry no body (the Node adapter gives them none). Asking one for its body makes the Node
+  // adapter build a full fetch Request (an AbortController, a signal listener, a finalizer) for every read.
+  app.use("/api/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   app.use(`${API_BASE}/*`, requireApiKey);
   app.use("/api/v1/organizations", requireApiKey);
 
