@@ -4,10 +4,18 @@
 import type { FleetContext } from "../context.js";
 import { ValidationFailed } from "../errors.js";
 import { keys, SERVER_PREFIX } from "../store/keys.js";
+import type { Projection } from "../store/table.js";
 import { INDEXES } from "../store/table-definition.js";
 import { recentServerCounts, UNASSIGNED, type ServerCounts } from "../summary/counters.js";
 import type { Server, ServerListQuery } from "./schema.js";
-import { toServer, type ServerItem } from "./server-item.js";
+import { serverProjection, toServer, type ServerItem, type StoredServer } from "./server-item.js";
+
+/** A server as listing reads it: its public record's attributes and what a page's re-check reads. */
+type ListedServer = StoredServer & { sk: string; search_text: string };
+
+/** What listing reads of a server: in order, the public record; by key, what the re-check needs besides. */
+const IN_ORDER = serverProjection();
+const BY_KEY = serverProjection("sk", "search_text");
 
 /** Items examined per request at most; a selective filter returns a short page and a cursor rather than scan on. */
 export const LIST_SCAN_BUDGET = 5_000;
@@ -33,12 +41,13 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
     if (share === undefined || share * PLACEMENT_SHARE_LIMIT < 1) return listByPlacement(ctx, organizationId, query, counts);
   }
   if (!query.health_status && query.tag?.length) return listByTag(ctx, organizationId, query, counts);
-  const { found, lastExamined } = await readInOrder<ServerItem>(
+  const { found, lastExamined } = await readInOrder<StoredServer>(
     ctx,
     keys.organizationPartition(organizationId),
     query,
     serverFilter(query),
     expectedShare(counts, query),
+    IN_ORDER,
   );
   if (found.length > query.limit) {
     return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
@@ -49,16 +58,17 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
 /**
  * Reads a partition of server-keyed items (the organization's servers, or a tag's entries) in registration
  * order from the query's cursor, until it has one match more than the page or has examined
- * LIST_SCAN_BUDGET items. The filter runs in DynamoDB: only matches travel, but every item is read; each
- * read is sized by `readSize`. `lastExamined` is where reading stopped (undefined at the partition's end).
+ * LIST_SCAN_BUDGET items. The filter runs in DynamoDB: only matches travel, and only the `projection` of
+ * them, but every item is read; each read is sized by `readSize`. `lastExamined` is where reading stopped
+ * (undefined at the partition's end).
  */
-async function readInOrder<T extends { sk: string }>(
+async function readInOrder<T extends object>(
   ctx: FleetContext,
   partition: string,
   query: ServerListQuery,
   filter: ServerFilter,
   share: number,
-  projection?: string,
+  projection: Projection,
 ): Promise<{ found: T[]; lastExamined: string | undefined }> {
   const found: T[] = [];
   let start: Record<string, unknown> | undefined = query.cursor
@@ -70,9 +80,9 @@ async function readInOrder<T extends { sk: string }>(
     const page = await ctx.table.query<T>({
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
       FilterExpression: filter.expression,
-      ExpressionAttributeNames: filter.names,
+      ExpressionAttributeNames: { ...filter.names, ...projection.names },
       ExpressionAttributeValues: { ":pk": partition, ":prefix": SERVER_PREFIX, ...filter.values },
-      ProjectionExpression: projection,
+      ProjectionExpression: projection.expression,
       ExclusiveStartKey: start,
       Limit: readSize(query.limit + 1, found.length, examined, filter.selective, share),
     });
@@ -139,7 +149,7 @@ async function listByTag(
     query,
     filter,
     expectedShare(counts, query),
-    "sk",
+    { expression: "sk", names: {} },
   );
   const page = found.slice(0, query.limit).map((entry) => entry.sk);
   const servers = await serversInOrder(ctx, organizationId, page, query);
@@ -149,13 +159,16 @@ async function listByTag(
 
 /** The servers of a page of sort keys, read with one BatchGetItem, in the page's order; servers that no longer match are left out. */
 async function serversInOrder(ctx: FleetContext, organizationId: string, page: string[], query: ServerListQuery): Promise<Server[]> {
-  const items = await ctx.table.batchGet<ServerItem>(page.map((sk) => ({ pk: keys.organizationPartition(organizationId), sk })));
+  const items = await ctx.table.batchGet<ListedServer>(
+    page.map((sk) => ({ pk: keys.organizationPartition(organizationId), sk })),
+    { projection: BY_KEY },
+  );
   const bySk = new Map(items.filter((item) => matches(item, query)).map((item) => [item.sk, item]));
   return page.flatMap((sk) => (bySk.has(sk) ? [toServer(bySk.get(sk)!)] : []));
 }
 
 /** The list filters, checked on a server read back from the table. */
-function matches(item: ServerItem, query: ServerListQuery): boolean {
+function matches(item: ListedServer, query: ServerListQuery): boolean {
   const q = query.q?.trim().toLowerCase();
   return (
     (query.status ? item.status === query.status : item.status !== "decommissioned") &&

@@ -1,5 +1,7 @@
 // How a server is stored: the wire record plus the encrypted agent token, a revision, index keys, and an entry per tag.
 import { keys } from "../store/keys.js";
+import type { Projection } from "../store/table.js";
+import { TTL_ATTRIBUTE } from "../store/table-definition.js";
 import type { Server } from "./schema.js";
 
 export interface ServerItem extends Server {
@@ -39,8 +41,24 @@ const SERVER_FIELDS = [
   "updated_at",
 ] as const satisfies ReadonlyArray<keyof Server>;
 
+/** What a server read back needs to hold to become its public record. */
+export type StoredServer = Pick<ServerItem, (typeof SERVER_FIELDS)[number]>;
+
+/**
+ * A ProjectionExpression of the public record's attributes, and of `extra` ones: a list reads back only what
+ * it returns, about two thirds of a stored server, and never the token's ciphertext. (DynamoDB bills the
+ * whole item either way; the answer is what shrinks.) `expires_at` comes too, since reads drop expired items by it.
+ */
+export function serverProjection(...extra: Array<keyof ServerItem>): Projection {
+  const attributes = [...SERVER_FIELDS, ...extra, TTL_ATTRIBUTE];
+  return {
+    expression: attributes.map((attribute) => `#${attribute}`).join(", "),
+    names: Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, attribute])),
+  };
+}
+
 /** The public record: an allowlist of fields, so internal attributes (the token above all) never leak. */
-export function toServer(item: ServerItem): Server {
+export function toServer(item: StoredServer): Server {
   const server = {} as Record<string, unknown>;
   for (const field of SERVER_FIELDS) server[field] = item[field] ?? null;
   server.tags = item.tags ?? [];

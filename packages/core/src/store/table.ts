@@ -52,6 +52,12 @@ export interface TableOptions {
   onItemsWritten?: (partitionKeys: string[]) => void;
 }
 
+/** A ProjectionExpression with the attribute names it uses. */
+export interface Projection {
+  expression: string;
+  names: Record<string, string>;
+}
+
 export interface Page<T> {
   items: T[];
   lastKey: Record<string, unknown> | undefined;
@@ -116,7 +122,11 @@ export class Table {
   }
 
   /** Live items by key (up to 100 per request, unprocessed keys retried); missing ones are left out, in no particular order. */
-  async batchGet<T extends object = Item>(keys: Key[], options: { consistent?: boolean } = {}): Promise<T[]> {
+  async batchGet<T extends object = Item>(keys: Key[], options: { consistent?: boolean; projection?: Projection } = {}): Promise<T[]> {
+    const projection = options.projection && {
+      ProjectionExpression: options.projection.expression,
+      ExpressionAttributeNames: options.projection.names,
+    };
     const found: T[] = [];
     await untilProcessed<Record<string, unknown>>(
       keys.map((key) => ({ ...key })),
@@ -124,7 +134,7 @@ export class Table {
       async (pending) => {
         const out = await this.doc.send(
           new BatchGetCommand({
-            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: options.consistent } },
+            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: options.consistent, ...projection } },
             ReturnConsumedCapacity: "TOTAL",
           }),
         );
