@@ -18,8 +18,13 @@ export function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
-/** Runs `task` `count` times one after another (or until `maxSeconds`), timing each run. */
+/**
+ * Runs `task` `count` times one after another (or until `maxSeconds`), timing each run. This process's heap
+ * is collected first (`npm run bench` exposes `gc`), so that a case's figures do not include the client
+ * collecting what the case before it left behind.
+ */
 export async function timeSequential(count: number, maxSeconds: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  (globalThis as { gc?: () => void }).gc?.();
   const samples: number[] = [];
   const deadline = performance.now() + maxSeconds * 1000;
   for (let i = 0; i < count && performance.now() < deadline; i++) {
