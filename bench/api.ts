@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { controlPlaneProcess } from "./control-plane-process.js";
+import { keepAliveClient } from "./http-client.js";
 import { round, summarize, timeSequential, type LatencySummary } from "./stats.js";
 
 export interface ApiBenchOptions {
@@ -22,6 +23,7 @@ export interface ApiBenchResult {
     servers: number;
     registration: { concurrency: number; seconds: number; per_second: number; write_units_per_registration: number };
     latency_ms: Record<string, LatencySummary>;
+    latency_ms_through_fetch: Record<string, LatencySummary>;
     targets: { list_p99_ms: number; summary_p99_ms: number; list_p99_met: boolean; summary_p99_met: boolean };
     setup: string;
   };
@@ -71,20 +73,30 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const registrationSeconds = (performance.now() - started) / 1000;
     const writeUnits = (await fleet.writeUnits()) - writeUnitsBefore;
 
-    const get = async (path: string) => {
+    const client = keepAliveClient(fleet.url, { authorization: headers.authorization });
+    const read = async (path: string): Promise<Buffer> => {
+      const res = await client.get(`/api/v1/fleet${path}`);
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      return res.body;
+    };
+    const get = async (path: string) => void (await read(path));
+    const getWithFetch = async (path: string) => {
       const res = await fetch(`${api}${path}`, { headers });
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
       await res.arrayBuffer();
     };
-    // Warm the connection and the code paths before timing.
+    // Warm the connections and the code paths before timing.
     for (let i = 0; i < 50; i++) await get("/servers?limit=50");
+    for (let i = 0; i < 50; i++) await getWithFetch("/servers?limit=50");
 
     const pageCursors: string[] = [];
     {
       let cursor: string | null = null;
       for (let i = 0; i < 40; i++) {
-        const res: Response = await fetch(`${api}/servers?limit=50${cursor ? `&cursor=${cursor}` : ""}`, { headers });
-        cursor = ((await res.json()) as { next_cursor: string | null }).next_cursor;
+        const page = JSON.parse((await read(`/servers?limit=50${cursor ? `&cursor=${cursor}` : ""}`)).toString()) as {
+          next_cursor: string | null;
+        };
+        cursor = page.next_cursor;
         if (!cursor) break;
         pageCursors.push(cursor);
       }
@@ -108,18 +120,25 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     // The summary's first request computes the probe figures (128 reads), as a cold process does once.
     for (let i = 0; i < 50; i++) await get("/summary");
     latency["GET /summary"] = summarize(await timeSequential(samples * 2, 60, () => get("/summary")));
+    // The same two requests through Node's fetch, for scale: what the client's own work adds.
+    const throughFetch: Record<string, LatencySummary> = {
+      "GET /servers?limit=50": summarize(await timeSequential(samples, 60, () => getWithFetch("/servers?limit=50"))),
+      "GET /summary": summarize(await timeSequential(samples * 2, 60, () => getWithFetch("/summary"))),
+    };
+    client.close();
     // The same summary with its counts read on every request (FLEETPLANE_SUMMARY_COUNTS_SECONDS=0): what a
     // request costs when the process has just written, or the reuse is switched off.
     await fleet.close();
     const live = await controlPlaneProcess({ dataDir, adminKey, config: { summaryCountsSeconds: 0 } });
     try {
+      const liveClient = keepAliveClient(live.url, { authorization: headers.authorization });
       const getLive = async (path: string) => {
-        const res = await fetch(`${live.url}/api/v1/fleet${path}`, { headers });
+        const res = await liveClient.get(`/api/v1/fleet${path}`);
         if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-        await res.arrayBuffer();
       };
       for (let i = 0; i < 50; i++) await getLive("/summary");
       latency["GET /summary (counts read every time)"] = summarize(await timeSequential(samples * 2, 60, () => getLive("/summary")));
+      liveClient.close();
     } finally {
       await live.close();
     }
@@ -144,9 +163,10 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
           write_units_per_registration: round(writeUnits / ids.length, 2),
         },
         latency_ms: latency,
+        latency_ms_through_fetch: throughFetch,
         targets: { list_p99_ms: 50, summary_p99_ms: 10, list_p99_met: listP99 < 50, summary_p99_met: summaryP99 < 10 },
         setup:
-          "local runtime in a child process, as npm start runs it (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir, no probe schedule); sequential requests from one keep-alive client in the parent process after 50 warm-up requests",
+          "local runtime in a child process, as npm start runs it (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir, no probe schedule); sequential requests over one keep-alive node:http connection from the parent process after 50 warm-up requests (latency_ms_through_fetch: the same through Node's fetch)",
       },
     };
     if (options.write !== false)
