@@ -73,13 +73,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const registrationSeconds = (performance.now() - started) / 1000;
     const writeUnits = (await fleet.writeUnits()) - writeUnitsBefore;
 
-    const client = keepAliveClient(fleet.url, { authorization: headers.authorization });
-    const read = async (path: string): Promise<Buffer> => {
-      const res = await client.get(`/api/v1/fleet${path}`);
-      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-      return res.body;
-    };
-    const get = async (path: string) => void (await read(path));
+    const client = keepAliveClient(api, { authorization: headers.authorization });
+    const get = async (path: string) => void (await client.get(path));
     const getWithFetch = async (path: string) => {
       const res = await fetch(`${api}${path}`, { headers });
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
@@ -93,7 +88,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     {
       let cursor: string | null = null;
       for (let i = 0; i < 40; i++) {
-        const page = JSON.parse((await read(`/servers?limit=50${cursor ? `&cursor=${cursor}` : ""}`)).toString()) as {
+        const page = JSON.parse((await client.get(`/servers?limit=50${cursor ? `&cursor=${cursor}` : ""}`)).toString()) as {
           next_cursor: string | null;
         };
         cursor = page.next_cursor;
@@ -131,13 +126,11 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     await fleet.close();
     const live = await controlPlaneProcess({ dataDir, adminKey, config: { summaryCountsSeconds: 0 } });
     try {
-      const liveClient = keepAliveClient(live.url, { authorization: headers.authorization });
-      const getLive = async (path: string) => {
-        const res = await liveClient.get(`/api/v1/fleet${path}`);
-        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-      };
-      for (let i = 0; i < 50; i++) await getLive("/summary");
-      latency["GET /summary (counts read every time)"] = summarize(await timeSequential(samples * 2, 60, () => getLive("/summary")));
+      const liveClient = keepAliveClient(`${live.url}/api/v1/fleet`, { authorization: headers.authorization });
+      for (let i = 0; i < 50; i++) await liveClient.get("/summary");
+      latency["GET /summary (counts read every time)"] = summarize(
+        await timeSequential(samples * 2, 60, async () => void (await liveClient.get("/summary"))),
+      );
       liveClient.close();
     } finally {
       await live.close();

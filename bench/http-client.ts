@@ -5,20 +5,24 @@
 import http from "node:http";
 
 export interface KeepAliveClient {
-  get(path: string): Promise<{ status: number; body: Buffer }>;
+  /** The body of a 200 answer to GET `path` (below `baseUrl`); any other status is an error. */
+  get(path: string): Promise<Buffer>;
   close(): void;
 }
 
 export function keepAliveClient(baseUrl: string, headers: Record<string, string>): KeepAliveClient {
-  const { hostname, port } = new URL(baseUrl);
+  const { hostname, port, pathname } = new URL(baseUrl);
+  const base = pathname.replace(/\/$/, "");
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return {
     get: (path) =>
       new Promise((resolve, reject) => {
-        const request = http.get({ hostname, port, path, headers, agent }, (response) => {
+        const request = http.get({ hostname, port, path: base + path, headers, agent }, (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          response.on("end", () =>
+            response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${path}: ${response.statusCode}`)),
+          );
           response.on("error", reject);
         });
         request.on("error", reject);

@@ -196,12 +196,12 @@ function coalesceGets(store: DynaliteStore): void {
   };
 }
 
-/** Entries a read-ahead holds at most: DynamoDB's own cap on one Query or Scan page. */
+/** Bytes one read-ahead holds at most: DynamoDB's own cap on one Query or Scan page. */
 const READ_AHEAD_BYTES = 1024 * 1024;
 
 /**
- * Every Query and Scan reads its items through a value stream that takes them from LevelDB one at a time:
- * a first thread-pool job for one entry, then one per 16 KB (16 server items). Each job is a wake-up of the
+ * Every Query and Scan reads its items through dynalite's value stream, which takes them from LevelDB in a
+ * first thread-pool job for one entry, then one per 16 KB (16 server items). Each job is a wake-up of the
  * event loop from another thread, and on a small VM those wake-ups were a sixth of a 184-item Query's time.
  * The stream here asks for up to 1,000 entries or 1 MB per job, within the iterator's limit (dynalite sets
  * it to the request's Limit + 1), so such a Query takes one job. Closing works as dynalite's own does: the
