@@ -1,5 +1,6 @@
 // Deployment settings in one place: stage policy, Lambda defaults, API throttling, event delivery tuning.
 import type { App } from "sst/constructs";
+import { LAMBDA_RUNTIME, NODEJS_BUNDLING } from "./bundling.js";
 
 /** Stages whose data must survive `sst remove` and stack replacement. */
 const PRODUCTION_STAGES = new Set(["prod", "production"]);
@@ -14,10 +15,10 @@ export function isProductionStage(stage: string): boolean {
  */
 export function applyAppDefaults(app: App): void {
   app.setDefaultFunctionProps({
-    runtime: "nodejs22.x",
+    runtime: LAMBDA_RUNTIME,
     architecture: "arm_64",
-    // ESM output matches the packages (type: module); sourcemaps keep stack traces readable in logs.
-    nodejs: { format: "esm", sourcemap: true },
+    // ESM, minified, with source maps, the AWS SDK left to the runtime (stacks/bundling.ts; tests load the same build).
+    nodejs: { ...NODEJS_BUNDLING, esbuild: { external: [...NODEJS_BUNDLING.esbuild.external] } },
     logRetention: isProductionStage(app.stage) ? "one_year" : "one_month",
   });
   // Development and test stages clean up after themselves on `sst remove`; production stages keep

@@ -129,7 +129,7 @@ describe("Operations stack", () => {
   it("lets only the run-on-server function read agent tokens, with a timeout above the longest agent wait", () => {
     for (const task of Object.keys(TASK_FUNCTIONS) as TaskName[]) {
       const [, fn] = only(ops, "AWS::Lambda::Function", { Description: OPERATION_TASK_FUNCTIONS[task].description });
-      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Runtime).toBe("nodejs24.x");
       const roleId = fn.Properties.Role["Fn::GetAtt"][0];
       const actions = statementsOfRole(ops, roleId).flatMap((s) => asArray(s.Action));
       expect(actions.includes("kms:Decrypt")).toBe(task === "runOnServer");

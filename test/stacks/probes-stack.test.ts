@@ -56,7 +56,7 @@ describe("Probes stack", () => {
     expect(worker.Properties).toMatchObject({
       ReservedConcurrentExecutions: PROBES.workerReservedConcurrency,
       Timeout: PROBES.worker.timeoutSeconds,
-      Runtime: "nodejs22.x",
+      Runtime: "nodejs24.x",
       Handler: "packages/functions/src/probe-worker.handler",
     });
     expect(worker.Properties.Environment.Variables).toMatchObject({

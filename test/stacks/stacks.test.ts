@@ -175,11 +175,11 @@ describe("Events stack", () => {
     });
   });
 
-  it("builds the publisher handler for nodejs22.x on arm64", () => {
+  it("builds the publisher handler for nodejs24.x on arm64", () => {
     events().hasResourceProperties("AWS::Lambda::Function", {
       ...publisher,
       Handler: "packages/functions/src/outbox-publisher.handler",
-      Runtime: "nodejs22.x",
+      Runtime: "nodejs24.x",
       Architectures: ["arm64"],
       Environment: { Variables: Match.objectLike({ FLEETPLANE_EVENT_BUS_NAME: { Ref: Match.anyValue() } }) },
     });
@@ -216,14 +216,14 @@ describe("Api stack", () => {
     });
   });
 
-  it("runs the API function on nodejs22.x, arm64, 512 MB, 29 s, in production mode", () => {
+  it("runs the API function on nodejs24.x, arm64, 512 MB, 29 s, in production mode", () => {
     const storage = app.template(Storage);
     const [tableId] = only(storage, "AWS::DynamoDB::Table");
     const [keyId] = only(storage, "AWS::KMS::Key");
     api().hasResourceProperties("AWS::Lambda::Function", {
       ...apiFunction,
       Handler: "packages/functions/src/api.handler",
-      Runtime: "nodejs22.x",
+      Runtime: "nodejs24.x",
       Architectures: ["arm64"],
       MemorySize: 512,
       Timeout: 29,

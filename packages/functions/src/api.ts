@@ -1,17 +1,47 @@
-// Lambda entry point for API Gateway (HTTP API): the Hono app, with the bootstrap key ensured on cold start.
+// Lambda entry point for API Gateway (HTTP API): the Hono app, with the platform key ensured before the first request it serves.
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { handle } from "hono/aws-lambda";
-import { Config } from "sst/node/config";
-import { createApi, ensureBootstrapKey } from "@fleetplane/core";
+import { createApi } from "@fleetplane/core/api";
+import { ensureBootstrapKey } from "@fleetplane/core/auth";
 import { awsContext } from "./aws-context.js";
+import { readSstSecret } from "./sst-secret.js";
 
 const ctx = awsContext();
 const app = createApi(ctx);
-// The platform key is an SST secret (SSM), fetched at cold start; it is never generated in AWS.
-const bootstrapped = ensureBootstrapKey(ctx, Config.FLEETPLANE_ADMIN_API_KEY);
-
 const honoHandler = handle(app);
+const ssm = new SSMClient({});
+
+/**
+ * The platform key is an SST secret (SSM), written to the table once per container; it is never generated in
+ * AWS. A failed attempt (a throttle, a missing secret) is forgotten, so the next request tries again instead of
+ * the container failing until Lambda recycles it.
+ */
+let bootstrapped: Promise<unknown> | undefined;
+function bootstrap(): Promise<unknown> {
+  bootstrapped ??= readSstSecret("FLEETPLANE_ADMIN_API_KEY", process.env, ssm)
+    .then((key) => ensureBootstrapKey(ctx, key))
+    .catch((error: unknown) => {
+      bootstrapped = undefined;
+      throw error;
+    });
+  return bootstrapped;
+}
+// Started during the container's init, so the first request usually finds it done.
+bootstrap().catch(() => undefined);
+
+/** The API's generic 500 (the cause goes to the log), answered while the bootstrap has not succeeded. */
+const NOT_READY = {
+  statusCode: 500,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ error: { code: "internal", message: "internal error" } }),
+};
 
 export const handler: typeof honoHandler = async (event, context) => {
-  await bootstrapped;
+  try {
+    await bootstrap();
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", msg: "bootstrap failed; the next request retries it", error: String(error) }));
+    return NOT_READY as Awaited<ReturnType<typeof honoHandler>>;
+  }
   return honoHandler(event, context);
 };

@@ -1,15 +1,13 @@
 // The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports, built once per container.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  configFromEnv,
-  HttpAgentClient,
-  KmsSecrets,
-  StepFunctionsWorkflows,
-  SqsProbeQueue,
-  systemClock,
-  Table,
-  type FleetContext,
-} from "@fleetplane/core";
+import { HttpAgentClient } from "@fleetplane/core/agents/http";
+import { systemClock } from "@fleetplane/core/clock";
+import { configFromEnv } from "@fleetplane/core/config";
+import type { FleetContext } from "@fleetplane/core/context";
+import { StepFunctionsWorkflows } from "@fleetplane/core/operations/step-functions";
+import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
+import { KmsSecrets } from "@fleetplane/core/secrets/kms";
+import { Table } from "@fleetplane/core/store";
 
 let context: FleetContext | undefined;
 

@@ -1,5 +1,5 @@
 // Lambda entry point for the bulk-operation state machine's "Prepare operation" task: the domain task function, nothing else.
-import { OPERATION_TASKS } from "@fleetplane/core";
+import { OPERATION_TASKS } from "@fleetplane/core/operations/tasks";
 import { awsContext } from "./aws-context.js";
 
 const ctx = awsContext();

@@ -1,21 +1,24 @@
-// Lambda entry point for the table's stream: publishes newly inserted outbox items to the fleet bus.
-// The event source mapping's filter passes only INSERTs of OUTBOX# items; failures are retried by bisecting.
+// Lambda entry point for the table's stream: publishes newly inserted outbox items to the fleet bus and reports
+// the records not fully delivered, so Lambda retries only those (the mapping enables reportBatchItemFailures).
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { EventBridgePublisher, eventsFromOutbox } from "@fleetplane/core";
+import { EventBridgePublisher } from "@fleetplane/core/events/eventbridge";
+import { publishOutboxRecords, type OutboxRecord } from "@fleetplane/core/events/outbox-stream";
 
 interface StreamRecord {
   eventName?: string;
-  dynamodb?: { NewImage?: Record<string, AttributeValue> };
+  dynamodb?: { NewImage?: Record<string, AttributeValue>; SequenceNumber?: string };
 }
 
 const busName = process.env.FLEETPLANE_EVENT_BUS_NAME;
 if (!busName) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_EVENT_BUS_NAME: required");
 const publisher = new EventBridgePublisher(busName);
 
-export async function handler(event: { Records: StreamRecord[] }): Promise<void> {
-  const events = event.Records.filter((r) => r.eventName === "INSERT" && r.dynamodb?.NewImage).flatMap((r) =>
-    eventsFromOutbox(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>)),
+export async function handler(event: { Records: StreamRecord[] }): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
+  // The mapping's filter passes only outbox INSERTs; anything else is acknowledged untouched.
+  const records: OutboxRecord[] = event.Records.filter((r) => r.eventName === "INSERT" && r.dynamodb?.NewImage && r.dynamodb.SequenceNumber).map(
+    (r) => ({ id: r.dynamodb!.SequenceNumber!, item: unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>) }),
   );
-  await publisher.publish(events);
+  const failed = await publishOutboxRecords(publisher, records);
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

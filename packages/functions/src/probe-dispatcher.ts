@@ -1,6 +1,6 @@
 // Lambda entry point for the probe schedule (EventBridge Scheduler, once a minute): sends the minute's
 // probe batches to the queue, the half-minute wave delayed by SQS.
-import { dispatchMinute } from "@fleetplane/core";
+import { dispatchMinute } from "@fleetplane/core/probes/dispatch";
 import { awsContext } from "./aws-context.js";
 
 export async function handler(event: { time?: string }): Promise<{ servers: number; batches: number }> {

@@ -1,6 +1,7 @@
 // Lambda entry point for probe batches from SQS: runs each batch; a batch that failed is reported so only
 // it is retried, and a batch older than two health intervals is dropped (a newer cycle has superseded it).
-import { runProbeBatch, type ProbeBatch } from "@fleetplane/core";
+import type { ProbeBatch } from "@fleetplane/core/probes/batch";
+import { runProbeBatch } from "@fleetplane/core/probes/worker";
 import { awsContext } from "./aws-context.js";
 
 interface SqsEvent {

@@ -1,0 +1,70 @@
+// How every Lambda handler is built and run: the runtime, SST's nodejs bundling props, and the same esbuild
+// options SST derives from them, so tests and benchmarks load the handlers exactly as deployed.
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { BuildOptions } from "esbuild";
+
+/** The newest Lambda Node.js runtime SST 2.49.8 supports; it ships AWS SDK for JavaScript v3. */
+export const LAMBDA_RUNTIME = "nodejs24.x";
+
+/**
+ * SST `nodejs` props of every function. `@aws-sdk/*` stays external because the Lambda runtime provides
+ * it: bundles carry only Fleetplane's code, hono and zod, which keeps them under the 1 MB budget.
+ * Minified with source maps, so logs still show readable stack traces (with NODE_OPTIONS below).
+ */
+export const NODEJS_BUNDLING = {
+  format: "esm",
+  minify: true,
+  sourcemap: true,
+  esbuild: { external: ["@aws-sdk/*"] },
+} as const;
+
+/** Environment every function gets: stack traces mapped through the bundle's source map. */
+export const LAMBDA_ENVIRONMENT = { NODE_OPTIONS: "--enable-source-maps" } as const;
+
+/** A deployed handler's bundle must stay below this many bytes (minified, without its source map). */
+export const HANDLER_BYTE_BUDGET = 1_000_000;
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * The esbuild options SST v2 (sst/runtime/handlers/node.js, mode "deploy") builds for a handler with
+ * NODEJS_BUNDLING: bundled ESM for node, its createRequire banner, keepNames, then the `esbuild` override.
+ */
+export function handlerBuildOptions(entry: string, outfile: string): BuildOptions {
+  const { external, ...override } = NODEJS_BUNDLING.esbuild;
+  return {
+    entryPoints: [entry],
+    platform: "node",
+    external: ["sharp", "pg-native", ...external],
+    keepNames: true,
+    bundle: true,
+    logLevel: "silent",
+    metafile: true,
+    format: "esm",
+    target: "esnext",
+    mainFields: ["module", "main"],
+    banner: {
+      js: [
+        `import { createRequire as topLevelCreateRequire } from 'module';`,
+        `const require = topLevelCreateRequire(import.meta.url);`,
+        `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
+        `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
+        "",
+      ].join("\n"),
+    },
+    outfile,
+    sourcemap: NODEJS_BUNDLING.sourcemap,
+    minify: NODEJS_BUNDLING.minify,
+    ...override,
+  };
+}
+
+/** Every handler the stacks deploy, by file name under packages/functions/src (`api` for `api.handler`). */
+export function deployedHandlers(): Array<{ name: string; entry: string }> {
+  const names = new Set<string>();
+  for (const file of readdirSync(`${ROOT}stacks`).filter((f) => f.endsWith(".ts"))) {
+    for (const match of readFileSync(`${ROOT}stacks/${file}`, "utf8").matchAll(/packages\/functions\/src\/([\w-]+)\.handler/g)) names.add(match[1]!);
+  }
+  return [...names].sort().map((name) => ({ name, entry: `${ROOT}packages/functions/src/${name}.ts` }));
+}

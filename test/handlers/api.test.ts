@@ -1,0 +1,74 @@
+// The API handler as bundled, invoked with API Gateway HTTP API (payload 2.0) events: cold start, the platform
+// key read from SST's SSM parameter, KMS sealing of agent tokens, and a bootstrap that recovers from a failure.
+import { GetParametersCommand } from "@aws-sdk/client-ssm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ADMIN_KEY_PARAMETER, httpApiEvent, jsonOf, startHandlerWorld, type HandlerWorld } from "./lambda.js";
+
+const FLEET = "/api/v1/fleet";
+let world: HandlerWorld;
+
+beforeAll(async () => {
+  world = await startHandlerWorld();
+});
+afterAll(() => world?.close());
+
+describe("api handler", () => {
+  test("a cold start reads the platform key from SST's parameter and serves the first request with it", async () => {
+    world.aws.ssm.resetHistory();
+    await world.coldStart("api");
+    const response = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey }));
+    expect(response.statusCode).toBe(200);
+    expect(jsonOf(response)).toEqual({ items: [], next_cursor: null });
+    const reads = world.aws.ssm.commandCalls(GetParametersCommand as never);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.args[0].input).toEqual({
+      Names: [ADMIN_KEY_PARAMETER, "/sst/fleetplane/.fallback/Secret/FLEETPLANE_ADMIN_API_KEY/value"],
+      WithDecryption: true,
+    });
+  });
+
+  test("registering a server seals its agent token with KMS and never returns it", async () => {
+    const calls = world.aws.kmsCalls.length;
+    const response = await world.invoke(
+      "api",
+      httpApiEvent("POST", `${FLEET}/servers`, {
+        key: world.adminKey,
+        body: { name: "web-1", hostname: "web-1.example.com", api_url: "https://web-1.example.com:9100", api_token: "agent-secret-1" },
+      }),
+    );
+    expect(response.statusCode).toBe(201);
+    const server = jsonOf(response);
+    expect(server.name).toBe("web-1");
+    expect(JSON.stringify(server)).not.toContain("agent-secret-1");
+    expect(world.aws.kmsCalls.length).toBeGreaterThan(calls);
+    const stored = (await world.scan()).filter((item) => item.id === server.id);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stored)).not.toContain("agent-secret-1");
+  });
+
+  test("answers the wire contract's errors through API Gateway: 401 without a key, 404 for an unknown route", async () => {
+    const anonymous = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: null }));
+    expect(anonymous.statusCode).toBe(401);
+    expect(jsonOf(anonymous).error.code).toBeTypeOf("string");
+    const unknown = await world.invoke("api", httpApiEvent("GET", `${FLEET}/no-such-thing`, { key: world.adminKey }));
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  test("a bootstrap that fails at cold start and on the first request is retried by the next request, not cached", async () => {
+    world.aws.ssm.resetHistory();
+    const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
+    // The container's init attempt and the first request's retry both meet a throttle; the SSM stub answers after that.
+    world.aws.ssm.on(GetParametersCommand as never).rejectsOnce(throttled).rejectsOnce(throttled).callsFake((input: { Names: string[] }) => ({
+      Parameters: input.Names.filter((n) => n === ADMIN_KEY_PARAMETER).map((n) => ({ Name: n, Value: world.adminKey })),
+      InvalidParameters: input.Names.filter((n) => n !== ADMIN_KEY_PARAMETER),
+    }));
+    await world.coldStart("api");
+    const first = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey }));
+    expect(first.statusCode).toBe(500);
+    expect(jsonOf(first)).toEqual({ error: { code: "internal", message: "internal error" } });
+    const second = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey }));
+    expect(second.statusCode).toBe(200);
+    expect(jsonOf(second).items.map((s: { name: string }) => s.name)).toEqual(["web-1"]);
+    expect(world.aws.ssm.commandCalls(GetParametersCommand as never).length).toBeGreaterThanOrEqual(3);
+  });
+});
