@@ -1,6 +1,6 @@
 // Runs bundled Lambda handlers as the Lambda runtime would: the deployed environment, a fresh module instance
 // per cold start, the runtime's context object, and AWS-shaped events; DynamoDB is dynalite.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { pathToFileURL } from "node:url";
@@ -67,12 +67,19 @@ function lambdaEnvironment(dynamo: LocalDynamo, mode: "production" | "developmen
   };
 }
 
-export async function startHandlerWorld(options: { mode?: "production" | "development" } = {}): Promise<HandlerWorld> {
+export interface WorldOptions {
+  /** `development` lets agents on http://127.0.0.1 (the simulator) be registered and probed. */
+  mode?: "production" | "development";
+  /** More environment, as a stack would set it (a probe setting, say). */
+  env?: Record<string, string>;
+}
+
+export async function startHandlerWorld(options: WorldOptions = {}): Promise<HandlerWorld> {
   const [bundleList, dynamo] = await Promise.all([currentHandlerBundles(), startLocalDynamo()]);
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, TABLE_NAME);
   const saved = { ...process.env };
-  Object.assign(process.env, lambdaEnvironment(dynamo, options.mode ?? "production"));
+  Object.assign(process.env, lambdaEnvironment(dynamo, options.mode ?? "production"), options.env);
   const aws = mockAwsServices();
   const adminKey = `fp_admin_${randomUUID().replaceAll("-", "")}`;
   aws.parameters.set(ADMIN_KEY_PARAMETER, adminKey);
@@ -161,6 +168,43 @@ export function httpApiEvent(
     pathParameters: { proxy: path.replace(/^\/api\//, "") },
     ...(options.query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(options.query)) } : {}),
     ...(body !== undefined ? { body, isBase64Encoded: false } : { isBase64Encoded: false }),
+  };
+}
+
+/** An SQS event source batch, one record per message body, as Lambda delivers it. */
+export function sqsEvent(messages: Array<{ id: string; body: string }>): { Records: Array<Record<string, unknown>> } {
+  return {
+    Records: messages.map(({ id, body }) => ({
+      messageId: id,
+      receiptHandle: `rh-${id}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: "1",
+        SentTimestamp: String(Date.now()),
+        SenderId: "AROAEXAMPLE:fleetplane-test-dispatcher",
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash("md5").update(body).digest("hex"),
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:fleetplane-test-ProbeQueue",
+      awsRegion: "us-east-1",
+    })),
+  };
+}
+
+/** The default notification EventBridge Scheduler delivers to a Lambda target given no input. */
+export function schedulerEvent(time: Date): Record<string, unknown> {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.scheduler",
+    account: "000000000000",
+    time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: "us-east-1",
+    resources: ["arn:aws:scheduler:us-east-1:000000000000:schedule/default/fleetplane-test-ProbeSchedule"],
+    detail: "{}",
   };
 }
 

@@ -12,7 +12,15 @@ export async function handler(event: SqsEvent): Promise<{ batchItemFailures: Arr
   const ctx = awsContext();
   const failures: Array<{ itemIdentifier: string }> = [];
   for (const record of event.Records) {
-    const batch = JSON.parse(record.body) as ProbeBatch;
+    let batch: ProbeBatch;
+    try {
+      batch = JSON.parse(record.body) as ProbeBatch;
+    } catch {
+      // Reported, not thrown: the rest of the SQS batch still runs, and redrive takes this message to the dead-letter queue.
+      console.error(JSON.stringify({ level: "error", msg: "unreadable probe batch", message_id: record.messageId }));
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
     const age = ctx.clock.now().getTime() - Date.parse(batch.at);
     if (!batch.sweep && age > 2 * ctx.config.probes.healthIntervalSeconds * 1000) {
       console.log(JSON.stringify({ level: "warn", msg: "stale probe batch dropped", at: batch.at, age_ms: age }));
