@@ -3,6 +3,7 @@ import type { SSTConfig } from "sst";
 import { Api } from "./stacks/Api.js";
 import { Console } from "./stacks/Console.js";
 import { Events } from "./stacks/Events.js";
+import { Monitoring } from "./stacks/Monitoring.js";
 import { Operations } from "./stacks/Operations.js";
 import { Probes } from "./stacks/Probes.js";
 import { applyAppDefaults } from "./stacks/settings.js";
@@ -24,5 +25,6 @@ export default {
     app.stack(Probes); // before Api, which queues POST /health-check/all batches
     app.stack(Console);
     app.stack(Api);
+    app.stack(Monitoring); // last: it watches every other stack
   },
 } satisfies SSTConfig;

@@ -147,5 +147,5 @@ export function Operations({ stack, app }: StackContext) {
 
   stack.addOutputs({ OperationsStateMachineArn: stateMachine.stateMachineArn });
 
-  return { stateMachine, functions };
+  return { stateMachine, functions, ended };
 }

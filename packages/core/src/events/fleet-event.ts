@@ -34,7 +34,7 @@ export interface FleetEvent {
 }
 
 /** Outbox items outlive a week-long outage of the publisher; delivery normally takes well under a second. */
-const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
+export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
 const outboxExpiry = (occurredAt: string) => Math.floor(Date.parse(occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS;
 
 export function fleetEvent(detailType: DetailType, organizationId: string, data: Record<string, unknown>, now: Date): FleetEvent {

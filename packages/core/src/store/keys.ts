@@ -74,6 +74,8 @@ export const keys = {
     sk: `${occurredAt}#${eventId}`,
   }),
   outboxPartition: (shard: number): string => `${OUTBOX_PREFIX}${shard}`,
+  /** Marks an event the outbox redrive has republished (outside `OUTBOX#`, so the stream filter ignores it). */
+  outboxRedrive: (eventId: string): Key => ({ pk: "OUTBOX-REDRIVE", sk: eventId }),
 
   /** Partition key of the `placement` index: one per organization, environment and region (values escaped, null "-"). */
   placement: (organizationId: string, environment: string | null, region: string | null): string =>
