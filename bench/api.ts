@@ -36,7 +36,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   const servers = options.servers ?? 10_000;
   const concurrency = options.concurrency ?? 16;
   const samples = options.samples ?? 1_000;
-  const adminKey = "bench-admin-key-0123456789";
+  const adminKey = "bench-admin-key-0123456789abcdef-0123";
   const dataDir = mkdtempSync(join(tmpdir(), "fleetplane-bench-api-"));
   // The control plane runs in its own process, as `npm start` does; this process is only its client.
   const fleet = await controlPlaneProcess({ dataDir, adminKey });

@@ -109,7 +109,7 @@ function benchFleet(options: Partial<LocalOptions> = {}): Promise<LocalFleetplan
   return startLocalFleetplane({
     inMemory: true,
     port: 0,
-    adminKey: "bench-admin-key-0123456789",
+    adminKey: "bench-admin-key-0123456789abcdef-0123",
     probeSchedule: false,
     outboxIntervalMs: 3_600_000,
     ...options,

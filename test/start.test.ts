@@ -89,7 +89,7 @@ test("npm start serves the seed's curl example, keeps data across a restart and 
 });
 
 test("a configured admin key works, and a taken port gives a clear message", async () => {
-  const adminKey = "automation-key-0123456789abcdef";
+  const adminKey = "automation-key-0123456789abcdef-0123";
   const started = await npmStart(["--port", "0", "--in-memory"], { FLEETPLANE_ADMIN_API_KEY: adminKey });
   try {
     const res = await fetch(`${started.url}/api/v1/fleet/servers`, { headers: { authorization: `Bearer ${adminKey}` } });

@@ -31,3 +31,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function isId(value: string): boolean {
   return UUID.test(value);
 }
+
+/** The longest id a request may name: generated ids are 36 characters; keys stay far below DynamoDB's 1 KiB. */
+export const MAX_ID_CHARS = 64;

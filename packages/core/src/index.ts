@@ -16,7 +16,7 @@ export { keys, shardOf, OUTBOX_SHARDS, OUTBOX_PREFIX } from "./store/keys.js";
 export * from "./store/table-definition.js";
 export { createTableInput } from "./store/create-table.js";
 export { ensureBootstrapKey, createOrganization } from "./auth/organizations.js";
-export { createApiKey, hashKey, DEFAULT_ORGANIZATION_ID } from "./auth/api-keys.js";
+export { checkChosenKey, createApiKey, hashKey, DEFAULT_ORGANIZATION_ID, MIN_CHOSEN_KEY_CHARS } from "./auth/api-keys.js";
 export { registerServer, getServer, getServerItem, updateServer, onServerPurged } from "./servers/registry.js";
 export { listServers, allServers } from "./servers/listing.js";
 export type { Server } from "./servers/schema.js";

@@ -5,9 +5,11 @@ import { parseArgs } from "node:util";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { startLocalFleetplane } from "./runtime.js";
 import { startDemo, type Demo } from "./demo.js";
+import { checkChosenKey } from "@fleetplane/core";
+import { adminKeyFrom } from "./admin-key.js";
 
-const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY] [--in-memory] [--demo N]
-  env: FLEETPLANE_PORT, FLEETPLANE_DATA_DIR, FLEETPLANE_ADMIN_API_KEY`;
+const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY | --admin-key-file PATH] [--in-memory] [--demo N]
+  env: FLEETPLANE_PORT, FLEETPLANE_DATA_DIR, FLEETPLANE_ADMIN_API_KEY, FLEETPLANE_ADMIN_API_KEY_FILE`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
       port: { type: "string" },
       "data-dir": { type: "string" },
       "admin-key": { type: "string" },
+      "admin-key-file": { type: "string" },
       "in-memory": { type: "boolean" },
       demo: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -27,8 +30,8 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port ?? process.env.FLEETPLANE_PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
-  const adminKey = values["admin-key"] ?? process.env.FLEETPLANE_ADMIN_API_KEY;
-  if (adminKey !== undefined && adminKey.length < 16) throw new Error("--admin-key must be at least 16 characters");
+  const adminKey = adminKeyFrom({ flag: values["admin-key"], file: values["admin-key-file"], env: process.env });
+  if (adminKey !== undefined) checkChosenKey(adminKey);
 
   const fleetplane = await startLocalFleetplane({
     port,
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   if (fleetplane.adminKeyCreated && !adminKey) {
     console.log(`  admin key (shown once, store it now): ${fleetplane.adminKey}`);
   } else if (adminKey) {
-    console.log("  admin key: the one given by --admin-key / FLEETPLANE_ADMIN_API_KEY");
+    console.log("  admin key: the one given by --admin-key(-file) / FLEETPLANE_ADMIN_API_KEY(_FILE); earlier platform keys are revoked");
   } else {
     console.log("  admin key: created on first start (printed then); pass --admin-key to set one");
   }

@@ -7,6 +7,7 @@ import { API_DOCS_CSP, apiDocsPage } from "./docs-page.js";
 import type { ApiEnv } from "./env.js";
 import { errorResponse, notFoundResponse } from "./errors.js";
 import { requireApiKey } from "./middleware/auth.js";
+import { storableJsonBody } from "./middleware/json-body.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { apiKeys, organizations } from "./routes/api-keys.js";
 import { groups } from "./routes/groups.js";
@@ -49,6 +50,7 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
   // GET and HEAD carry no body (the Node adapter gives them none). Asking one for its body makes the Node
   // adapter build a full fetch Request (an AbortController, a signal listener, a finalizer) for every read.
   app.use("/api/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
+  app.use("/api/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : storableJsonBody(c, next)));
   app.use(`${API_BASE}/*`, requireApiKey);
   app.use("/api/v1/organizations", requireApiKey);
 

@@ -2,6 +2,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Caller, FleetContext } from "../context.js";
 import { ValidationFailed } from "../errors.js";
+import { IdString } from "../names.js";
 
 export interface ApiEnv {
   Variables: { ctx: FleetContext; caller: Caller };
@@ -10,9 +11,14 @@ export interface ApiEnv {
 /** A router whose request validation failures become 400s in the error envelope, with field paths. */
 export function router(): OpenAPIHono<ApiEnv> {
   return new OpenAPIHono<ApiEnv>({
-    defaultHook: (result) => {
+    defaultHook: (result, c) => {
       if (!result.success) {
-        const details = result.error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
+        const details = result.error.issues.map((issue) => {
+          const path = issue.path.join(".") || "(body)";
+          // A single-valued query parameter sent twice reaches its schema as an array; say so, not "received NaN".
+          const repeated = result.target === "query" && issue.path.length === 1 && (c.req.queries(path)?.length ?? 0) > 1;
+          return { path, message: repeated ? `${path} may be given only once` : issue.message };
+        });
         throw new ValidationFailed("request is invalid", details);
       }
     },
@@ -38,7 +44,7 @@ export const errorResponses = {
   409: { description: "conflict", content: { "application/json": { schema: ErrorBody } } },
 } as const;
 
-export const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({ id: IdString.openapi({ param: { name: "id", in: "path" } }) });
 
 export const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
   description,

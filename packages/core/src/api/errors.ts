@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { TransactionRejected } from "../store/table.js";
 import { Conflict, DomainError, Forbidden, NotFound, PayloadTooLarge, RateLimited, Unauthenticated, ValidationFailed } from "../errors.js";
 
 const STATUS = new Map<Function, ContentfulStatusCode>([
@@ -14,21 +15,53 @@ const STATUS = new Map<Function, ContentfulStatusCode>([
   [RateLimited, 429],
 ]);
 
+const HTTP_CODES = new Map<number, string>([
+  [400, "bad_request"],
+  [413, "payload_too_large"],
+  [415, "unsupported_media_type"],
+]);
+
+/** Messages quote client values (ids, names); a bounded message never echoes a megabyte back. */
+const MAX_MESSAGE_CHARS = 300;
+
 export function errorResponse(error: unknown, c: Context): Response {
   if (error instanceof DomainError) {
-    const body = { error: { code: error.code, message: error.message, ...(error.details.length ? { details: error.details } : {}) } };
+    const details = error.details.map((d) => ({ path: bounded(d.path), message: bounded(d.message) }));
+    const body = { error: { code: error.code, message: bounded(error.message), ...(details.length ? { details } : {}) } };
+    if (error instanceof Unauthenticated) c.header("WWW-Authenticate", 'Bearer realm="fleetplane"');
     return c.json(body, STATUS.get(error.constructor) ?? 400);
   }
+  if (isContention(error)) {
+    // A write path that let a lost race escape: the request met a concurrent change, which a retry resolves.
+    console.warn(JSON.stringify({ level: "warn", msg: "write lost a race", method: c.req.method, path: c.req.path, error: describe(error) }));
+    return c.json({ error: { code: "conflict", message: "the resource was changed by another request at the same time; retry" } }, 409);
+  }
   if (error instanceof HTTPException && error.status < 500) {
-    const code = error.status === 400 ? "bad_request" : error.status === 413 ? "payload_too_large" : "http_error";
-    return c.json({ error: { code, message: error.message || "bad request" } }, error.status as ContentfulStatusCode);
+    const code = HTTP_CODES.get(error.status) ?? "http_error";
+    return c.json({ error: { code, message: bounded(error.message || "bad request") } }, error.status as ContentfulStatusCode);
   }
   console.error(JSON.stringify({ level: "error", msg: "unhandled error", method: c.req.method, path: c.req.path, error: describe(error) }));
   return c.json({ error: { code: "internal", message: "internal error" } }, 500);
 }
 
 export function notFoundResponse(c: Context): Response {
-  return c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
+  return c.json({ error: { code: "not_found", message: bounded(`no route for ${c.req.method} ${c.req.path}`) } }, 404);
+}
+
+/** A failed write condition or a transaction that kept colliding: contention, never a server fault. */
+function isContention(error: unknown): boolean {
+  if (error instanceof TransactionRejected) return error.reasons.every((r) => r === "None" || r === "ConditionalCheckFailed" || r === "TransactionConflict");
+  const name = (error as Error | undefined)?.name;
+  return name === "ConditionalCheckFailedException" || (name === "TransactionCanceledException" && conflictOnly(error));
+}
+
+function conflictOnly(error: unknown): boolean {
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.every((r) => r.Code === undefined || r.Code === "None" || r.Code === "TransactionConflict");
+}
+
+function bounded(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS)}…`;
 }
 
 function describe(error: unknown): string {

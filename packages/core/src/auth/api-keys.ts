@@ -94,6 +94,34 @@ export async function listApiKeys(ctx: FleetContext, organizationId: string): Pr
   return items.map(({ id, name, role, organization_id, created_at }) => ({ id, name, role, organization_id, created_at }));
 }
 
+/**
+ * Keys are stored as unsalted SHA-256, which is safe for generated keys (256 random bits) but lets a leaked table
+ * test guesses of a chosen one offline; so a chosen key must be long enough that guessing is hopeless.
+ */
+export const MIN_CHOSEN_KEY_CHARS = 32;
+
+export function checkChosenKey(key: string): void {
+  if (key.length < MIN_CHOSEN_KEY_CHARS || key.length > 256)
+    throw new Error(`the platform key must be ${MIN_CHOSEN_KEY_CHARS} to 256 characters (generate one: openssl rand -base64 32)`);
+}
+
+/** Revokes every platform key but the one with `keepHash` (the configured key after a rotation). */
+export async function revokePlatformKeysExcept(ctx: FleetContext, keepHash: string): Promise<number> {
+  const items = await ctx.table.queryAll<{ id: string; key_hash: string; platform?: boolean }>({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.organizationPartition(DEFAULT_ORGANIZATION_ID), ":prefix": API_KEY_PREFIX },
+  });
+  const stale = items.filter((item) => item.platform === true && item.key_hash !== keepHash);
+  for (const item of stale) {
+    await ctx.table.transact([
+      { Delete: { Key: keys.apiKey(DEFAULT_ORGANIZATION_ID, item.id) } },
+      { Delete: { Key: keys.apiKeyHash(item.key_hash) } },
+    ]);
+    knownKeys.get(ctx)?.delete(item.key_hash);
+  }
+  return stale.length;
+}
+
 export async function revokeApiKey(ctx: FleetContext, organizationId: string, id: string): Promise<void> {
   const item = isId(id) ? await ctx.table.get<{ key_hash: string; platform?: boolean }>(keys.apiKey(organizationId, id)) : undefined;
   if (!item) throw new NotFound(`API key ${id} not found`);

@@ -4,7 +4,7 @@ import { Conflict } from "../errors.js";
 import { newId } from "../ids.js";
 import { keys } from "../store/keys.js";
 import { TransactionRejected } from "../store/table.js";
-import { createApiKey, DEFAULT_ORGANIZATION_ID, hashKey } from "./api-keys.js";
+import { checkChosenKey, createApiKey, DEFAULT_ORGANIZATION_ID, hashKey, revokePlatformKeysExcept } from "./api-keys.js";
 
 export async function createOrganization(
   ctx: FleetContext,
@@ -18,15 +18,19 @@ export async function createOrganization(
 
 /**
  * Makes sure organization `default` and a platform key exist. With `key`, that key becomes (or stays) the
- * platform key; without, a key is generated the first time only and returned so it can be printed once.
+ * platform key and every earlier platform key is revoked: changing the configured key rotates it. Without, a
+ * key is generated the first time only and returned so it can be printed once.
  */
 export async function ensureBootstrapKey(ctx: FleetContext, key?: string): Promise<{ key: string; created: boolean } | undefined> {
   const existing = await ctx.table.get(keys.organization(DEFAULT_ORGANIZATION_ID), { consistent: true });
   if (!existing) await putOrganization(ctx, { id: DEFAULT_ORGANIZATION_ID, name: DEFAULT_ORGANIZATION_ID }).catch(ignoreConflict);
   if (key) {
-    if (await ctx.table.get(keys.apiKeyHash(hashKey(key)), { consistent: true })) return { key, created: false };
-    await createApiKey(ctx, DEFAULT_ORGANIZATION_ID, { name: "platform", role: "admin" }, { key, platform: true });
-    return { key, created: true };
+    checkChosenKey(key);
+    const exists = await ctx.table.get(keys.apiKeyHash(hashKey(key)), { consistent: true });
+    if (!exists) await createApiKey(ctx, DEFAULT_ORGANIZATION_ID, { name: "platform", role: "admin" }, { key, platform: true });
+    // Every start with a configured key revokes any other platform key, so a crash between the two steps heals.
+    await revokePlatformKeysExcept(ctx, hashKey(key));
+    return { key, created: !exists };
   }
   try {
     await ctx.table.put({

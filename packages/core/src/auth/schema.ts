@@ -1,11 +1,12 @@
 // API keys and organizations on the wire.
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../context.js";
+import { DisplayName } from "../names.js";
 
 export const Role = z.enum(ROLES).openapi("Role");
 
 export const ApiKeyCreate = z
-  .object({ name: z.string().trim().min(1).max(128), role: Role })
+  .object({ name: DisplayName(128), role: Role })
   .strict()
   .openapi("ApiKeyCreate");
 export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
@@ -20,7 +21,7 @@ export const ApiKeyWithSecret = ApiKey.extend({ key: z.string().openapi({ descri
 );
 
 export const OrganizationCreate = z
-  .object({ name: z.string().trim().min(1).max(128) })
+  .object({ name: DisplayName(128) })
   .strict()
   .openapi("OrganizationCreate");
 

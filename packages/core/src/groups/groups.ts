@@ -58,7 +58,13 @@ export async function updateGroup(ctx: FleetContext, organizationId: string, id:
   };
   after.description ??= null;
   after.color = after.color?.toLowerCase() ?? null;
-  await ctx.table.put({ Item: { ...before, ...after }, ConditionExpression: "attribute_exists(pk)" });
+  try {
+    await ctx.table.put({ Item: { ...before, ...after }, ConditionExpression: "attribute_exists(pk)" });
+  } catch (error) {
+    // Deleted between the read and the write: the group is gone, as a later read would say.
+    if ((error as Error).name === "ConditionalCheckFailedException") throw new NotFound(`group ${id} not found`);
+    throw error;
+  }
   return { ...after, server_ids: await memberIds(ctx, organizationId, id) };
 }
 

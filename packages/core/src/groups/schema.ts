@@ -1,11 +1,12 @@
 // The group record on the wire: static members plus dynamic criteria (tags, regions, environments).
 import { z } from "@hono/zod-openapi";
+import { DisplayName, IdString } from "../names.js";
 
 const names = z.array(z.string().trim().min(1).max(64)).max(50);
 
 export const GroupCreate = z
   .object({
-    name: z.string().trim().min(1).max(128),
+    name: DisplayName(128),
     description: z.string().max(1024).nullish(),
     color: z
       .string()
@@ -14,7 +15,7 @@ export const GroupCreate = z
     tags: names.optional().openapi({ description: "dynamic criterion: servers carrying every one of these tags" }),
     regions: names.optional().openapi({ description: "dynamic criterion: servers in any of these regions" }),
     environments: names.optional().openapi({ description: "dynamic criterion: servers in any of these environments" }),
-    server_ids: z.array(z.string()).max(1_000).optional().openapi({ description: "static members" }),
+    server_ids: z.array(IdString).max(1_000).optional().openapi({ description: "static members" }),
   })
   .strict()
   .openapi("GroupCreate");
@@ -44,7 +45,7 @@ export const Group = z
 export type Group = z.infer<typeof Group>;
 
 export const MemberIds = z
-  .object({ server_ids: z.array(z.string()).min(1).max(1_000) })
+  .object({ server_ids: z.array(IdString).min(1).max(1_000) })
   .strict()
   .openapi("MemberIds");
-export const Membership = z.object({ server_id: z.string(), group_id: z.string() }).strict().openapi("Membership");
+export const Membership = z.object({ server_id: IdString, group_id: IdString }).strict().openapi("Membership");

@@ -45,7 +45,7 @@ export async function getOperation(ctx: FleetContext, organizationId: string, id
 
 /** Newest first. Each operation's counter shards sort just after it, so a reverse Query meets them first and keeps them until the operation arrives. */
 export async function listOperations(ctx: FleetContext, organizationId: string, query: OperationListQuery): Promise<Page<Operation>> {
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, "string") : undefined;
   let start: Record<string, unknown> | undefined = typeof after === "string" ? { ...keys.operation(organizationId, after) } : undefined;
   const progress = new Map<string, ProgressItem[]>();
   const found: OperationState[] = [];
@@ -85,7 +85,7 @@ export async function listOperationTargets(
   query: OperationTargetQuery,
 ): Promise<Page<OperationTarget>> {
   await loadOperation(ctx, organizationId, id);
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, "number") : undefined;
   const page = await filteredPage<TargetItem>(ctx, {
     pk: keys.operationTargets(organizationId, id),
     prefix: TARGET_PREFIX,
@@ -136,11 +136,12 @@ function encodeCursor(after: string | number): string {
   return Buffer.from(JSON.stringify({ after })).toString("base64url");
 }
 
-function decodeCursor(cursor: string): string | number {
+/** An operations cursor holds an operation id; a targets cursor a position. Either list refuses the other's cursor. */
+function decodeCursor(cursor: string, kind: "string" | "number"): string | number {
   try {
     const { after } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { after?: unknown };
-    if ((typeof after === "string" && after.length <= 64) || (typeof after === "number" && Number.isInteger(after) && after >= 0))
-      return after;
+    if (kind === "string" && typeof after === "string" && after.length <= 64) return after;
+    if (kind === "number" && typeof after === "number" && Number.isInteger(after) && after >= 0) return after;
   } catch {
     // fall through to the validation error
   }

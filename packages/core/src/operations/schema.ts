@@ -1,5 +1,6 @@
 // Bulk operations on the wire (snake_case), defined once: request validation, types and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
+import { IdString } from "../names.js";
 import { HealthStatus } from "../servers/schema.js";
 
 export const OPERATION_TYPES = ["restart_services", "update_config", "deploy_update", "run_health_check", "collect_diagnostics"] as const;
@@ -45,8 +46,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const OperationCreate = z
   .object({
     operation_type: OperationType,
-    server_ids: z.array(z.string().max(64)).max(10_000).optional(),
-    group_ids: z.array(z.string().max(64)).max(100).optional(),
+    server_ids: z.array(IdString).max(10_000).optional(),
+    group_ids: z.array(IdString).max(100).optional(),
     filter_criteria: FilterCriteria.optional().openapi({
       description: "narrows the servers named by server_ids/group_ids, or selects from the whole fleet when neither is given",
     }),

@@ -9,10 +9,12 @@ import { TransactionRejected, type TransactItem } from "../store/table.js";
 import { delta, summaryUpdate } from "../summary/counters.js";
 import { removeServerFromGroups } from "../groups/membership.js";
 import { checkApiUrl } from "./api-url.js";
+import { inTurn } from "./write-turns.js";
 import type { Server, ServerCreate, ServerUpdate } from "./schema.js";
 import { sameTagEntries, tagItems, toServer, toServerItem, type ServerItem } from "./server-item.js";
 
-const MAX_UPDATE_ATTEMPTS = 10;
+/** Attempts at a read-modify-write of one server before answering 409; jittered backoff spreads the writers. */
+const MAX_UPDATE_ATTEMPTS = 12;
 /** DynamoDB's limit of items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 
@@ -72,7 +74,14 @@ export async function getServer(ctx: FleetContext, organizationId: string, id: s
   return toServer(await getServerItem(ctx, organizationId, id));
 }
 
+/** A PATCH to `decommissioned` leaves the server's static groups as DELETE does: reactivation is an explicit re-add. */
 export async function updateServer(ctx: FleetContext, organizationId: string, id: string, input: ServerUpdate): Promise<Server> {
+  const server = await rewriteFields(ctx, organizationId, id, input);
+  if (server.status === "decommissioned") await removeServerFromGroups(ctx, organizationId, id);
+  return server;
+}
+
+async function rewriteFields(ctx: FleetContext, organizationId: string, id: string, input: ServerUpdate): Promise<Server> {
   const apiUrl = input.api_url === undefined ? undefined : checkApiUrl(input.api_url, ctx.config.mode);
   const tokenCiphertext = input.api_token === undefined ? undefined : await ctx.secrets.encrypt(input.api_token);
   return rewriteServer(ctx, organizationId, id, (before) => {
@@ -131,7 +140,9 @@ export async function purgeServer(ctx: FleetContext, organizationId: string, id:
       await ctx.table.transact(writes);
       break;
     } catch (error) {
-      if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      if (!(error instanceof TransactionRejected && error.failedAt(0))) throw error;
+      if (attempt >= MAX_UPDATE_ATTEMPTS) throw changedConcurrently(id);
+      await backoff(attempt);
     }
   }
   await removeServerFromGroups(ctx, organizationId, id);
@@ -158,6 +169,15 @@ interface Rewrite {
  * nothing differs, and then nothing is written.
  */
 async function rewriteServer(
+  ctx: FleetContext,
+  organizationId: string,
+  id: string,
+  change: (before: ServerItem) => Rewrite | undefined,
+): Promise<Server> {
+  return inTurn(`${organizationId}/${id}`, () => rewriteUntilWritten(ctx, organizationId, id, change));
+}
+
+async function rewriteUntilWritten(
   ctx: FleetContext,
   organizationId: string,
   id: string,
@@ -203,9 +223,21 @@ async function rewriteServer(
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
       if (renamed && error.failedAt(2)) throw nameTaken(after.name);
-      if (!error.failedAt(0) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      if (!error.failedAt(0)) throw error;
+      if (attempt >= MAX_UPDATE_ATTEMPTS) throw changedConcurrently(id);
+      await backoff(attempt);
     }
   }
+}
+
+function changedConcurrently(id: string): Conflict {
+  return new Conflict(`server ${id} is being changed by other requests at the same time; retry`);
+}
+
+/** Jittered, capped exponential backoff: 50 writers on one server spread out instead of colliding in lockstep. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 5 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function nameTaken(name: string): Conflict {

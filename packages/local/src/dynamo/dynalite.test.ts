@@ -118,3 +118,22 @@ test("response checksums are the CRC-32 dynalite computed before", () => {
     expect(checksum.unsigned(body)).toBe(checksum.signed(body) >>> 0);
   }
 });
+
+test("a document nested deep enough to overflow dynalite's validator is refused as DynamoDB does, and the server keeps answering", async () => {
+  const depth = 5_000;
+  const value = `${'{"L":['.repeat(depth)}{"S":"leaf"}${"]}".repeat(depth)}`;
+  const response = await fetch(dynamo.endpoint, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-target": "DynamoDB_20120810.PutItem",
+      authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local",
+      "x-amz-date": "20260101T000000Z",
+    },
+    body: `{"TableName":"fixes","Item":{"pk":{"S":"P"},"sk":{"S":"deep"},"v":${value}}}`,
+  });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { __type: string }).__type).toContain("ValidationException");
+  expect(await table.get({ pk: "P", sk: "S#00" })).toMatchObject({ n: 0 });
+  expect(await table.get({ pk: "P", sk: "deep" })).toBeUndefined();
+});

@@ -1,6 +1,7 @@
 // /groups: static and dynamic server groups, and membership in both the nested and the /groups/members form.
 import { createRoute, z } from "@hono/zod-openapi";
 import { NotFound } from "../../errors.js";
+import { IdString } from "../../names.js";
 import { addGroupMembers, createGroup, deleteGroup, getGroup, groupServers, listGroups, updateGroup } from "../../groups/groups.js";
 import { removeMember } from "../../groups/membership.js";
 import { Group, GroupCreate, GroupUpdate, MemberIds, Membership } from "../../groups/schema.js";
@@ -13,7 +14,7 @@ const tags = ["groups"];
 const admin = [requireRole("admin")];
 const GroupList = z.object({ items: z.array(Group) });
 const GroupServers = z.object({ items: z.array(Server), next_cursor: z.null() });
-const MemberParams = z.object({ id: z.string(), server_id: z.string() });
+const MemberParams = z.object({ id: IdString, server_id: IdString });
 
 groups.openapi(
   createRoute({
