@@ -22,6 +22,8 @@ export { listServers, allServers } from "./servers/listing.js";
 export type { Server } from "./servers/schema.js";
 export { inCurrentLayout, ITEM_LAYOUT_VERSION, type ServerItem } from "./servers/server-item.js";
 export { resolveGroupMembers, getGroup, requireServers } from "./groups/groups.js";
+export { checkConsistency, type ConsistencyReport } from "./consistency/consistency-check.js";
+export { findProblems, type Problem, type ProblemKind } from "./consistency/invariants.js";
 export { contributeToSummary } from "./summary/fleet-summary.js";
 export { summaryRefreshesSettled } from "./probes/fleet-health.js";
 export { delta as summaryDelta, summaryUpdate, type Countable } from "./summary/counters.js";

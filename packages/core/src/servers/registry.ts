@@ -120,6 +120,9 @@ export async function rotateServerToken(ctx: FleetContext, organizationId: strin
 
 /** Hard delete of the server, its name reservation, its group memberships and, through registered cleanups, its history. */
 export async function purgeServer(ctx: FleetContext, organizationId: string, id: string): Promise<void> {
+  // Memberships go before the server (and again after, for any added meanwhile): a process stopped between
+  // the two leaves a server outside its groups, never a group listing a server that does not exist.
+  await removeServerFromGroups(ctx, organizationId, id);
   for (let attempt = 1; ; attempt++) {
     const before = await getServerItem(ctx, organizationId, id, true);
     const writes: TransactItem[] = [

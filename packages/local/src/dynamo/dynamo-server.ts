@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startDynalite } from "./dynalite.js";
-import { TransactionCoordinator } from "./transactions.js";
+import { TransactionCoordinator, type DynamoCall } from "./transactions.js";
+import { FileJournal, noJournal, type Journal, type JournalEntry } from "./transaction-journal.js";
 
 export interface LocalDynamo {
   /** http://127.0.0.1:PORT, for DynamoDBClient's `endpoint`. */
@@ -19,19 +20,24 @@ export async function startLocalDynamo(options: { path?: string; port?: number }
   await listen(inner, 0);
   const innerUrl = `http://127.0.0.1:${(inner.address() as AddressInfo).port}`;
 
-  const coordinator = new TransactionCoordinator(async (operation, body) => {
-    const response = await fetch(innerUrl, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-amz-json-1.0",
-        "x-amz-target": `DynamoDB_20120810.${operation}`,
-        "x-amz-date": "20260101T000000Z",
-        authorization: SIGNATURE,
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  });
+  const call = dynamoCall(innerUrl);
+  // The journal is opened only once dynalite holds the data dir's lock, so a second process never rolls back
+  // the transactions of one still running.
+  let journal: Journal = noJournal;
+  const unfinished: JournalEntry[] = [];
+  if (options.path) {
+    const opened = await FileJournal.open(transactionJournalPath(options.path));
+    journal = opened.journal;
+    unfinished.push(...opened.unfinished);
+  }
+  const coordinator = new TransactionCoordinator(call, journal);
+  if (unfinished.length > 0) {
+    await coordinator.rollBack(unfinished);
+    console.log(
+      JSON.stringify({ level: "info", msg: "rolled back transactions a previous run left unfinished", count: unfinished.length }),
+    );
+  }
+  if (journal instanceof FileJournal) await journal.reset();
 
   const front = createServer((req, res) => {
     const target = String(req.headers["x-amz-target"] ?? "");
@@ -60,10 +66,33 @@ export async function startLocalDynamo(options: { path?: string; port?: number }
     async close() {
       front.closeAllConnections();
       await new Promise<void>((resolve) => front.close(() => resolve()));
+      await journal.close();
       inner.closeAllConnections?.();
       await new Promise<void>((resolve, reject) => inner.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** Single DynamoDB requests to the endpoint at `url`, answered with their status and JSON body. */
+export function dynamoCall(url: string): DynamoCall {
+  return async (operation, body) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `DynamoDB_20120810.${operation}`,
+        "x-amz-date": "20260101T000000Z",
+        authorization: SIGNATURE,
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+}
+
+/** Where the undo journal of the transactions on the LevelDB store at `path` lives. */
+export function transactionJournalPath(path: string): string {
+  return `${path}-transactions.journal`;
 }
 
 function listen(server: Server, port: number): Promise<void> {

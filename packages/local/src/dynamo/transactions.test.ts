@@ -1,7 +1,8 @@
 // The transaction coordinator over real dynalite: all-or-nothing, conditions, and TransactionCanceled reasons.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { TransactionRejected, Table } from "@fleetplane/core";
-import { startLocalDynamo, type LocalDynamo } from "./dynamo-server.js";
+import { dynamoCall, startLocalDynamo, type LocalDynamo } from "./dynamo-server.js";
+import { TransactionCoordinator, type DynamoCall } from "./transactions.js";
 import { ensureTable, localDynamoClient } from "./table.js";
 
 let dynamo: LocalDynamo;
@@ -74,4 +75,54 @@ test("expired items are invisible to reads before any sweeper runs", async () =>
   expect(
     (await table.queryAll({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "F" } })).map((i) => i.sk),
   ).toEqual(["new"]);
+});
+
+test("a write that throws instead of answering undoes the writes already applied and answers a retryable 500", async () => {
+  await table.put({ Item: { pk: "G", sk: "counter", n: 5 } });
+  const call: DynamoCall = async (operation, body) => {
+    if (operation === "PutItem" && JSON.stringify(body).includes("explodes")) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new RangeError("Maximum call stack size exceeded");
+    }
+    return dynamoCall(dynamo.endpoint)(operation, body);
+  };
+  const answer = await new TransactionCoordinator(call).writeItems({
+    TransactItems: [
+      {
+        Update: {
+          TableName: "tx-test",
+          Key: { pk: { S: "G" }, sk: { S: "counter" } },
+          UpdateExpression: "ADD n :one",
+          ExpressionAttributeValues: { ":one": { N: "1" } },
+        },
+      },
+      { Put: { TableName: "tx-test", Item: { pk: { S: "G" }, sk: { S: "name" } } } },
+      { Put: { TableName: "tx-test", Item: { pk: { S: "G" }, sk: { S: "explodes" } } } },
+    ],
+  });
+  expect(answer).toMatchObject({ status: 500 });
+  expect(await table.get({ pk: "G", sk: "counter" }, { consistent: true })).toMatchObject({ n: 5 });
+  expect(await table.get({ pk: "G", sk: "name" }, { consistent: true })).toBeUndefined();
+});
+
+test("an item nested deeper than DynamoDB allows is refused as a client error and nothing is written", async () => {
+  const deep = `${'{"L":['.repeat(2600)}{"N":"1"}${"]}".repeat(2600)}`;
+  const body = `{"TransactItems":[{"Put":{"TableName":"tx-test","Item":{"pk":{"S":"H"},"sk":{"S":"1"}}}},{"Put":{"TableName":"tx-test","Item":{"pk":{"S":"H"},"sk":{"S":"2"},"metadata":${deep}}}}]}`;
+  const response = await fetch(dynamo.endpoint, {
+    method: "POST",
+    headers: { "x-amz-target": "DynamoDB_20120810.TransactWriteItems", "content-type": "application/x-amz-json-1.0" },
+    body,
+  });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { __type: string }).__type).toMatch(/ValidationException$/);
+  expect(await table.get({ pk: "H", sk: "1" }, { consistent: true })).toBeUndefined();
+});
+
+test("a condition check that passes on a missing item leaves no item behind", async () => {
+  await table.transact([
+    { ConditionCheck: { Key: { pk: "I", sk: "absent" }, ConditionExpression: "attribute_not_exists(pk)" } },
+    { Put: { Item: { pk: "I", sk: "written" } } },
+  ]);
+  expect(await table.get({ pk: "I", sk: "absent" }, { consistent: true })).toBeUndefined();
+  expect(await table.get({ pk: "I", sk: "written" }, { consistent: true })).toBeDefined();
 });
