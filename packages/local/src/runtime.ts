@@ -11,7 +11,7 @@ import {
   createApi,
   ensureBootstrapKey,
   KeyFileSecrets,
-  relayOutbox,
+  OutboxRelay,
   summaryRefreshesSettled,
   systemClock,
   Table,
@@ -23,6 +23,7 @@ import {
 } from "@fleetplane/core";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
+import { eventStream } from "./bus/event-stream.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
 import { consoleApp } from "./console.js";
@@ -86,7 +87,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const clock = options.clock ?? systemClock;
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
-  let wakeRelay = () => {};
+  let wakeRelay = (_partitions: string[]) => {};
   const ctx: FleetContext = {
     table: new Table({
       client,
@@ -94,7 +95,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       meter: new CapacityMeter(),
       nowSeconds: () => epochSeconds(clock.now()),
       onItemsWritten: (partitions) => {
-        if (partitions.some((pk) => pk.startsWith(OUTBOX_PREFIX))) wakeRelay();
+        const outboxes = partitions.filter((pk) => pk.startsWith(OUTBOX_PREFIX));
+        if (outboxes.length > 0) wakeRelay(outboxes);
       },
     }),
     clock,
@@ -104,7 +106,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     config,
     agents: new HttpAgentClient(),
   };
-  // The stand-ins for DynamoDB Streams (the outbox relay's reads and deletes) and TTL (the sweeper's) use a
+  // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
   // (stream reads and TTL deletes are free there; outbox items expire rather than being deleted).
   const infrastructure = { ...ctx, table: new Table({ client, tableName: config.tableName, nowSeconds: () => epochSeconds(clock.now()) }) };
@@ -116,7 +118,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
   const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
 
-  const api = createApi(ctx, routers);
+  const api = createApi(ctx, [eventStream(bus), ...routers]);
   const app = consoleApp(api);
   let server: ServerType;
   try {
@@ -130,20 +132,24 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const port = typeof address === "object" && address ? address.port : options.port;
 
   // One relay at a time: concurrent relays would read the same items and deliver them twice.
+  const relay = new OutboxRelay(infrastructure, bus);
   let relaying: Promise<number> = Promise.resolve(0);
   const flushEvents = () => {
     relaying = relaying
       .catch(() => 0)
       .then(async () => {
         let total = 0;
-        for (let n = await relayOutbox(infrastructure, bus); n > 0; n = await relayOutbox(infrastructure, bus)) total += n;
+        for (let n = await relay.run(); n > 0; n = await relay.run()) total += n;
         return total;
       });
     return relaying;
   };
   const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
-  wakeRelay = () => relayTimer.runSoon();
+  wakeRelay = (partitions) => {
+    for (const pk of partitions) relay.noteWritten(pk);
+    relayTimer.runSoon();
+  };
   const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table))];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
