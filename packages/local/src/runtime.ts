@@ -12,6 +12,9 @@ import {
   ensureBootstrapKey,
   KeyFileSecrets,
   OutboxRelay,
+  deliverDue,
+  enqueueDeliveries,
+  wireEvent,
   summaryRefreshesSettled,
   systemClock,
   Table,
@@ -53,6 +56,8 @@ export interface LocalOptions {
   clock?: Clock;
   /** Run the probe schedule on its timer (default true); tests turn it off and call `probes.tick()`. */
   probeSchedule?: boolean;
+  /** How often pending webhook deliveries are looked for (retries after backoff, deliveries a restart interrupted). */
+  webhookPollMs?: number;
   /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
   probeWorkers?: number;
 }
@@ -118,6 +123,19 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
   const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
 
+  // Webhooks: each event's deliveries are written before the relay moves on (durable), then attempted in the
+  // background; a timer retries what is due, including deliveries a previous run left pending.
+  const attempts = new Set<Promise<void>>();
+  bus.subscribe(
+    {},
+    async (event) => {
+      const { attempts: attempt } = await enqueueDeliveries(ctx, wireEvent(event));
+      attempts.add(attempt);
+      void attempt.finally(() => attempts.delete(attempt));
+    },
+    { required: true },
+  );
+
   const api = createApi(ctx, [eventStream(bus), ...routers]);
   const app = consoleApp(api);
   let server: ServerType;
@@ -150,7 +168,11 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     for (const pk of partitions) relay.noteWritten(pk);
     relayTimer.runSoon();
   };
-  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table))];
+  const timers = [
+    relayTimer,
+    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table)),
+    new Timer("webhook delivery", options.webhookPollMs ?? 5_000, () => deliverDue(ctx)),
+  ];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
@@ -175,6 +197,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       await workflows.close();
       await Promise.all(timers.map((t) => t.stop()));
       await flushEvents().catch(() => undefined);
+      await Promise.all([...attempts]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
