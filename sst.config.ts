@@ -6,8 +6,10 @@ import { Events } from "./stacks/Events.js";
 import { Monitoring } from "./stacks/Monitoring.js";
 import { Operations } from "./stacks/Operations.js";
 import { Probes } from "./stacks/Probes.js";
-import { applyAppDefaults } from "./stacks/settings.js";
+import { applyAppDefaults, eventSharingFromEnv } from "./stacks/settings.js";
 import { Storage } from "./stacks/Storage.js";
+import { Webhooks } from "./stacks/Webhooks.js";
+import { Notifications } from "./stacks/Notifications.js";
 
 export default {
   config(input) {
@@ -21,6 +23,9 @@ export default {
     // Order matters: a stack can only `use()` stacks registered above it.
     app.stack(Storage);
     app.stack(Events);
+    app.stack(Webhooks);
+    // Optional: only when an address for notifications is configured.
+    if (eventSharingFromEnv().notificationEmail) app.stack(Notifications);
     app.stack(Operations); // before Api, which starts its state machine
     app.stack(Probes); // before Api, which queues POST /health-check/all batches
     app.stack(Console);

@@ -1,13 +1,14 @@
 // Events stack: the fleet EventBridge bus and the outbox publisher that delivers outbox items from the table's stream.
 import { Duration } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
+import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Function, use, type StackContext } from "sst/constructs";
 import { OUTBOX_PREFIX } from "../packages/core/src/store/keys.js";
-import { EVENT_ARCHIVE_RETENTION_DAYS, OUTBOX_DELIVERY } from "./settings.js";
+import { EVENT_ARCHIVE_RETENTION_DAYS, eventSharingFromEnv, OUTBOX_DELIVERY } from "./settings.js";
 import { Storage } from "./Storage.js";
 
 /** EventBridge `Source` of every fleet event (the wire contract in DESIGN.md). */
@@ -22,6 +23,43 @@ export function Events({ stack, app }: StackContext) {
     description: "Every fleet event, for replay to subscribers added later",
     eventPattern: { source: [EVENT_SOURCE] },
     retention: Duration.days(EVENT_ARCHIVE_RETENTION_DAYS),
+  });
+
+  // Subscribers in other accounts (docs/events.md, "Subscribing from another account").
+  const sharing = eventSharingFromEnv();
+  const ruleActions = ["events:PutRule", "events:PutTargets", "events:DeleteRule", "events:RemoveTargets", "events:DisableRule", "events:EnableRule", "events:TagResource", "events:UntagResource", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"];
+  // A rule a subscriber creates on this bus is owned by its account: the condition keeps it to rules of its own.
+  const creatorIsCaller = { StringEqualsIfExists: { "events:creatorAccount": "${aws:PrincipalAccount}" } };
+  if (sharing.accounts.length > 0) {
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "SubscriberAccountsManageOwnRules",
+        principals: sharing.accounts.map((id) => new iam.AccountPrincipal(id)),
+        actions: ruleActions,
+        resources: [`arn:aws:events:${stack.region}:${stack.account}:rule/${bus.eventBusName}/*`],
+        conditions: creatorIsCaller,
+      }),
+    );
+  }
+  if (sharing.organizationId) {
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "SubscriberOrganizationManagesOwnRules",
+        principals: [new iam.AnyPrincipal()],
+        actions: ruleActions,
+        resources: [`arn:aws:events:${stack.region}:${stack.account}:rule/${bus.eventBusName}/*`],
+        conditions: { ...creatorIsCaller, StringEquals: { "aws:PrincipalOrgID": sharing.organizationId } },
+      }),
+    );
+  }
+  // Forwarding: every fleet event to each named bus in another account (whose own policy must accept PutEvents).
+  sharing.forwardBusArns.forEach((arn, i) => {
+    new events.Rule(stack, `Forward${i}`, {
+      eventBus: bus,
+      description: `Forwards fleet events to ${arn}`,
+      eventPattern: { source: [EVENT_SOURCE] },
+      targets: [new eventTargets.EventBus(events.EventBus.fromEventBusArn(stack, `ForwardBus${i}`, arn))],
+    });
   });
 
   // Stream records that failed every retry land here with their shard position, for redrive.

@@ -61,3 +61,54 @@ export const OUTBOX_DELIVERY = {
 
 /** Fleet events kept in the bus archive, so subscribers added later (or after an outage) can replay. */
 export const EVENT_ARCHIVE_RETENTION_DAYS = 30;
+
+/**
+ * Webhook delivery in AWS. The function records and attempts each event's deliveries (an attempt waits up to
+ * 10 s for the receiver), so a batch of 10 events finishes well within the timeout. Events whose fan-out
+ * failed `maxReceiveCount` times are kept in the dead-letter queue. Retry timing itself is a domain setting
+ * (FLEETPLANE_WEBHOOK_*; docs/webhooks.md).
+ */
+export const WEBHOOK_DELIVERY = {
+  batchSize: 10,
+  timeoutSeconds: 60,
+  maxReceiveCount: 5,
+  deadLetterRetentionDays: 14,
+  memorySize: "256 MB",
+} as const;
+
+/**
+ * Who else may consume the fleet bus, read from the deploying shell's environment (validated here):
+ * - FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS: AWS account ids (comma-separated) allowed to create rules on the bus;
+ * - FLEETPLANE_EVENT_SUBSCRIBER_ORGANIZATION: an AWS Organizations id (o-...) whose accounts may do the same;
+ * - FLEETPLANE_EVENT_FORWARD_BUS_ARNS: event bus ARNs in other accounts that receive every fleet event;
+ * - FLEETPLANE_NOTIFICATION_EMAIL: when set, the Notifications stack mails alerts and finished bulk operations.
+ */
+export interface EventSharing {
+  accounts: string[];
+  organizationId: string | undefined;
+  forwardBusArns: string[];
+  notificationEmail: string | undefined;
+}
+
+export function eventSharingFromEnv(env: Record<string, string | undefined> = process.env): EventSharing {
+  const list = (value: string | undefined) => (value ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  const problems: string[] = [];
+  const accounts = list(env.FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS);
+  for (const a of accounts) if (!/^\d{12}$/.test(a)) problems.push(`FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS: ${a} is not a 12-digit account id`);
+  const organizationId = env.FLEETPLANE_EVENT_SUBSCRIBER_ORGANIZATION?.trim() || undefined;
+  if (organizationId && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+    problems.push(`FLEETPLANE_EVENT_SUBSCRIBER_ORGANIZATION: ${organizationId} is not an AWS Organizations id (o-...)`);
+  }
+  const forwardBusArns = list(env.FLEETPLANE_EVENT_FORWARD_BUS_ARNS);
+  for (const arn of forwardBusArns) {
+    if (!/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/.test(arn)) {
+      problems.push(`FLEETPLANE_EVENT_FORWARD_BUS_ARNS: ${arn} is not an event bus ARN`);
+    }
+  }
+  const notificationEmail = env.FLEETPLANE_NOTIFICATION_EMAIL?.trim() || undefined;
+  if (notificationEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(notificationEmail)) {
+    problems.push(`FLEETPLANE_NOTIFICATION_EMAIL: ${notificationEmail} is not an email address`);
+  }
+  if (problems.length > 0) throw new Error(`Fleetplane deployment settings are invalid:\n  ${problems.join("\n  ")}`);
+  return { accounts, organizationId, forwardBusArns, notificationEmail };
+}

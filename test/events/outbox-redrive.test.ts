@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { EventBridgePublisher, fleetEvent, outboxItems, outboxPut, Table, type FleetEvent } from "@fleetplane/core";
+import { EventBridgePublisher, fleetEvent, keys, outboxItems, outboxPut, Table, type FleetEvent } from "@fleetplane/core";
 import { ensureTable, localDynamoClient, startLocalDynamo, type LocalDynamo } from "@fleetplane/local";
 import { redriveOutboxQueue } from "../../packages/functions/src/ops/redrive.js";
 
@@ -78,6 +78,9 @@ const publishedIds = (): string[] =>
     .calls()
     .flatMap((call) => (call.args[0].input as { Entries: Array<{ Detail: string }> }).Entries.map((e) => JSON.parse(e.Detail).event_id));
 
+/** The organization's name item, which is how the redrive finds every organization's outbox. */
+const organization = (id: string) => table.put({ Item: { ...keys.organizationName(id), organization_id: id } });
+
 const at = (offsetSeconds: number) => new Date(NOW.getTime() - 3_600_000 + offsetSeconds * 1000);
 
 test("a dead-lettered range is republished once, with shared outbox items unpacked, and its message deleted", async () => {
@@ -85,8 +88,9 @@ test("a dead-lettered range is republished once, with shared outbox items unpack
   const single = fleetEvent("Server Registered", org, { server_id: "s1" }, at(0));
   const shared = [at(1), at(1), at(2)].map((time, i) => fleetEvent("Server Health Changed", org, { server_id: `s${i}` }, time));
   const outside = fleetEvent("Server Updated", org, { server_id: "s9" }, at(900));
-  await table.transact([outboxPut(single, "s1"), outboxPut(outside, "s9")]);
-  await table.batchWrite(outboxItems(shared, "group-1").map((item) => ({ put: item })));
+  await organization(org);
+  await table.transact([outboxPut(single), outboxPut(outside)]);
+  await table.batchWrite(outboxItems(shared).map((item) => ({ put: item })));
 
   const deleted = queueHolding([deadLetter("m1", at(1), at(3))]);
   const log: string[] = [];
@@ -130,7 +134,8 @@ test("a dead-lettered range is republished once, with shared outbox items unpack
 test("a dry run publishes nothing and keeps the message; an unreadable or expired message is kept", async () => {
   const org = "org-dry";
   const event = fleetEvent("Server Deleted", org, { server_id: "d1" }, at(1800));
-  await table.transact([outboxPut(event, "d1")]);
+  await organization(org);
+  await table.transact([outboxPut(event)]);
   const deleted = queueHolding([deadLetter("dry", at(1800), at(1800)), { MessageId: "junk", ReceiptHandle: "r-junk", Body: "{}" }]);
   const totals = await redriveOutboxQueue({
     sqs: new SQSClient({ region: "us-east-1" }),

@@ -58,7 +58,7 @@ describe("outbox publisher handler", () => {
     const shared = events(25);
     const records = [
       insertRecord(outboxItem(singles[0]!)),
-      insertRecord(outboxItems(shared, "srv-group")[0]!),
+      insertRecord(outboxItems(shared)[0]!),
       insertRecord(outboxItem(singles[1]!)),
       insertRecord(outboxItem(singles[2]!)),
     ];
@@ -74,7 +74,7 @@ describe("outbox publisher handler", () => {
 
   test("large events are cut into PutEvents calls within 256 KB", async () => {
     const large = events(40, 30_000);
-    const records = outboxItems(large, "srv-group").map((item) => insertRecord(item));
+    const records = outboxItems(large).map((item) => insertRecord(item));
     expect(records.length).toBeGreaterThan(1);
 
     const result = await world.invoke("outbox-publisher", { Records: records });
@@ -96,7 +96,7 @@ describe("outbox publisher handler", () => {
     const records = [
       insertRecord(outboxItem(singles[0]!)),
       insertRecord(outboxItem(singles[1]!)),
-      insertRecord(outboxItems(shared, "srv-group")[0]!),
+      insertRecord(outboxItems(shared)[0]!),
       insertRecord(outboxItem(singles[2]!)),
       insertRecord(outboxItem(singles[3]!)),
     ];

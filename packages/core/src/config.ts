@@ -62,6 +62,33 @@ export const AlertSettings = z.object({
 });
 export type AlertSettings = z.infer<typeof AlertSettings>;
 
+export const EventSettings = z.object({
+  /** GET /events serves this many days of an organization's events (outbox items are kept 7 days, so at most 7). */
+  feedDays: count(7, 1, 7),
+});
+export type EventSettings = z.infer<typeof EventSettings>;
+
+export const WebhookSettings = z
+  .object({
+    /** An attempt that has not answered 2xx within this is a failure. */
+    timeoutMs: count(10_000, 100, 30_000),
+    /** First retry delay; each later one doubles (with jitter) up to `retryMaxMs`. */
+    retryBaseMs: count(30_000, 10, 3_600_000),
+    retryMaxMs: count(3_600_000, 10, 86_400_000),
+    /** A delivery is retried for this long after its event, then dead-lettered (redeliverable by the API). */
+    retryForMs: count(25 * 3_600_000, 100, 7 * 86_400_000),
+    /** Deliveries (and dead letters) are listed and redeliverable for this long. */
+    deliveryRetentionSeconds: count(7 * 86_400, 60, 30 * 86_400),
+    /** Webhooks one organization may have. */
+    maxPerOrganization: count(20, 1, 1_000),
+  })
+  .refine((w) => w.retryMaxMs >= w.retryBaseMs, { message: "retryMaxMs must be at least retryBaseMs", path: ["retryMaxMs"] })
+  .refine((w) => w.deliveryRetentionSeconds * 1000 > w.retryForMs, {
+    message: "deliveryRetentionSeconds must outlast retryForMs",
+    path: ["deliveryRetentionSeconds"],
+  });
+export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
 export const FleetConfig = z.object({
   /** `production` refuses plain-http and link-local agent URLs; `development` allows http for local agents. */
   mode: z.enum(["production", "development"]).default("production"),
@@ -102,11 +129,17 @@ export const FleetConfig = z.object({
   metricsRetention: MetricsRetention.prefault({}),
   /** Alert rules' thresholds. */
   alerts: AlertSettings.prefault({}),
+  /** The event feed (docs/events.md). */
+  events: EventSettings.prefault({}),
+  /** Webhook delivery (docs/webhooks.md). */
+  webhooks: WebhookSettings.prefault({}),
 });
 export type FleetConfig = z.infer<typeof FleetConfig>;
 
 /** Settings given in code (tests, the local runtime); nested groups may be partial, defaults fill the rest. */
-export type ConfigOverrides = Partial<Omit<FleetConfig, "probes" | "metricsRetention" | "alerts">> & {
+export type ConfigOverrides = Partial<Omit<FleetConfig, "probes" | "metricsRetention" | "alerts" | "events" | "webhooks">> & {
+  events?: Partial<EventSettings>;
+  webhooks?: Partial<WebhookSettings>;
   probes?: Partial<ProbeSettings>;
   metricsRetention?: Partial<MetricsRetention>;
   alerts?: Partial<AlertSettings>;
@@ -149,6 +182,18 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
         "1d": env.FLEETPLANE_METRICS_RETENTION_1D_SECONDS,
       }),
       ...overrides.metricsRetention,
+    },
+    events: { ...definedOnly({ feedDays: env.FLEETPLANE_EVENT_FEED_DAYS }), ...overrides.events },
+    webhooks: {
+      ...definedOnly({
+        timeoutMs: env.FLEETPLANE_WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: env.FLEETPLANE_WEBHOOK_RETRY_BASE_MS,
+        retryMaxMs: env.FLEETPLANE_WEBHOOK_RETRY_MAX_MS,
+        retryForMs: env.FLEETPLANE_WEBHOOK_RETRY_FOR_MS,
+        deliveryRetentionSeconds: env.FLEETPLANE_WEBHOOK_DELIVERY_RETENTION_SECONDS,
+        maxPerOrganization: env.FLEETPLANE_WEBHOOKS_PER_ORGANIZATION,
+      }),
+      ...overrides.webhooks,
     },
     alerts: {
       ...definedOnly({

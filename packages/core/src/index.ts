@@ -12,7 +12,7 @@ export { KmsSecrets } from "./secrets/kms-secrets.js";
 export type { Secrets } from "./secrets/secrets.js";
 export { Table, TransactionRejected, type Item, type TransactItem } from "./store/table.js";
 export { CapacityMeter } from "./store/capacity.js";
-export { keys, shardOf, OUTBOX_SHARDS, OUTBOX_PREFIX } from "./store/keys.js";
+export { keys, shardOf, OUTBOX_PREFIX } from "./store/keys.js";
 export * from "./store/table-definition.js";
 export { createTableInput } from "./store/create-table.js";
 export { ensureBootstrapKey, createOrganization } from "./auth/organizations.js";
@@ -39,8 +39,11 @@ export {
   type DetailType,
 } from "./events/fleet-event.js";
 export type { EventPublisher } from "./events/publisher.js";
+export { listEvents, EventFeedQuery, type EventFeed } from "./events/event-feed.js";
+export { eventStreamRoute } from "./api/routes/events.js";
+export { wireEvent, type WireEvent } from "./events/fleet-event.js";
 export { EventBridgePublisher } from "./events/eventbridge-publisher.js";
-export { relayOutbox } from "./events/outbox-relay.js";
+export { OutboxRelay, RELAY_SETTLE_MS } from "./events/outbox-relay.js";
 export type { AgentClient, AgentTarget, AgentResult, AgentFailure, AgentCallOptions } from "./agents/agent-client.js";
 export { HttpAgentClient, type HttpAgentClientOptions } from "./agents/http-agent-client.js";
 export { agentTarget } from "./agents/agent-target.js";
@@ -76,3 +79,5 @@ export { runProbeBatch } from "./probes/probe-worker.js";
 export { backoffSeconds } from "./probes/health-state.js";
 export { aggregate, FIELDS, PERIOD_SECONDS, type Period } from "./probes/metrics-point.js";
 export { SqsProbeQueue } from "./probes/sqs-probe-queue.js";
+export { enqueueDeliveries, deliverDue } from "./webhooks/deliveries.js";
+export { verifySignature, signatureHeader } from "./webhooks/signature.js";

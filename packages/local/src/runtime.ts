@@ -11,7 +11,10 @@ import {
   createApi,
   ensureBootstrapKey,
   KeyFileSecrets,
-  relayOutbox,
+  OutboxRelay,
+  deliverDue,
+  enqueueDeliveries,
+  wireEvent,
   summaryRefreshesSettled,
   systemClock,
   Table,
@@ -23,6 +26,7 @@ import {
 } from "@fleetplane/core";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
+import { eventStream } from "./bus/event-stream.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
 import { ensureTable, localDynamoClient } from "./dynamo/table.js";
 import { consoleApp } from "./console.js";
@@ -52,6 +56,8 @@ export interface LocalOptions {
   clock?: Clock;
   /** Run the probe schedule on its timer (default true); tests turn it off and call `probes.tick()`. */
   probeSchedule?: boolean;
+  /** How often pending webhook deliveries are looked for (retries after backoff, deliveries a restart interrupted). */
+  webhookPollMs?: number;
   /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
   probeWorkers?: number;
 }
@@ -86,7 +92,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const clock = options.clock ?? systemClock;
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
-  let wakeRelay = () => {};
+  let wakeRelay = (_partitions: string[]) => {};
   const ctx: FleetContext = {
     table: new Table({
       client,
@@ -94,7 +100,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       meter: new CapacityMeter(),
       nowSeconds: () => epochSeconds(clock.now()),
       onItemsWritten: (partitions) => {
-        if (partitions.some((pk) => pk.startsWith(OUTBOX_PREFIX))) wakeRelay();
+        const outboxes = partitions.filter((pk) => pk.startsWith(OUTBOX_PREFIX));
+        if (outboxes.length > 0) wakeRelay(outboxes);
       },
     }),
     clock,
@@ -104,7 +111,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     config,
     agents: new HttpAgentClient(),
   };
-  // The stand-ins for DynamoDB Streams (the outbox relay's reads and deletes) and TTL (the sweeper's) use a
+  // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
   // (stream reads and TTL deletes are free there; outbox items expire rather than being deleted).
   const infrastructure = { ...ctx, table: new Table({ client, tableName: config.tableName, nowSeconds: () => epochSeconds(clock.now()) }) };
@@ -116,7 +123,20 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
   const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
 
-  const api = createApi(ctx, routers);
+  // Webhooks: each event's deliveries are written before the relay moves on (durable), then attempted in the
+  // background; a timer retries what is due, including deliveries a previous run left pending.
+  const attempts = new Set<Promise<void>>();
+  bus.subscribe(
+    {},
+    async (event) => {
+      const { attempts: attempt } = await enqueueDeliveries(ctx, wireEvent(event));
+      attempts.add(attempt);
+      void attempt.finally(() => attempts.delete(attempt));
+    },
+    { required: true },
+  );
+
+  const api = createApi(ctx, [eventStream(bus), ...routers]);
   const app = consoleApp(api);
   let server: ServerType;
   try {
@@ -130,21 +150,29 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const port = typeof address === "object" && address ? address.port : options.port;
 
   // One relay at a time: concurrent relays would read the same items and deliver them twice.
+  const relay = new OutboxRelay(infrastructure, bus);
   let relaying: Promise<number> = Promise.resolve(0);
   const flushEvents = () => {
     relaying = relaying
       .catch(() => 0)
       .then(async () => {
         let total = 0;
-        for (let n = await relayOutbox(infrastructure, bus); n > 0; n = await relayOutbox(infrastructure, bus)) total += n;
+        for (let n = await relay.run(); n > 0; n = await relay.run()) total += n;
         return total;
       });
     return relaying;
   };
   const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
-  wakeRelay = () => relayTimer.runSoon();
-  const timers = [relayTimer, new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table))];
+  wakeRelay = (partitions) => {
+    for (const pk of partitions) relay.noteWritten(pk);
+    relayTimer.runSoon();
+  };
+  const timers = [
+    relayTimer,
+    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table)),
+    new Timer("webhook delivery", options.webhookPollMs ?? 5_000, () => deliverDue(ctx)),
+  ];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
@@ -169,6 +197,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       await workflows.close();
       await Promise.all(timers.map((t) => t.stop()));
       await flushEvents().catch(() => undefined);
+      await Promise.all([...attempts]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

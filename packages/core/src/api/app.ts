@@ -15,6 +15,8 @@ import { servers } from "./routes/servers.js";
 import { operations } from "./routes/operations.js";
 import { probes } from "./routes/probes.js";
 import { summary } from "./routes/summary.js";
+import { events } from "./routes/events.js";
+import { webhooks } from "./routes/webhooks.js";
 
 export const API_BASE = "/api/v1/fleet";
 
@@ -54,7 +56,7 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
   app.use(`${API_BASE}/*`, requireApiKey);
   app.use("/api/v1/organizations", requireApiKey);
 
-  for (const routes of [servers, groups, apiKeys, summary, operations, probes, ...extraRouters]) app.route(API_BASE, routes);
+  for (const routes of [servers, groups, apiKeys, summary, operations, probes, events, webhooks, ...extraRouters]) app.route(API_BASE, routes);
   app.route("/api/v1", organizations);
 
   app.onError(errorResponse);

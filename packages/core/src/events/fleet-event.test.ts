@@ -7,10 +7,18 @@ const event = (i: number, bytes = 10) => fleetEvent("Server Health Changed", "o1
 describe("outbox items", () => {
   test("many events share items of up to 100, in order, and read back as they were written", () => {
     const events = Array.from({ length: 250 }, (_, i) => event(i));
-    const items = outboxItems(events, "health#o1#3");
+    const items = outboxItems(events);
     expect(items.map((i) => (i.events as unknown[]).length)).toEqual([100, 100, 50]);
-    expect(new Set(items.map((i) => i.pk)).size).toBe(1); // one ordering key, one shard
+    expect(new Set(items.map((i) => i.pk))).toEqual(new Set(["OUTBOX#o1"])); // the organization's feed partition
+    expect(items.map((i) => i.sk)).toEqual([events[0], events[100], events[200]].map((e) => e!.detail.event_id));
     expect(items.flatMap(eventsFromOutbox)).toEqual(events);
+  });
+
+  test("events of different organizations never share an item", () => {
+    const mixed = [event(1), fleetEvent("Server Updated", "o2", { server_id: "s" }, at), event(2)];
+    const items = outboxItems(mixed);
+    expect(items.map((i) => i.pk)).toEqual(["OUTBOX#o1", "OUTBOX#o2", "OUTBOX#o1"]);
+    expect(items.flatMap(eventsFromOutbox).map((e) => e.detail.event_id).sort()).toEqual(mixed.map((e) => e.detail.event_id).sort());
   });
 
   test("an item stays far below DynamoDB's 400 KB however large the events", () => {
@@ -21,7 +29,7 @@ describe("outbox items", () => {
 
   test("a single event keeps the one-event item form", () => {
     const one = event(1);
-    expect(outboxItems([one], "k")).toEqual([outboxItem(one, "k")]);
+    expect(outboxItems([one])).toEqual([outboxItem(one)]);
     expect(eventsFromOutbox(outboxItem(one))).toEqual([one]);
     expect(outboxItems([])).toEqual([]);
   });

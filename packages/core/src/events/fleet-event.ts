@@ -33,7 +33,10 @@ export interface FleetEvent {
   detail: FleetEventDetail;
 }
 
-/** Outbox items outlive a week-long outage of the publisher; delivery normally takes well under a second. */
+/**
+ * Outbox items are kept this long: they outlive a week-long outage of the publisher, and GET /events serves
+ * them as the organization's feed for as long (its window, a setting, can only be shorter).
+ */
 export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
 const outboxExpiry = (occurredAt: string) => Math.floor(Date.parse(occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS;
 
@@ -44,18 +47,28 @@ export function fleetEvent(detailType: DetailType, organizationId: string, data:
   };
 }
 
-/**
- * The transaction item that records an event beside the change it describes (the outbox pattern).
- * Events sharing an `orderingKey` (the server or operation they are about) are delivered in order.
- */
-export function outboxPut(event: FleetEvent, orderingKey?: string): TransactItem {
-  return { Put: { Item: outboxItem(event, orderingKey) } };
+/** A fleet event as EventBridge shapes it: what GET /events lists and what a webhook receives. */
+export interface WireEvent {
+  id: string;
+  source: typeof EVENT_SOURCE;
+  "detail-type": string;
+  time: string;
+  detail: FleetEventDetail;
 }
 
-export function outboxItem(event: FleetEvent, orderingKey?: string): Record<string, unknown> {
-  const { event_id, occurred_at } = event.detail;
+export function wireEvent(event: FleetEvent): WireEvent {
+  return { id: event.detail.event_id, source: EVENT_SOURCE, "detail-type": event.detail_type, time: event.detail.occurred_at, detail: event.detail };
+}
+
+/** The transaction item that records an event beside the change it describes (the outbox pattern). */
+export function outboxPut(event: FleetEvent): TransactItem {
+  return { Put: { Item: outboxItem(event) } };
+}
+
+export function outboxItem(event: FleetEvent): Record<string, unknown> {
+  const { event_id, occurred_at, organization_id } = event.detail;
   return {
-    ...keys.outbox(event_id, occurred_at, orderingKey),
+    ...keys.outbox(organization_id, event_id),
     entity: "outbox",
     detail_type: event.detail_type,
     detail: event.detail,
@@ -69,18 +82,19 @@ const BYTES_PER_ITEM = 200_000;
 
 /**
  * Outbox items for many events written together (a probe group's transitions, say): they share items,
- * billed by size rather than one write unit (two in a transaction) per event, and are delivered in order.
+ * billed by size rather than one write unit (two in a transaction) per event. An item holds one
+ * organization's events in id order and is keyed by the first, so the feed reads them in order.
  */
-export function outboxItems(events: FleetEvent[], orderingKey?: string): Array<Record<string, unknown>> {
+export function outboxItems(events: FleetEvent[]): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
   let chunk: FleetEvent[] = [];
   let bytes = 0;
   const flush = () => {
-    if (chunk.length === 1) items.push(outboxItem(chunk[0]!, orderingKey));
+    if (chunk.length === 1) items.push(outboxItem(chunk[0]!));
     else if (chunk.length > 1) {
       const first = chunk[0]!.detail;
       items.push({
-        ...keys.outbox(first.event_id, first.occurred_at, orderingKey ?? first.event_id),
+        ...keys.outbox(first.organization_id, first.event_id),
         entity: "outbox",
         events: chunk.map(({ detail_type, detail }) => ({ detail_type, detail })),
         expires_at: outboxExpiry(first.occurred_at),
@@ -89,9 +103,11 @@ export function outboxItems(events: FleetEvent[], orderingKey?: string): Array<R
     chunk = [];
     bytes = 0;
   };
-  for (const event of events) {
+  const ordered = [...events].sort((a, b) => (a.detail.event_id < b.detail.event_id ? -1 : a.detail.event_id > b.detail.event_id ? 1 : 0));
+  for (const event of ordered) {
     const size = JSON.stringify(event).length;
-    if (chunk.length >= EVENTS_PER_ITEM || (chunk.length > 0 && bytes + size > BYTES_PER_ITEM)) flush();
+    const otherOrganization = chunk.length > 0 && chunk[0]!.detail.organization_id !== event.detail.organization_id;
+    if (otherOrganization || chunk.length >= EVENTS_PER_ITEM || (chunk.length > 0 && bytes + size > BYTES_PER_ITEM)) flush();
     chunk.push(event);
     bytes += size;
   }

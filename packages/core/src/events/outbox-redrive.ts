@@ -1,8 +1,10 @@
 // Outbox redrive: republishes the events of a table-stream batch that reached the outbox dead-letter
 // queue, from the outbox items still in the table, once per event id however often it is run.
 import type { FleetContext } from "../context.js";
-import { keys, OUTBOX_SHARDS } from "../store/keys.js";
+import { keys } from "../store/keys.js";
+import { idAt } from "./event-ids.js";
 import { eventsFromOutbox, OUTBOX_RETENTION_SECONDS, type FleetEvent } from "./fleet-event.js";
+import { organizationIds } from "./outbox-relay.js";
 import type { EventPublisher } from "./publisher.js";
 
 /** What Lambda writes to an on-failure destination for a DynamoDB stream batch (the parts read here). */
@@ -53,17 +55,17 @@ export async function redriveOutbox(
   batch: StreamBatchInfo,
   options: { dryRun?: boolean } = {},
 ): Promise<RedriveResult> {
-  const from = new Date(Date.parse(batch.approximateArrivalOfFirstRecord) - REDRIVE_MARGIN_MS).toISOString();
-  const to = new Date(Date.parse(batch.approximateArrivalOfLastRecord) + REDRIVE_MARGIN_MS).toISOString();
-  const expired = Date.parse(to) / 1000 + OUTBOX_RETENTION_SECONDS < ctx.clock.now().getTime() / 1000;
+  const from = Date.parse(batch.approximateArrivalOfFirstRecord) - REDRIVE_MARGIN_MS;
+  const to = Date.parse(batch.approximateArrivalOfLastRecord) + REDRIVE_MARGIN_MS;
+  const expired = to / 1000 + OUTBOX_RETENTION_SECONDS < ctx.clock.now().getTime() / 1000;
 
+  // Each organization's outbox is keyed by event id (UUIDv7), so a time range is an id range.
   const items = (
     await Promise.all(
-      Array.from({ length: OUTBOX_SHARDS }, (_, shard) =>
+      [...(await organizationIds(ctx))].map((organizationId) =>
         ctx.table.queryAll({
           KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          // "~" sorts after "#<event id>", so events at exactly `to` are included.
-          ExpressionAttributeValues: { ":pk": keys.outboxPartition(shard), ":from": from, ":to": `${to}~` },
+          ExpressionAttributeValues: { ":pk": keys.outboxPartition(organizationId), ":from": idAt(from), ":to": idAt(to + 1) },
         }),
       ),
     )

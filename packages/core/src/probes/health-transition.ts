@@ -103,9 +103,9 @@ function healthChanged(organizationId: string, target: ProbeTarget, from: Health
   );
 }
 
-/** The events of a probe group's servers share outbox items and shard, so they are delivered in order. */
-function eventPuts(organizationId: string, serverId: string, events: FleetEvent[]): TransactItem[] {
-  return outboxItems(events, `health#${organizationId}#${probeGroupOf(serverId)}`).map((Item) => ({ Put: { Item } }));
+/** The events of a probe group's servers written together share outbox items (billed by size, not per event). */
+function eventPuts(events: FleetEvent[]): TransactItem[] {
+  return outboxItems(events).map((Item) => ({ Put: { Item } }));
 }
 
 /**
@@ -135,11 +135,7 @@ export async function writeTransitions(
         ctx.table.transact([
           ...chunk.map((t) => serverUpdate(organizationId, t.target, t.from, t.facts)),
           ...(summary ? [summary] : []),
-          ...eventPuts(
-            organizationId,
-            chunk[0]!.target.id,
-            chunk.map((t) => healthChanged(organizationId, t.target, t.from, t.facts)),
-          ),
+          ...eventPuts(chunk.map((t) => healthChanged(organizationId, t.target, t.from, t.facts))),
         ]),
       );
       for (const t of chunk) stored.set(t.target.id, t.facts.health);
@@ -170,7 +166,7 @@ export async function writeTransition(
     if (was === facts.health) return facts.health;
     const writes = [
       serverUpdate(organizationId, target, was, facts),
-      ...eventPuts(organizationId, target.id, [healthChanged(organizationId, target, was, facts)]),
+      ...eventPuts([healthChanged(organizationId, target, was, facts)]),
     ];
     const counters = summaryUpdate(organizationId, healthDelta(was, facts.health));
     if (counters) writes.push(counters);

@@ -144,8 +144,8 @@ export async function saveGroupState(
   change: StateChange,
 ): Promise<void> {
   let base = read;
-  // A group's alert events share outbox items (and a shard, so they are delivered in order).
-  let events = outboxItems(change.events, `alerts#${organizationId}#${group}`);
+  // A group's alert events share outbox items.
+  let events = outboxItems(change.events);
   for (let attempt = 1; ; attempt++) {
     const servers: Record<string, ServerProbeState> = {};
     for (const [id, s] of Object.entries(base.servers)) {

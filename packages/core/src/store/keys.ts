@@ -14,7 +14,10 @@ export const GROUP_PREFIX = "GROUP#";
 export const API_KEY_PREFIX = "APIKEY#";
 export const MEMBER_PREFIX = "MEMBER#";
 export const OUTBOX_PREFIX = "OUTBOX#";
-export const OUTBOX_SHARDS = 8;
+export const WEBHOOK_PREFIX = "WEBHOOK#";
+export const DELIVERY_PREFIX = "DELIVERY#";
+/** gsi1 partition holding only webhook deliveries waiting for an attempt (all organizations), by due time. */
+export const DUE_DELIVERIES = "WEBHOOKS#DUE";
 export const OPERATION_PREFIX = "OPERATION#";
 export const TARGET_PREFIX = "TARGET#";
 /** gsi1 partition holding only unfinished bulk operations (all organizations), for resuming after a restart. */
@@ -68,12 +71,25 @@ export const keys = {
 
   summary: (organizationId: string): Key => ({ pk: org(organizationId), sk: "SUMMARY" }),
 
-  /** Events with the same ordering key (a server id, say) share a shard and are relayed in time order. */
-  outbox: (eventId: string, occurredAt: string, orderingKey: string = eventId): Key => ({
-    pk: `${OUTBOX_PREFIX}${shardOf(orderingKey, OUTBOX_SHARDS)}`,
-    sk: `${occurredAt}#${eventId}`,
+  /**
+   * An organization's outbox: its events by id (UUIDv7, so in time order). The bus is fed from it (the
+   * table's stream in AWS, the local relay locally) and GET /events reads it until the items expire.
+   */
+  outbox: (organizationId: string, eventId: string): Key => ({ pk: keys.outboxPartition(organizationId), sk: eventId }),
+  outboxPartition: (organizationId: string): string => `${OUTBOX_PREFIX}${organizationId}`,
+  /** How far the local relay has delivered an organization's outbox (the local stand-in for a stream position). */
+  outboxRelayMark: (organizationId: string): Key => ({ pk: "PLATFORM", sk: `OUTBOXRELAY#${organizationId}` }),
+  /** Every organization's name item lives here; the local relay lists organizations from it. */
+  organizationNames: (): string => "ORGNAME",
+
+  /** A webhook subscription, in its organization's partition. */
+  webhook: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${WEBHOOK_PREFIX}${id}` }),
+  /** Partition of a webhook's deliveries; one item per event (sort key = event id), so a redelivered event finds its item. */
+  webhookDeliveries: (organizationId: string, webhookId: string): string => `${org(organizationId)}#WEBHOOK#${webhookId}`,
+  webhookDelivery: (organizationId: string, webhookId: string, eventId: string): Key => ({
+    pk: keys.webhookDeliveries(organizationId, webhookId),
+    sk: `${DELIVERY_PREFIX}${eventId}`,
   }),
-  outboxPartition: (shard: number): string => `${OUTBOX_PREFIX}${shard}`,
   /** Marks an event the outbox redrive has republished (outside `OUTBOX#`, so the stream filter ignores it). */
   outboxRedrive: (eventId: string): Key => ({ pk: "OUTBOX-REDRIVE", sk: eventId }),
 

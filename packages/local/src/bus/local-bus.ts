@@ -11,8 +11,15 @@ export interface EventPattern {
 
 type Listener = (event: FleetEvent) => void | Promise<void>;
 
+interface Subscription {
+  pattern: EventPattern;
+  listener: Listener;
+  /** A durable hand-over (webhook deliveries): its failure fails the publish, so the relay delivers again. */
+  required: boolean;
+}
+
 export class LocalEventBus implements EventPublisher {
-  private readonly subscriptions = new Set<{ pattern: EventPattern; listener: Listener }>();
+  private readonly subscriptions = new Set<Subscription>();
 
   constructor(private readonly logPath?: string) {}
 
@@ -24,21 +31,24 @@ export class LocalEventBus implements EventPublisher {
       );
       await appendFile(this.logPath, lines.join("\n") + "\n");
     }
+    let failure: unknown;
     for (const event of events) {
-      for (const { pattern, listener } of this.subscriptions) {
+      for (const { pattern, listener, required } of this.subscriptions) {
         if (matches(pattern, event)) {
           try {
             await listener(event);
           } catch (error) {
             console.error(JSON.stringify({ level: "warn", msg: "event subscriber failed", error: String(error) }));
+            if (required) failure ??= error;
           }
         }
       }
     }
+    if (failure) throw failure;
   }
 
-  subscribe(pattern: EventPattern, listener: Listener): () => void {
-    const subscription = { pattern, listener };
+  subscribe(pattern: EventPattern, listener: Listener, options: { required?: boolean } = {}): () => void {
+    const subscription = { pattern, listener, required: options.required ?? false };
     this.subscriptions.add(subscription);
     return () => this.subscriptions.delete(subscription);
   }

@@ -1,0 +1,63 @@
+// One HTTP attempt of a webhook delivery (signed POST, bounded by the timeout, redirects not followed) and the retry delay.
+import type { FleetContext } from "../context.js";
+import type { WebhookSettings } from "../config.js";
+import type { WireEvent } from "../events/fleet-event.js";
+import { signatureHeader } from "./signature.js";
+import { webhookUrl, type WebhookItem } from "./webhooks.js";
+
+export interface AttemptResult {
+  ok: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** Decrypted secrets by ciphertext: KMS is asked once per webhook and container, not once per delivery. */
+const secrets = new Map<string, string>();
+
+export async function postEvent(ctx: FleetContext, webhook: WebhookItem, event: WireEvent): Promise<AttemptResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    // Checked again at send time: the URL rules (or the mode) may have changed since the webhook was saved.
+    const url = webhookUrl(ctx, webhook.url);
+    let secret = secrets.get(webhook.secret_enc);
+    if (secret === undefined) {
+      secret = await ctx.secrets.decrypt(webhook.secret_enc);
+      secrets.set(webhook.secret_enc, secret);
+    }
+    const body = JSON.stringify(event);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Fleetplane-Webhooks/1",
+        "fleetplane-event-id": event.id,
+        "fleetplane-signature": signatureHeader(secret, body, Math.floor(ctx.clock.now().getTime() / 1000)),
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(ctx.config.webhooks.timeoutMs),
+    });
+    // The receiver's answer is not kept; reading it lets the connection be reused.
+    await response.arrayBuffer().catch(() => undefined);
+    const ok = response.status >= 200 && response.status < 300;
+    return { ok, status_code: response.status, duration_ms: elapsed(), error: ok ? null : `HTTP ${response.status}` };
+  } catch (error) {
+    const name = (error as Error).name;
+    const message = name === "TimeoutError" ? `no answer within ${ctx.config.webhooks.timeoutMs} ms` : describe(error);
+    return { ok: false, status_code: null, duration_ms: elapsed(), error: message.slice(0, 500) };
+  }
+}
+
+/** Delay before attempt `attempts + 1`: exponential from the base, capped, with "equal jitter" (half fixed, half random). */
+export function deliveryRetry(settings: Pick<WebhookSettings, "retryBaseMs" | "retryMaxMs">, attempts: number, random = Math.random()): number {
+  const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ? `${error.message}: ${cause.code}` : error.message;
+}

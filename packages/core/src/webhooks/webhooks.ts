@@ -1,0 +1,113 @@
+// Webhook subscriptions of an organization: create (the secret shown once), list, read, update, delete.
+import { randomBytes } from "node:crypto";
+import type { FleetContext } from "../context.js";
+import { Conflict, NotFound, ValidationFailed } from "../errors.js";
+import { newId } from "../ids.js";
+import { checkApiUrl } from "../servers/api-url.js";
+import { keys, WEBHOOK_PREFIX } from "../store/keys.js";
+import type { Webhook, WebhookCreate, WebhookUpdate } from "./schema.js";
+
+export interface WebhookItem extends Webhook {
+  organization_id: string;
+  /** The signing secret, encrypted like agent tokens (KMS in AWS, the key file locally). */
+  secret_enc: string;
+}
+
+export async function createWebhook(
+  ctx: FleetContext,
+  organizationId: string,
+  input: WebhookCreate,
+): Promise<Webhook & { secret: string }> {
+  const url = webhookUrl(ctx, input.url);
+  const existing = await listWebhookItems(ctx, organizationId);
+  if (existing.length >= ctx.config.webhooks.maxPerOrganization) {
+    throw new Conflict(`an organization may have ${ctx.config.webhooks.maxPerOrganization} webhooks; delete one first`);
+  }
+  const secret = input.secret ?? `whsec_${randomBytes(32).toString("base64url")}`;
+  const now = ctx.clock.now().toISOString();
+  const item: WebhookItem = {
+    id: newId(),
+    organization_id: organizationId,
+    url,
+    event_types: input.event_types ?? null,
+    description: input.description ?? null,
+    enabled: true,
+    created_at: now,
+    updated_at: now,
+    secret_enc: await ctx.secrets.encrypt(secret),
+  };
+  await ctx.table.put({ Item: { ...keys.webhook(organizationId, item.id), entity: "webhook", ...item } });
+  return { ...toWebhook(item), secret };
+}
+
+export async function listWebhooks(ctx: FleetContext, organizationId: string): Promise<Webhook[]> {
+  return (await listWebhookItems(ctx, organizationId)).map(toWebhook);
+}
+
+export async function getWebhook(ctx: FleetContext, organizationId: string, id: string): Promise<Webhook> {
+  return toWebhook(await getWebhookItem(ctx, organizationId, id));
+}
+
+export async function updateWebhook(ctx: FleetContext, organizationId: string, id: string, input: WebhookUpdate): Promise<Webhook> {
+  const before = await getWebhookItem(ctx, organizationId, id);
+  const after: WebhookItem = {
+    ...before,
+    ...(input.url !== undefined ? { url: webhookUrl(ctx, input.url) } : {}),
+    ...(input.event_types !== undefined ? { event_types: input.event_types } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+    updated_at: ctx.clock.now().toISOString(),
+  };
+  try {
+    await ctx.table.put({
+      Item: { ...keys.webhook(organizationId, id), entity: "webhook", ...after },
+      ConditionExpression: "attribute_exists(pk)",
+    });
+  } catch (error) {
+    if ((error as Error).name === "ConditionalCheckFailedException") throw notFound(id);
+    throw error;
+  }
+  return toWebhook(after);
+}
+
+/** Deletes the webhook; its deliveries expire with their retention, and pending ones are dropped at their next attempt. */
+export async function deleteWebhook(ctx: FleetContext, organizationId: string, id: string): Promise<void> {
+  const deleted = await ctx.table.delete({ Key: keys.webhook(organizationId, id), ReturnValues: "ALL_OLD" });
+  if (!deleted) throw notFound(id);
+}
+
+export async function getWebhookItem(ctx: FleetContext, organizationId: string, id: string): Promise<WebhookItem> {
+  const item = await ctx.table.get<WebhookItem>(keys.webhook(organizationId, id), { consistent: true });
+  if (!item) throw notFound(id);
+  return item;
+}
+
+export async function listWebhookItems(ctx: FleetContext, organizationId: string): Promise<WebhookItem[]> {
+  return ctx.table.queryAll<WebhookItem>({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": WEBHOOK_PREFIX },
+    ConsistentRead: true,
+  });
+}
+
+/** A webhook URL follows api_url's rules (https in production mode; http to 127.0.0.1 in development mode). */
+export function webhookUrl(ctx: FleetContext, value: string): string {
+  try {
+    return checkApiUrl(value, ctx.config.mode);
+  } catch (error) {
+    if (error instanceof ValidationFailed) {
+      const message = error.message.replace(/api_url/g, "url");
+      throw new ValidationFailed(message, [{ path: "url", message }]);
+    }
+    throw error;
+  }
+}
+
+function toWebhook(item: WebhookItem): Webhook {
+  const { id, url, event_types, description, enabled, created_at, updated_at } = item;
+  return { id, url, event_types, description, enabled, created_at, updated_at };
+}
+
+function notFound(id: string): NotFound {
+  return new NotFound(`webhook ${id} not found`);
+}
