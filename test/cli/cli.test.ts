@@ -1,10 +1,12 @@
 // The fleetplane CLI end to end: a local Fleetplane on 127.0.0.1, the agent simulator, real HTTP, the CLI's exit codes.
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { registrationOf, startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
+import { eventually } from "../operations/support.js";
 import { cliFor, type CliRunner } from "./support.js";
 
 let fleet: TestFleet;
@@ -126,6 +128,38 @@ describe("ops run --wait", () => {
     }
   });
 
+  test("Ctrl-C during --wait asks whether to cancel; yes cancels the operation, which ends cancelled with exit 1", async () => {
+    for (let i = 0; i < 4; i++) simulator.setOperationBehaviour(i, { outcome: "slow", delay_ms: 1_000 });
+    try {
+      const terminal = Object.assign(new PassThrough(), { isTTY: true });
+      const running = cli.withStdin(
+        terminal,
+        "ops",
+        "run",
+        "restart_services",
+        "--tag",
+        "cli-e2e",
+        "--param",
+        "services=app.service",
+        "--max-concurrency",
+        "1",
+        "--wait",
+      );
+      await eventually(async () => {
+        const { items } = (await fleet.request("GET", `${FLEET}/operations?status=running`)).body;
+        return items.length ? items : undefined;
+      });
+      process.emit("SIGINT");
+      terminal.write("y\n");
+      const result = await running;
+      expect(result.stderr).toContain("Cancel operation");
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/operation \S+ cancelled/);
+    } finally {
+      for (let i = 0; i < 4; i++) simulator.setOperationBehaviour(i, { outcome: "succeed" });
+    }
+  });
+
   test("--dry-run lists the targets of a group and starts nothing", async () => {
     const group = await cli(
       "groups",
@@ -176,6 +210,9 @@ describe("exit codes and errors", () => {
     expect(badParam.code).toBe(2);
     expect(badParam.stderr).toContain("its parameters: services");
     expect((await cli("servers", "get")).code).toBe(2);
+    const noTargets = await cli("ops", "run", "restart_services", "--param", "services=nginx");
+    expect(noTargets.code).toBe(2);
+    expect(noTargets.stderr).toContain("choose the target servers");
     expect((await cli("nonsense")).code).toBe(2);
   });
 

@@ -1,5 +1,5 @@
 // Follows an operation to its end with a live bar; Ctrl-C asks whether to cancel it; lists the failed servers.
-import { createInterface } from "node:readline/promises";
+import { createInterface, type Interface } from "node:readline/promises";
 import { allItems, unwrap, type FleetplaneClient, type Operation, type OperationTarget } from "@fleetplane/client";
 import type { CommandContext } from "./command.js";
 import { EXIT } from "./exit-codes.js";
@@ -26,17 +26,22 @@ export async function watchOperation(ctx: CommandContext, client: FleetplaneClie
   let asking = false;
   let wake: (() => void) | undefined;
 
+  let prompt: Interface | undefined;
+
   const onInterrupt = async () => {
     if (asking || !ctx.io.stdin?.isTTY) {
       leave = true;
+      prompt?.close();
       wake?.();
       return;
     }
     asking = true;
     bar.clear();
-    const prompt = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr as NodeJS.WritableStream, terminal: true });
-    const answer = await prompt.question(`Cancel operation ${operation.id}? [y/N] `).catch(() => "");
+    ctx.io.stderr.write(`Cancel operation ${operation.id}? [y/N] `);
+    prompt = createInterface({ input: ctx.io.stdin });
+    const answer = await prompt.question("").catch(() => "");
     prompt.close();
+    prompt = undefined;
     asking = false;
     if (/^y(es)?$/i.test(answer.trim())) {
       operation = await unwrap(client.api.POST("/api/v1/fleet/operations/{id}/cancel", { params: { path: { id: operation.id } } })).catch(
@@ -65,6 +70,8 @@ export async function watchOperation(ctx: CommandContext, client: FleetplaneClie
     }
   } finally {
     process.off("SIGINT", listener);
+    // An unanswered question must not keep the process waiting on stdin once the operation has ended.
+    prompt?.close();
   }
   bar.update(counts(operation, 0));
   bar.done();

@@ -80,6 +80,9 @@ const opsRun: Command = {
       ...(values.environment ? { environments: list(values, "environment") } : {}),
       ...(health.length ? { health_statuses: health } : {}),
     };
+    if (!servers.length && !groups.length && !Object.keys(criteria).length) {
+      throw new UsageError("choose the target servers: --server, --group, --tag, --region, --environment or --health");
+    }
     const body: OperationCreate = {
       operation_type: type as OperationCreate["operation_type"],
       parameters,
