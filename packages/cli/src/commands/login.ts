@@ -1,5 +1,4 @@
 // fleetplane login: checks an endpoint and key against the API and saves them as a named profile.
-import { createInterface } from "node:readline/promises";
 import { createFleetplaneClient, DEFAULT_ENDPOINT, unwrap } from "@fleetplane/client";
 import { text, type Command } from "../command.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -27,9 +26,9 @@ export const login: Command = {
     const endpoint = text(values, "endpoint") ?? io.env.FLEETPLANE_ENDPOINT ?? DEFAULT_ENDPOINT;
     let key = text(values, "key") ?? io.env.FLEETPLANE_API_KEY;
     if (!key && io.stdin?.isTTY) {
-      const prompt = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream, terminal: true });
-      key = (await prompt.question(`API key for ${endpoint}: `)).trim();
-      prompt.close();
+      io.stderr.write(`API key for ${endpoint}: `);
+      key = (await readSecret(io.stdin as NodeJS.ReadStream)).trim();
+      io.stderr.write("\n");
     }
     if (!key) throw new UsageError("give the API key with --key or FLEETPLANE_API_KEY");
     const me = await unwrap(createFleetplaneClient({ endpoint, key }).api.GET("/api/v1/fleet/me"));
@@ -40,3 +39,29 @@ export const login: Command = {
     return EXIT.ok;
   },
 };
+
+/** One line from the terminal without echoing it (the key stays off the screen and out of scrollback). */
+function readSecret(stdin: NodeJS.ReadStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let typed = "";
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding("utf8");
+    const done = (error?: Error) => {
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === "\r" || ch === "\n") return done();
+        if (ch === "\u0003") return done(new UsageError("login interrupted"));
+        if (ch === "\u007f" || ch === "\b") typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    stdin.on("data", onData);
+  });
+}
