@@ -32,11 +32,18 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "Fleetplane API key" });
-  app.doc31("/api/v1/openapi.json", {
+  // The document names the origin it was served from, so a generator pointed at a deployment gets that deployment's URL.
+  app.doc31("/api/v1/openapi.json", (c) => ({
     openapi: "3.1.0",
-    info: { title: "Fleetplane API", version: "1.0.0", description: "Serverless control plane for server fleets." },
+    info: {
+      title: "Fleetplane API",
+      version: "1.0.0",
+      description: "Serverless control plane for server fleets. Every request carries `Authorization: Bearer <API key>`.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+    },
+    servers: [{ url: new URL(c.req.url).origin, description: "the Fleetplane API that served this document" }],
     security: [{ bearer: [] }],
-  });
+  }));
   app.get("/api/v1/docs", (c) => {
     const page = c.html(apiDocsPage());
     page.headers.set("Content-Security-Policy", API_DOCS_CSP);

@@ -68,7 +68,16 @@ export const OperationCreate = z
       .optional(),
   })
   .strict()
-  .openapi("OperationCreate");
+  .openapi("OperationCreate", {
+    description: "parameters follow the operation type's schema: RestartServicesParameters, UpdateConfigParameters, ...",
+    example: {
+      operation_type: "restart_services",
+      filter_criteria: { tags: ["web"], environments: ["production"] },
+      parameters: { services: ["nginx"] },
+      max_concurrency: "10%",
+      max_errors: 2,
+    },
+  });
 export type OperationCreate = z.infer<typeof OperationCreate>;
 
 export const Operation = z

@@ -35,14 +35,24 @@ export const ServerCreate = z
     metadata: Metadata.optional(),
   })
   .strict()
-  .openapi("ServerCreate");
+  .openapi("ServerCreate", {
+    example: {
+      name: "prod-east-1",
+      hostname: "prod-east-1.example.com",
+      api_url: "https://prod-east-1.example.com",
+      api_token: "secret_token_here",
+      region: "us-east-1",
+      environment: "production",
+      tags: ["production", "critical"],
+    },
+  });
 export type ServerCreate = z.infer<typeof ServerCreate>;
 
 export const ServerUpdate = ServerCreate.partial()
   .extend({ status: ServerStatus.optional() })
   .strict()
   .refine((u) => Object.keys(u).length > 0, "send at least one field to change")
-  .openapi("ServerUpdate");
+  .openapi("ServerUpdate", { example: { status: "maintenance", tags: ["production", "critical", "db"] } });
 export type ServerUpdate = z.infer<typeof ServerUpdate>;
 
 export const TokenRotation = z

@@ -2,6 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { cancelOperation } from "../../operations/cancel-operation.js";
 import { createOperation } from "../../operations/create-operation.js";
+import { OPERATION_KINDS } from "../../operations/kinds/index.js";
 import { getOperation, listOperations, listOperationTargets } from "../../operations/queries.js";
 import {
   DryRun,
@@ -18,12 +19,19 @@ import { requireRole } from "../middleware/auth.js";
 export const operations = router();
 const tags = ["operations"];
 
+// Each operation type's parameters as a named schema (RestartServicesParameters...), so clients can type `parameters`.
+for (const kind of Object.values(OPERATION_KINDS)) {
+  const name = kind.type.replace(/(^|_)(\w)/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+  operations.openAPIRegistry.register(`${name}Parameters`, kind.parameters);
+}
+
 operations.openapi(
   createRoute({
     method: "post",
     path: "/operations",
     tags,
     summary: "Start a bulk operation (or preview its targets with dry_run)",
+    operationId: "startOperation",
     middleware: [requireRole("operator")],
     request: { body: jsonBody(OperationCreate) },
     responses: {
@@ -45,6 +53,7 @@ operations.openapi(
     path: "/operations",
     tags,
     summary: "List operations, newest first",
+    operationId: "listOperations",
     request: { query: OperationListQuery },
     responses: { 200: json(OperationPage), ...errorResponses },
   }),
@@ -57,6 +66,7 @@ operations.openapi(
     path: "/operations/{id}",
     tags,
     summary: "Get an operation with its counters and progress",
+    operationId: "getOperation",
     request: { params: IdParam },
     responses: { 200: json(Operation), ...errorResponses },
   }),
@@ -69,6 +79,7 @@ operations.openapi(
     path: "/operations/{id}/servers",
     tags,
     summary: "Per-server progress of an operation, in target order",
+    operationId: "listOperationServers",
     request: { params: IdParam, query: OperationTargetQuery },
     responses: { 200: json(OperationTargetPage), ...errorResponses },
   }),
@@ -82,6 +93,7 @@ operations.openapi(
     path: "/operations/{id}/cancel",
     tags,
     summary: "Cancel: no new server starts, running ones finish (409 once finished)",
+    operationId: "cancelOperation",
     middleware: [requireRole("operator")],
     request: { params: IdParam },
     responses: { 202: json(Operation, "cancelling"), ...errorResponses },

@@ -62,6 +62,7 @@ probes.openapi(
     path: "/servers/{id}/health",
     tags,
     summary: "Latest health of a server",
+    operationId: "getServerHealth",
     request: { params: IdParam },
     responses: { 200: json(ServerHealth), ...errorResponses },
   }),
@@ -75,6 +76,7 @@ for (const path of ["/servers/{id}/check", "/servers/{id}/health-check"]) {
       path,
       tags,
       summary: "Check a server's health now",
+      operationId: path.endsWith("/check") ? "checkServer" : "checkServerHealth",
       middleware: [requireRole("operator")],
       request: { params: IdParam },
       responses: { 200: json(HealthCheck.extend({ health_status: HealthStatus })), ...errorResponses },
@@ -89,6 +91,7 @@ probes.openapi(
     path: "/servers/{id}/health-history",
     tags,
     summary: "Health checks of a server, newest first",
+    operationId: "listServerHealthHistory",
     request: { params: IdParam, query: HistoryQuery },
     responses: { 200: json(z.object({ items: z.array(HealthCheck), next_cursor: z.string().nullable() })), ...errorResponses },
   }),
@@ -102,6 +105,7 @@ probes.openapi(
     path: "/servers/{id}/metrics",
     tags,
     summary: "Metrics of a server: 1m points or 5m/1h/1d rollups (avg, min, max; counters summed)",
+    operationId: "getServerMetrics",
     request: { params: IdParam, query: MetricsQuery },
     responses: {
       200: json(
@@ -127,6 +131,7 @@ probes.openapi(
     path: "/servers/{id}/metrics/collect",
     tags,
     summary: "Collect a server's metrics now (buffered minutes since the last collection)",
+    operationId: "collectServerMetrics",
     middleware: [requireRole("operator")],
     request: { params: IdParam },
     responses: {
@@ -157,6 +162,7 @@ probes.openapi(
     path: "/health-check/all",
     tags,
     summary: "Check every active server now: 200 with the outcome for a small fleet, 202 with a progress record above",
+    operationId: "checkAllServers",
     middleware: [requireRole("operator")],
     responses: {
       200: json(SweepStatus, "checked"),
@@ -178,6 +184,7 @@ probes.openapi(
     path: "/health-check/all/{id}",
     tags,
     summary: "Progress of a fleet-wide health check",
+    operationId: "getFleetHealthCheck",
     request: { params: IdParam },
     responses: { 200: json(SweepStatus), ...errorResponses },
   }),
@@ -190,6 +197,7 @@ probes.openapi(
     path: "/health/overview",
     tags,
     summary: "Latest health of every server (paginated; filters as GET /servers)",
+    operationId: "getHealthOverview",
     request: { query: ServerListQuery },
     responses: {
       200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())), next_cursor: z.string().nullable() })),
@@ -208,6 +216,7 @@ probes.openapi(
     path: "/metrics/aggregated",
     tags,
     summary: "Fleet-wide metrics per bucket over a range",
+    operationId: "getAggregatedMetrics",
     request: {
       query: MetricsQuery.extend({ period: z.enum(PERIODS).default("5m"), limit: z.coerce.number().int().min(1).max(1000).default(288) }),
     },

@@ -24,6 +24,7 @@ summary.openapi(
     path: "/summary",
     tags: ["summary"],
     summary: "Fleet summary",
+    operationId: "getSummary",
     responses: { 200: json(FleetSummary), ...errorResponses },
   }),
   async (c) => c.json(await fleetSummary(c.get("ctx"), c.get("caller").organizationId), 200),
