@@ -8,6 +8,7 @@ import type { ApiEnv } from "./env.js";
 import { errorResponse, notFoundResponse } from "./errors.js";
 import { requireApiKey } from "./middleware/auth.js";
 import { securityHeaders } from "./middleware/security-headers.js";
+import { alerts } from "./routes/alerts.js";
 import { apiKeys, organizations } from "./routes/api-keys.js";
 import { groups } from "./routes/groups.js";
 import { servers } from "./routes/servers.js";
@@ -52,7 +53,7 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
   app.use(`${API_BASE}/*`, requireApiKey);
   app.use("/api/v1/organizations", requireApiKey);
 
-  for (const routes of [servers, groups, apiKeys, summary, operations, probes, ...extraRouters]) app.route(API_BASE, routes);
+  for (const routes of [servers, groups, apiKeys, summary, operations, probes, alerts, ...extraRouters]) app.route(API_BASE, routes);
   app.route("/api/v1", organizations);
 
   app.onError(errorResponse);
