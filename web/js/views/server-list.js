@@ -37,6 +37,11 @@ export async function render(root, ctx) {
   );
   root.querySelector(".page-head .actions a")?.classList.add("button", "primary");
 
+  // Servers picked on any page of this view, or the whole filter ("all matching").
+  const selection = { ids: new Map(), all: false };
+  const bar = selectionBar(filters, selection, ctx);
+  results.before(bar.el);
+
   // Cursors of the pages seen so far: cursors[i] loads page i (page 0 has none).
   const cursors = [undefined];
   let page = 0;
@@ -49,7 +54,7 @@ export async function render(root, ctx) {
       replace(
         results,
         h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
-        table(body.items),
+        table(body.items, selection, bar.update),
         pager(
           page,
           body.next_cursor,
@@ -107,20 +112,94 @@ function filterForm(filters, ctx) {
   return form;
 }
 
-function table(items) {
+function table(items, selection, changed) {
   if (items.length === 0) return h("p", { class: "empty" }, "No servers match.");
-  return dataTable(
-    ["Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"],
+  const boxes = [];
+  const pageBox = h("input", { type: "checkbox", "aria-label": "Select the servers on this page", id: "select-page" });
+  pageBox.addEventListener("change", () => {
+    for (const box of boxes) {
+      box.checked = pageBox.checked;
+      box.dispatchEvent(new Event("change"));
+    }
+  });
+  const wrap = dataTable(
+    [pageBox, "Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"],
     items,
-    (s) => [
-      [link(`/servers/${segment(s.id)}`, s.name), h("div", { class: "sub" }, s.hostname)],
-      badge(s.health_status),
-      badge(s.status),
-      text(s.region),
-      text(s.environment),
-      s.tags.length ? s.tags.map((t) => h("span", { class: "tag" }, t)) : "—",
-      cell({ title: s.last_health_check_at ?? "" }, when(s.last_health_check_at)),
-    ],
-    { id: "server-table", rowData: (s) => ({ serverId: s.id }) },
+    (s) => {
+      const box = h("input", {
+        type: "checkbox",
+        class: "select-server",
+        "aria-label": `Select ${s.name}`,
+        checked: selection.all || selection.ids.has(s.id),
+        disabled: selection.all,
+      });
+      box.addEventListener("change", () => {
+        if (box.checked) selection.ids.set(s.id, s.name);
+        else selection.ids.delete(s.id);
+        changed();
+      });
+      boxes.push(box);
+      return [
+        box,
+        cell({ class: "name" }, link(`/servers/${segment(s.id)}`, s.name), h("span", { class: "sub" }, s.hostname)),
+        badge(s.health_status),
+        badge(s.status),
+        text(s.region),
+        text(s.environment),
+        s.tags.length ? s.tags.map((t) => h("span", { class: "tag" }, t)) : "—",
+        cell({ title: s.last_health_check_at ?? "" }, when(s.last_health_check_at)),
+      ];
+    },
+    { id: "server-table", compact: true, rowHeaderAt: 1, rowData: (s) => ({ serverId: s.id }) },
   );
+  pageBox.disabled = selection.all;
+  return wrap;
+}
+
+/** The filters an operation can target whole (a name search or a lifecycle other than active cannot). */
+function targetableFilter(filters) {
+  return !filters.q && (!filters.status || filters.status === "active");
+}
+
+/** "N selected · select all matching · Run operation on N servers". */
+function selectionBar(filters, selection, ctx) {
+  const el = h("div", { class: "selection-bar card", id: "selection-bar", "aria-live": "polite" });
+  const update = () => {
+    const n = selection.ids.size;
+    const canAct = ctx.session.role !== "viewer";
+    const run = h("button", { type: "button", class: "button primary", id: "run-operation", disabled: !canAct || (!selection.all && n === 0) });
+    run.textContent = selection.all ? "Run operation on all matching servers" : `Run operation on ${n} server${n === 1 ? "" : "s"}`;
+    run.addEventListener("click", () => {
+      const query = new URLSearchParams();
+      if (selection.all) {
+        query.set("match", "filter");
+        for (const name of ["health_status", "region", "environment"]) if (filters[name]) query.set(name, filters[name]);
+        for (const tag of filters.tag) query.append("tag", tag);
+      } else for (const id of selection.ids.keys()) query.append("server_id", id);
+      ctx.navigate(`/operations/new?${query}`);
+    });
+    const all = h("input", { type: "checkbox", id: "select-all-matching", checked: selection.all, disabled: !targetableFilter(filters) });
+    all.addEventListener("change", () => {
+      selection.all = all.checked;
+      for (const box of document.querySelectorAll("#server-table input[type=checkbox]")) {
+        box.disabled = selection.all;
+        if (box.classList.contains("select-server")) box.checked = selection.all || selection.ids.has(box.closest("tr").dataset.serverId);
+      }
+      update();
+    });
+    replace(
+      el,
+      h("span", { class: "muted", id: "selection-count" }, selection.all ? "All servers matching the filter" : `${n} selected`),
+      h(
+        "label",
+        { for: "select-all-matching", title: targetableFilter(filters) ? "" : "A name search or a non-active status cannot be an operation's target" },
+        all,
+        " Select all matching the filter",
+      ),
+      n && !selection.all ? h("button", { type: "button", class: "button subtle", onclick: () => (selection.ids.clear(), document.querySelectorAll(".select-server").forEach((b) => (b.checked = false)), update()) }, "Clear selection") : null,
+      run,
+    );
+  };
+  update();
+  return { el, update };
 }
