@@ -35,6 +35,9 @@ export function timeChart({ id, title, points, series, unit = "percent", height 
   // Drawn once the figure is in the page, at the width it gets there.
   whenConnected(figure, () => {
     const width = Math.max(260, figure.clientWidth || 600);
+    // Axis text and grid follow the theme (light or dark) the page is drawn in.
+    const ink = getComputedStyle(figure).color;
+    const grid = { stroke: "rgba(128, 140, 155, 0.25)", width: 1 };
     const plot = new uPlot(
       {
         width,
@@ -42,7 +45,10 @@ export function timeChart({ id, title, points, series, unit = "percent", height 
         cursor: { drag: { x: false, y: false } },
         legend: { live: true },
         scales: { y: unit === "percent" ? { range: [0, 100] } : { range: (_u, min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [{}, { values: (_u, ticks) => ticks.map(format), size: unit === "bytes" ? 70 : 50 }],
+        axes: [
+          { stroke: ink, grid, ticks: grid },
+          { stroke: ink, grid, ticks: grid, values: (_u, ticks) => ticks.map(format), size: unit === "bytes" ? 70 : 50 },
+        ],
         series: [{}, ...series.map(([, label], i) => ({ label, stroke: COLOURS[i % COLOURS.length], width: 1.5, value: (_u, v) => format(v), spanGaps: true }))],
       },
       data,

@@ -7,7 +7,7 @@ import { cell, dataTable, pager } from "../ui/table.js";
 
 const STATUSES = ["active", "inactive", "maintenance", "decommissioned"];
 const HEALTH = ["healthy", "degraded", "critical", "unreachable", "unknown"];
-const PAGE_SIZE = 25;
+const PAGE_SIZES = [25, 50, 100, 200];
 
 export async function render(root, ctx) {
   const filters = {
@@ -18,8 +18,12 @@ export async function render(root, ctx) {
     environment: ctx.query.get("environment") ?? "",
     tag: ctx.query.getAll("tag"),
   };
+  const pageSize = PAGE_SIZES.includes(Number(ctx.query.get("limit"))) ? Number(ctx.query.get("limit")) : PAGE_SIZES[0];
+  // The summary gives the dropdowns' regions and environments and, for one filter or none, the total.
+  const summary = await ctx.api.get("/summary").catch(() => null);
 
-  const form = filterForm(filters, ctx);
+  const form = filterForm(filters, ctx, summary, pageSize);
+  const total = totalOf(summary, filters);
   const results = h(
     "section",
     { class: "card flush", "aria-labelledby": "servers-results", "aria-busy": "true" },
@@ -48,7 +52,7 @@ export async function render(root, ctx) {
   const load = async () => {
     results.setAttribute("aria-busy", "true");
     try {
-      const body = await ctx.api.get("/servers", { ...filters, limit: PAGE_SIZE, cursor: cursors[page] });
+      const body = await ctx.api.get("/servers", { ...filters, limit: pageSize, cursor: cursors[page] });
       if (ctx.signal.aborted) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
       replace(
@@ -62,7 +66,10 @@ export async function render(root, ctx) {
             page += delta;
             load();
           },
-          { note: `Page ${page + 1} · ${body.items.length} shown`, always: true },
+          {
+            note: `Page ${page + 1} · ${body.items.length} shown${total === undefined ? "" : ` of ${total.toLocaleString()} server${total === 1 ? "" : "s"}`}`,
+            always: true,
+          },
         ),
       );
     } catch (error) {
@@ -74,25 +81,32 @@ export async function render(root, ctx) {
   await load();
 }
 
-function filterForm(filters, ctx) {
+function filterForm(filters, ctx, summary, pageSize) {
   const select = (name, options, value) =>
     h(
       "select",
       { name, id: `filter-${name}` },
       h("option", { value: "" }, "any"),
-      options.map((o) => h("option", { value: o, selected: o === value }, o)),
+      [...new Set([...options, ...(value ? [value] : [])])].map((o) => h("option", { value: o, selected: o === value }, o)),
     );
   const input = (name, value, attrs = {}) => h("input", { name, id: `filter-${name}`, value, ...attrs });
   const labelled = (text, control) => h("div", { class: "field inline" }, h("label", { for: control.id }, text), control);
+  const known = (key) => Object.keys(summary?.[key] ?? {}).sort();
+  const sizes = h(
+    "select",
+    { name: "limit", id: "filter-limit" },
+    PAGE_SIZES.map((n) => h("option", { value: String(n), selected: n === pageSize }, String(n))),
+  );
   const form = h(
     "form",
     { class: "filters card", role: "search", "aria-label": "Filter servers", novalidate: true },
     labelled("Search", input("q", filters.q, { type: "search", placeholder: "name or hostname", spellcheck: "false" })),
     labelled("Status", select("status", STATUSES, filters.status)),
     labelled("Health", select("health_status", HEALTH, filters.health_status)),
-    labelled("Region", input("region", filters.region, { placeholder: "e.g. us-east-1" })),
-    labelled("Environment", input("environment", filters.environment, { placeholder: "e.g. production" })),
+    labelled("Region", select("region", known("by_region"), filters.region)),
+    labelled("Environment", select("environment", known("by_environment"), filters.environment)),
     labelled("Tags", input("tag", filters.tag.join(", "), { placeholder: "all must match" })),
+    labelled("Per page", sizes),
     h("div", { class: "filter-actions" }, h("button", { type: "submit", class: "button primary" }, "Apply"), link("/servers", "Clear")),
   );
   form.addEventListener("submit", (event) => {
@@ -107,6 +121,7 @@ function filterForm(filters, ctx) {
       .split(/[\s,]+/)
       .filter(Boolean))
       query.append("tag", tag);
+    if (Number(data.get("limit")) !== PAGE_SIZES[0]) query.set("limit", String(data.get("limit")));
     ctx.navigate(`/servers${query.size ? `?${query}` : ""}`);
   });
   return form;
@@ -154,6 +169,16 @@ function table(items, selection, changed) {
   );
   pageBox.disabled = selection.all;
   return wrap;
+}
+
+/** How many servers the filter matches, when the summary says (no filter, or one of its dimensions alone). */
+function totalOf(summary, filters) {
+  if (!summary) return undefined;
+  const set = ["status", "health_status", "region", "environment"].filter((k) => filters[k]);
+  if (filters.q || filters.tag.length || set.length > 1) return undefined;
+  if (set.length === 0) return summary.total_servers;
+  const key = { status: "by_status", health_status: "by_health", region: "by_region", environment: "by_environment" }[set[0]];
+  return summary[key]?.[filters[set[0]]] ?? 0;
 }
 
 /** The filters an operation can target whole (a name search or a lifecycle other than active cannot). */
