@@ -1,6 +1,7 @@
 // Browser-test harness: Debian's Chromium driven by playwright-core, and a watch on what the console does
 // (console errors, CSP violations, requests leaving the console's own origin).
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -55,4 +56,13 @@ export async function reportCspViolations(page: Page): Promise<void> {
       console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
     );
   });
+}
+
+/** Where the browser tests leave their screenshots (not committed; docs/console/ holds the ones the docs show). */
+export const SCREENSHOTS = join(import.meta.dirname, "..", "..", ".test-data", "console-screenshots");
+
+/** Saves a full-page PNG of what the test sees, named after the step. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

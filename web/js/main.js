@@ -13,6 +13,7 @@ import * as groupDetail from "./views/group-detail.js";
 import * as operationList from "./views/operation-list.js";
 import * as operationStart from "./views/operation-start.js";
 import * as operationDetail from "./views/operation-detail.js";
+import * as alertList from "./views/alert-list.js";
 
 /** [pattern, view, nav section]; the first match wins, so "/servers/new" precedes "/servers/{id}". */
 const ROUTES = [
@@ -26,6 +27,7 @@ const ROUTES = [
   [/^\/operations$/, operationList, "operations"],
   [/^\/operations\/new$/, operationStart, "operations"],
   [/^\/operations\/([^/]+)$/, operationDetail, "operations"],
+  [/^\/alerts$/, alertList, "alerts"],
 ];
 
 const view = document.getElementById("view");

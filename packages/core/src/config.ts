@@ -59,6 +59,8 @@ export const AlertSettings = z.object({
   clearMarginPercent: percent(5),
   /** Failed services on a server at or above this raise an alert. */
   failedServices: count(1, 1, 10_000),
+  /** Resolved alerts stay listed (GET /alerts?state=resolved) for this many days. */
+  resolvedRetentionDays: count(7, 1, 400),
 });
 export type AlertSettings = z.infer<typeof AlertSettings>;
 
@@ -204,6 +206,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
         consecutivePoints: env.FLEETPLANE_ALERT_CONSECUTIVE_POINTS,
         clearMarginPercent: env.FLEETPLANE_ALERT_CLEAR_MARGIN_PERCENT,
         failedServices: env.FLEETPLANE_ALERT_FAILED_SERVICES,
+        resolvedRetentionDays: env.FLEETPLANE_ALERT_RESOLVED_RETENTION_DAYS,
       }),
       ...overrides.alerts,
     },

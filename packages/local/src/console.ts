@@ -1,10 +1,8 @@
-// Serves the static web console from web/ beside the API, as CloudFront does in AWS, with the same headers.
-import { fileURLToPath } from "node:url";
-import { relative } from "node:path";
+// Serves the web console beside the API, as CloudFront does in AWS, with the same headers: the esbuild bundle
+// of web/ (console-bundle.ts), built in memory on the first request; hashed assets cached for a year,
+// index.html revalidated on every load.
 import { Hono } from "hono";
-import { serveStatic } from "@hono/node-server/serve-static";
-
-const WEB_ROOT = fileURLToPath(new URL("../../../web/", import.meta.url));
+import { bundleConsole, type ConsoleFile } from "./console-bundle.js";
 
 /** Locally the console and the API share an origin, so the console may call only its own origin. */
 const CONSOLE_HEADERS = {
@@ -14,15 +12,22 @@ const CONSOLE_HEADERS = {
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
 };
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+export const REVALIDATE = "no-cache";
 
 export function consoleApp(api: { fetch: (request: Request) => Response | Promise<Response> }): Hono {
   const app = new Hono();
+  let bundle: Promise<Map<string, ConsoleFile>> | undefined;
   app.all("/api/*", (c) => api.fetch(c.req.raw));
-  app.use("/*", async (c, next) => {
-    await next();
-    if (c.res.status < 400) for (const [name, value] of Object.entries(CONSOLE_HEADERS)) c.res.headers.set(name, value);
+  app.on(["GET", "HEAD"], "/*", async (c, next) => {
+    bundle ??= bundleConsole();
+    const files = await bundle;
+    const path = c.req.path === "/" ? "/index.html" : c.req.path;
+    const file = files.get(path);
+    if (!file) return next();
+    const headers = { ...CONSOLE_HEADERS, "Content-Type": file.type, "Cache-Control": file.immutable ? IMMUTABLE : REVALIDATE };
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, headers);
   });
-  app.use("/*", serveStatic({ root: relative(process.cwd(), WEB_ROOT) || "." }));
   app.all("*", (c) => api.fetch(c.req.raw));
   return app;
 }

@@ -40,8 +40,10 @@ export function showErrors(form, error) {
   let first;
   const details = error instanceof ApiError ? error.details : [];
   for (const detail of details) {
-    const name = String(detail.path ?? "").split(/[.[]/)[0];
-    const wrapper = name ? form.querySelector(`.field[data-field="${CSS.escape(name)}"]`) : null;
+    // The most specific field first: "parameters.services.0" → "parameters.services" → "parameters".
+    const parts = String(detail.path ?? "").split(/[.[]/).filter(Boolean);
+    let wrapper = null;
+    for (let n = parts.length; n > 0 && !wrapper; n--) wrapper = form.querySelector(`.field[data-field="${CSS.escape(parts.slice(0, n).join("."))}"]`);
     if (!wrapper) {
       unplaced.push(detail.path ? `${detail.path}: ${detail.message}` : detail.message);
       continue;

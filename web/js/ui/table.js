@@ -11,10 +11,10 @@ export function cell(attrs, ...content) {
 
 /**
  * A table of `items` in a horizontally scrolling wrapper. `columns` are the header labels; `row(item)` gives
- * the row's cells. The first cell heads its row (a `th`) unless `rowHeaders` is false; `rowData(item)` sets
+ * the row's cells. The first cell (or the one at `rowHeaderAt`) heads its row (a `th`) unless `rowHeaders` is false; `rowData(item)` sets
  * the row's data attributes (tests and links find rows by them).
  */
-export function dataTable(columns, items, row, { id, compact = false, rowHeaders = true, rowData } = {}) {
+export function dataTable(columns, items, row, { id, compact = false, rowHeaders = true, rowHeaderAt = 0, rowData } = {}) {
   return h(
     "div",
     { class: "table-wrap" },
@@ -39,7 +39,7 @@ export function dataTable(columns, items, row, { id, compact = false, rowHeaders
             { dataset: rowData?.(item) },
             row(item).map((content, i) => {
               const { attrs, content: children } = content?.[CELL] ? content : { attrs: {}, content: [content] };
-              return rowHeaders && i === 0 ? h("th", { scope: "row", ...attrs }, children) : h("td", attrs, children);
+              return rowHeaders && i === rowHeaderAt ? h("th", { scope: "row", ...attrs }, children) : h("td", attrs, children);
             }),
           ),
         ),

@@ -18,8 +18,10 @@ export async function render(root, ctx) {
   const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
   const actions = h("div", { class: "actions" });
   const title = h("h1", {}, "Operation");
+  const updated = h("p", { class: "muted updated", id: "last-update" });
   root.append(
     h("div", { class: "page-head" }, h("div", {}, h("p", { class: "crumbs" }, link("/operations", "Operations"), " / "), title), actions),
+    updated,
     actionStatus,
     summary,
     targets,
@@ -42,21 +44,37 @@ export async function render(root, ctx) {
       }
       throw error;
     }
-    const page_ = await ctx.api.get(`${path}/servers`, { limit: TARGET_PAGE, cursor: cursors[page] });
+    // Failed servers first, then running ones with their elapsed time, then every server a page at a time.
+    const [page_, failed, running] = await Promise.all([
+      ctx.api.get(`${path}/servers`, { limit: TARGET_PAGE, cursor: cursors[page] }),
+      op.failed_servers > 0 ? ctx.api.get(`${path}/servers`, { status: "failed", limit: TARGET_PAGE }) : { items: [] },
+      FINISHED.has(op.status) ? { items: [] } : ctx.api.get(`${path}/servers`, { status: "running", limit: TARGET_PAGE }),
+    ]);
     if (ctx.signal.aborted) return;
+    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     cursors[page + 1] = page_.next_cursor ?? undefined;
     title.textContent = `${label(op.operation_type)}`;
     replace(summary, h("h2", { id: "op-summary", class: "visually-hidden" }, "Summary"), overview(op));
     replace(
       targets,
-      h("h2", { id: "op-targets", class: "pad" }, "Servers"),
-      targetTable(page_.items),
+      failed.items.length
+        ? [h("h2", { id: "op-failed", class: "pad" }, `Failed (${number(op.failed_servers)})`), targetTable(failed.items, "failed-targets")]
+        : null,
+      running.items.length ? [h("h2", { id: "op-running", class: "pad" }, "Running"), targetTable(running.items, "running-targets")] : null,
+      h("h2", { id: "op-targets", class: "pad" }, "All servers"),
+      targetTable(page_.items, "operation-targets"),
       pager(page, page_.next_cursor, (d) => {
         page += d;
         refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error)));
       }),
     );
-    replace(actions, FINISHED.has(op.status) || op.status === "cancelling" ? null : cancelButton(ctx, path, actionStatus, refresh));
+    replace(
+      actions,
+      FINISHED.has(op.status) || op.status === "cancelling" ? null : cancelButton(ctx, path, actionStatus, refresh),
+      FINISHED.has(op.status) && op.failed_servers > 0
+        ? h("a", { class: "button primary", id: "retry-failed", href: `#/operations/new?retry_of=${segment(op.id)}` }, `Retry failed (${number(op.failed_servers)})`)
+        : null,
+    );
     if (!FINISHED.has(op.status))
       timer = setTimeout(() => refresh().catch((error) => actionStatus.replaceChildren(errorNotice(error))), REFRESH_MS);
   };
@@ -107,7 +125,7 @@ function overview(op) {
   ];
 }
 
-function targetTable(items) {
+function targetTable(items, id) {
   if (!items.length) return h("p", { class: "empty" }, "No servers targeted.");
   return dataTable(
     ["Server", "Status", "Attempts", "Duration", "Finished", "Output / error"],
@@ -116,10 +134,13 @@ function targetTable(items) {
       link(`/servers/${segment(t.server_id)}`, t.server_name),
       badge(t.status),
       cell({ class: "num" }, number(t.attempts)),
-      duration(t.duration_ms),
+      // A running server shows how long it has been running; a finished one its measured duration.
+      t.status === "running" && t.started_at
+        ? cell({ class: "elapsed" }, `${duration(Date.now() - Date.parse(t.started_at))} so far`)
+        : duration(t.started_at && t.finished_at ? Date.parse(t.finished_at) - Date.parse(t.started_at) : t.duration_ms),
       cell({ title: t.finished_at ?? "" }, when(t.finished_at)),
       cell({ class: "wrap" }, t.error ? h("span", { class: "error-text" }, t.error) : text(t.output)),
     ],
-    { id: "operation-targets", compact: true, rowData: (t) => ({ serverId: t.server_id }) },
+    { id, compact: true, rowData: (t) => ({ serverId: t.server_id }) },
   );
 }

@@ -1,9 +1,11 @@
 // Fleet overview: the summary's figures as cards, counts by status/health/region/environment, and any figures
 // a newer API adds (rendered generically, so the console keeps up without a release).
 import { badge, toneOf } from "../ui/badges.js";
-import { append, h, link } from "../ui/dom.js";
+import { timeChart } from "../ui/chart.js";
+import { append, h, link, replace, segment } from "../ui/dom.js";
+import { watchFleet } from "../ui/live.js";
 import { label, number, percent, when } from "../ui/format.js";
-import { errorNotice, infoNotice } from "../ui/notice.js";
+import { errorNotice, infoNotice, isUnavailable } from "../ui/notice.js";
 
 const COUNTS = [
   ["by_status", "By status", "status"],
@@ -28,22 +30,24 @@ const KNOWN = new Set([
 ]);
 
 export async function render(root, ctx) {
-  const summary = await ctx.api.get("/summary");
   const checkAll = h("button", { type: "button", class: "button" }, "Check all servers now");
-  const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
+  const actionStatus = h("div", { class: "form-status", "aria-live": "polite", id: "check-all-status" });
   checkAll.addEventListener("click", async () => {
     checkAll.disabled = true;
     actionStatus.replaceChildren(infoNotice("Checking every active server…"));
     try {
-      const run = await ctx.api.post("/health-check/all");
-      actionStatus.replaceChildren(
-        infoNotice(
-          run.status === "completed"
-            ? `Checked ${run.completed_servers} of ${run.total_servers} servers.`
-            : `Started: ${run.total_servers} servers are being checked.`,
-        ),
-      );
-      if (run.status === "completed") ctx.navigate("/overview");
+      let run = await ctx.api.post("/health-check/all");
+      // A large fleet is checked in the background: follow its progress to the end.
+      while (run.status !== "completed" && !ctx.signal.aborted) {
+        actionStatus.replaceChildren(
+          infoNotice(`Checking: ${number(run.completed_servers)} of ${number(run.total_servers)} servers (${number(run.progress_percent)} %)…`),
+          h("progress", { max: run.total_servers || 1, value: run.completed_servers, "aria-label": "Check progress" }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        run = await ctx.api.get(`/health-check/all/${segment(run.id)}`);
+      }
+      actionStatus.replaceChildren(infoNotice(`Checked ${number(run.completed_servers)} of ${number(run.total_servers)} servers.`));
+      await refresh();
     } catch (error) {
       actionStatus.replaceChildren(errorNotice(error));
     } finally {
@@ -51,23 +55,80 @@ export async function render(root, ctx) {
     }
   });
 
+  const asOf = h("p", { class: "muted", id: "last-update" });
+  const content = h("div", { class: "overview" });
+  const fleetChart = h("section", { class: "card", "aria-labelledby": "fleet-metrics-title", id: "fleet-metrics" });
   append(root, [
-    h(
-      "div",
-      { class: "page-head" },
-      h("div", {}, h("h1", {}, "Fleet overview"), h("p", { class: "muted" }, `As of ${when(summary.generated_at)}`)),
-      h("div", { class: "actions" }, checkAll),
-    ),
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Fleet overview"), asOf), h("div", { class: "actions" }, checkAll)),
     actionStatus,
-    fleetStatus(summary),
-    cards(summary),
-    h(
-      "div",
-      { class: "grid counts" },
-      COUNTS.map(([key, title, filter]) => countTable(summary[key], key, title, filter)),
-    ),
-    extraFigures(summary),
+    content,
+    fleetChart,
   ]);
+  const refresh = async () => {
+    const summary = await ctx.api.get("/summary");
+    if (ctx.signal.aborted) return;
+    replace(
+      content,
+      fleetStatus(summary),
+      cards(summary),
+      healthDistribution(summary.by_health ?? {}),
+      h(
+        "div",
+        { class: "grid counts" },
+        COUNTS.map(([key, title, filter]) => countTable(summary[key], key, title, filter)),
+      ),
+      extraFigures(summary),
+    );
+    asOf.textContent = `As of ${when(summary.generated_at)} · updated ${new Date().toLocaleTimeString()}`;
+  };
+  await refresh();
+  loadFleetChart(ctx, fleetChart).catch(() => {});
+  watchFleet(ctx, refresh);
+}
+
+/** Fleet-wide CPU and memory over the last 24 hours, in 5-minute buckets. */
+async function loadFleetChart(ctx, el) {
+  const from = new Date(Date.now() - 86_400_000).toISOString();
+  let body;
+  try {
+    body = await ctx.api.get("/metrics/aggregated", { period: "5m", from, limit: 300 });
+  } catch (error) {
+    if (isUnavailable(error)) return;
+    throw error;
+  }
+  if (ctx.signal.aborted) return;
+  replace(
+    el,
+    h("h2", { id: "fleet-metrics-title" }, "Fleet CPU and memory, last 24 h"),
+    timeChart({
+      id: "chart-fleet",
+      title: "Average over the servers reporting",
+      points: body.points ?? [],
+      series: [
+        ["cpu_percent_avg", "CPU"],
+        ["memory_percent_avg", "Memory"],
+      ],
+    }),
+  );
+}
+
+/** The health distribution as one stacked bar; each part links to the servers with that health. */
+function healthDistribution(byHealth) {
+  const total = Object.values(byHealth).reduce((a, b) => a + b, 0);
+  if (!total) return null;
+  const bar = h("div", { class: "distribution", id: "health-distribution", role: "list", "aria-label": "Health distribution" });
+  for (const status of HEALTH_ORDER) {
+    const n = byHealth[status] ?? 0;
+    if (!n) continue;
+    const part = h(
+      "a",
+      { href: `#/servers?health_status=${status}`, class: `tone-${toneOf(status)}`, role: "listitem", title: `${status}: ${n} of ${total}`, dataset: { health: status } },
+      n / total > 0.06 ? `${label(status)} ${number(n)}` : "",
+    );
+    part.style.flexGrow = String(n);
+    bar.append(part);
+  }
+  return h("section", { class: "card", "aria-labelledby": "distribution-title" }, h("h2", { id: "distribution-title" }, "Health distribution"), bar);
 }
 
 function fleetStatus(summary) {
@@ -85,10 +146,10 @@ function fleetStatus(summary) {
   );
 }
 
-function card(title, value, figure, extra) {
+function card(title, value, figure, extra, route) {
   return h(
-    "div",
-    { class: "card figure", dataset: { figure } },
+    route ? "a" : "div",
+    { class: "card figure", dataset: { figure }, href: route ? `#${route}` : undefined },
     h("span", { class: "figure-label" }, title),
     h("span", { class: "figure-value" }, value),
     extra ?? null,
@@ -105,11 +166,11 @@ function cards(summary) {
       "total_servers",
       h("span", { class: "figure-note" }, `${number(summary.by_status?.active ?? 0)} active`),
     ),
-    card("Healthy", number(byHealth.healthy ?? 0), "healthy"),
-    card("Degraded", number(byHealth.degraded ?? 0), "degraded"),
-    card("Critical or unreachable", number((byHealth.critical ?? 0) + (byHealth.unreachable ?? 0)), "down"),
+    card("Healthy", number(byHealth.healthy ?? 0), "healthy", null, "/servers?health_status=healthy"),
+    card("Degraded", number(byHealth.degraded ?? 0), "degraded", null, "/servers?health_status=degraded"),
+    card("Critical or unreachable", number((byHealth.critical ?? 0) + (byHealth.unreachable ?? 0)), "down", null, "/alerts"),
   ];
-  if (summary.open_alerts) list.push(card("Open alerts", number(summary.open_alerts.total), "open_alerts"));
+  if (summary.open_alerts) list.push(card("Open alerts", number(summary.open_alerts.total), "open_alerts", null, "/alerts"));
   if (summary.stale_servers)
     list.push(
       card(
@@ -117,6 +178,7 @@ function cards(summary) {
         number(summary.stale_servers.count),
         "stale_servers",
         h("span", { class: "figure-note" }, "no successful check in 3 intervals"),
+        "/alerts?view=stale",
       ),
     );
   if (metrics) {

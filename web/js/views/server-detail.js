@@ -5,6 +5,7 @@ import { h, link, replace, segment } from "../ui/dom.js";
 import { bytes, duration, number, percent, text, when } from "../ui/format.js";
 import { errorNotice, infoNotice, isUnavailable } from "../ui/notice.js";
 import { cell, dataTable } from "../ui/table.js";
+import { healthStrip, RANGES, rangeSwitch, timeChart } from "../ui/chart.js";
 
 export async function render(root, ctx) {
   const [id] = ctx.params;
@@ -94,7 +95,12 @@ export async function render(root, ctx) {
     actionStatus.append(infoNotice(`${server.name} is registered. Its health is unknown until the first check.`));
   refreshRecord(server);
   await refreshHealth();
+  // Auto-refresh while the page is open: health, charts and checks once a minute (a new point per minute at most).
+  const timer = setInterval(() => refreshHealth().catch(() => {}), AUTO_REFRESH_MS);
+  ctx.signal.addEventListener("abort", () => clearInterval(timer));
 }
+
+const AUTO_REFRESH_MS = 60_000;
 
 function record(s) {
   const rows = [
@@ -173,32 +179,79 @@ function loadHealth(ctx, path, el) {
   });
 }
 
+/** The range the charts show; kept while the console is open, so moving between servers compares like with like. */
+let chartRange = "1h";
+
 function loadMetrics(ctx, path, el) {
-  return section(el, "metrics-title", "Latest metrics", async () => {
-    const from = new Date(Date.now() - 3600_000).toISOString();
-    const body = await ctx.api.get(`${path}/metrics`, { period: "1m", from });
-    const points = body.points ?? [];
-    const latest = points.reduce((a, p) => (!a || p.timestamp > a.timestamp ? p : a), null);
-    if (!latest) return h("p", { class: "muted" }, "No metrics in the last hour.");
-    const tiles = [
-      ["CPU", percent(latest.cpu_percent)],
-      ["Memory", percent(latest.memory_percent)],
-      ["Disk", percent(latest.disk_percent)],
-      ["Network in", bytes(latest.network_rx_bytes)],
-      ["Network out", bytes(latest.network_tx_bytes)],
-      ["Services", latest.total_services === undefined ? "—" : `${number(latest.active_services)} / ${number(latest.total_services)} up`],
-      ["Failed services", number(latest.failed_services)],
-      ["LLM requests", number(latest.llm_requests)],
-      ["LLM cost", typeof latest.llm_cost_usd === "number" ? `$${number(latest.llm_cost_usd, 4)}` : "—"],
-      ["Active users", number(latest.active_users)],
-    ];
+  return section(el, "metrics-title", "Metrics", async () => {
+    const [seconds, period] = RANGES[chartRange];
+    const to = Date.now();
+    const from = new Date(to - seconds * 1000).toISOString();
+    const [body, checks] = await Promise.all([
+      ctx.api.get(`${path}/metrics`, { period, from, limit: 1000 }),
+      ctx.api.get(`${path}/health-history`, { from, limit: 1000 }).catch(() => ({ items: [] })),
+    ]);
+    const points = [...(body.points ?? [])].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    const latest = points.at(-1);
+    const redraw = (range) => {
+      chartRange = range;
+      loadMetrics(ctx, path, el).catch(() => {});
+    };
+    const tiles = latest
+      ? [
+          ["CPU", percent(latest.cpu_percent)],
+          ["Memory", percent(latest.memory_percent)],
+          ["Disk", percent(latest.disk_percent)],
+          ["Network in", bytes(latest.network_rx_bytes)],
+          ["Network out", bytes(latest.network_tx_bytes)],
+          ["Services", latest.total_services === undefined ? "—" : `${number(latest.active_services)} / ${number(latest.total_services)} up`],
+          ["Failed services", number(latest.failed_services)],
+          ["LLM requests", number(latest.llm_requests)],
+          ["LLM cost (USD)", typeof latest.llm_cost_usd === "number" ? `$${number(latest.llm_cost_usd, 4)}` : "—"],
+          ["Active users", number(latest.active_users)],
+        ]
+      : [];
     return [
-      h("p", { class: "muted" }, `Minute of ${when(latest.timestamp)} · ${points.length} points in the last hour`),
       h(
         "div",
-        { class: "grid tiles" },
-        tiles.map(([k, v]) => h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v))),
+        { class: "chart-head" },
+        h("p", { class: "muted" }, latest ? `${points.length} points of ${period} over the last ${chartRange} · latest ${when(latest.timestamp)}` : `No metrics in the last ${chartRange}.`),
+        rangeSwitch(chartRange, redraw),
       ),
+      h("h3", { class: "subhead" }, "Health over time"),
+      healthStrip(checks.items ?? [], to - seconds * 1000, to),
+      h(
+        "div",
+        { class: "grid charts" },
+        timeChart({
+          id: "chart-resources",
+          title: "CPU, memory and disk",
+          points,
+          series: [
+            ["cpu_percent", "CPU"],
+            ["memory_percent", "Memory"],
+            ["disk_percent", "Disk"],
+          ],
+        }),
+        timeChart({
+          id: "chart-network",
+          title: `Network per ${period}`,
+          points,
+          unit: "bytes",
+          series: [
+            ["network_rx_bytes", "In"],
+            ["network_tx_bytes", "Out"],
+          ],
+        }),
+        timeChart({ id: "chart-failed-services", title: "Failed services", points, unit: "count", series: [["failed_services", "Failed"]] }),
+      ),
+      tiles.length
+        ? h(
+            "div",
+            { class: "grid tiles" },
+            tiles.map(([k, v]) => h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v))),
+          )
+        : null,
     ];
   });
 }

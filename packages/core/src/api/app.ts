@@ -9,6 +9,7 @@ import { errorResponse, notFoundResponse } from "./errors.js";
 import { requireApiKey } from "./middleware/auth.js";
 import { storableJsonBody } from "./middleware/json-body.js";
 import { securityHeaders } from "./middleware/security-headers.js";
+import { alerts } from "./routes/alerts.js";
 import { apiKeys, organizations } from "./routes/api-keys.js";
 import { groups } from "./routes/groups.js";
 import { servers } from "./routes/servers.js";
@@ -63,7 +64,7 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
   app.use(`${API_BASE}/*`, requireApiKey);
   app.use("/api/v1/organizations", requireApiKey);
 
-  for (const routes of [servers, groups, apiKeys, summary, operations, probes, events, webhooks, ...extraRouters]) app.route(API_BASE, routes);
+  for (const routes of [servers, groups, apiKeys, summary, operations, probes, events, webhooks, alerts, ...extraRouters]) app.route(API_BASE, routes);
   app.route("/api/v1", organizations);
 
   app.onError(errorResponse);

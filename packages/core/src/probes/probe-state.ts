@@ -6,6 +6,7 @@
 import type { FleetContext } from "../context.js";
 import { outboxItems, type FleetEvent } from "../events/fleet-event.js";
 import { keys } from "../store/keys.js";
+import { forgetOpenAlertsOfMembers, writeAlertRecords } from "./alert-records.js";
 import { TransactionRejected } from "../store/table.js";
 import type { HealthStatus } from "./health-record.js";
 
@@ -158,6 +159,13 @@ export async function saveGroupState(
     const stateItem = part(keys.probeState(organizationId, group), "probe_state", next.state, base.version);
     // Rewritten every minute: nothing but keys, data and version (attribute names are billed too).
     const progressItem = part(keys.probeProgress(organizationId, group), "probe_progress", next.progress, base.progressVersion);
+    // The alert records the events imply go first too (idempotent, so a crash repeats them, never loses them).
+    if (attempt === 1) {
+      await writeAlertRecords(ctx, organizationId, change.events);
+      // A member leaving the group (decommissioned, purged) takes its open alerts' records with it.
+      const leaving = Object.entries(base.servers).filter(([m, s]) => s.al && !(m in servers)).map(([m]) => m);
+      if (leaving.length > 0) await forgetOpenAlertsOfMembers(ctx, organizationId, leaving);
+    }
     // Beyond one transaction's worth, the extra events go first: a crash in between repeats them, never loses them.
     if (attempt === 1 && events.length > OUTBOX_ITEMS_PER_TRANSACTION) {
       await ctx.table.batchWrite(events.splice(OUTBOX_ITEMS_PER_TRANSACTION).map((item) => ({ put: item })));

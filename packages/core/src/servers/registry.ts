@@ -105,6 +105,7 @@ export async function decommissionServer(ctx: FleetContext, organizationId: stri
       : { after: { ...toServer(before), status: "decommissioned" }, detailType: "Server Decommissioned" },
   );
   await removeServerFromGroups(ctx, organizationId, id);
+  for (const cleanup of decommissionCleanups) await cleanup(ctx, organizationId, id);
   return server;
 }
 
@@ -157,6 +158,12 @@ export type ServerHistoryCleanup = (ctx: FleetContext, organizationId: string, s
 const serverHistoryCleanups: ServerHistoryCleanup[] = [];
 export function onServerPurged(cleanup: ServerHistoryCleanup): void {
   serverHistoryCleanups.push(cleanup);
+}
+
+/** Clears what a capability keeps open about a server (its open alerts) when the server is decommissioned. */
+const decommissionCleanups: ServerHistoryCleanup[] = [];
+export function onServerDecommissioned(cleanup: ServerHistoryCleanup): void {
+  decommissionCleanups.push(cleanup);
 }
 
 interface Rewrite {

@@ -20,6 +20,8 @@ export const DELIVERY_PREFIX = "DELIVERY#";
 export const DUE_DELIVERIES = "WEBHOOKS#DUE";
 export const OPERATION_PREFIX = "OPERATION#";
 export const TARGET_PREFIX = "TARGET#";
+export const OPEN_ALERT_PREFIX = "OPEN#";
+export const RESOLVED_ALERT_PREFIX = "RESOLVED#";
 /** gsi1 partition holding only unfinished bulk operations (all organizations), for resuming after a restart. */
 export const UNFINISHED_OPERATIONS = "OPERATIONS#UNFINISHED";
 
@@ -117,6 +119,16 @@ export const keys = {
   probeGroup: (organizationId: string, group: number): string => `${org(organizationId)}#PROBE#${group}`,
   probeState: (organizationId: string, group: number): Key => ({ pk: keys.probeGroup(organizationId, group), sk: "STATE" }),
   probeProgress: (organizationId: string, group: number): Key => ({ pk: keys.probeGroup(organizationId, group), sk: "PROGRESS" }),
+  /** Partition of an organization's alert records: open ones by server and rule, resolved ones by resolution time. */
+  alerts: (organizationId: string): string => `${org(organizationId)}#ALERT`,
+  openAlert: (organizationId: string, serverId: string, rule: string): Key => ({
+    pk: keys.alerts(organizationId),
+    sk: `${OPEN_ALERT_PREFIX}${serverId}#${rule}`,
+  }),
+  resolvedAlert: (organizationId: string, resolvedAt: string, serverId: string, rule: string): Key => ({
+    pk: keys.alerts(organizationId),
+    sk: `${RESOLVED_ALERT_PREFIX}${resolvedAt}#${serverId}#${rule}`,
+  }),
   /** Partition of a probe group's health-check records (one item per check cycle, sort key = time). */
   healthChecks: (organizationId: string, group: number): string => `${org(organizationId)}#HC#${group}`,
   healthCheck: (organizationId: string, group: number, at: string, suffix = ""): Key => ({
