@@ -5,6 +5,7 @@ import { Console } from "./stacks/Console.js";
 import { Events } from "./stacks/Events.js";
 import { Operations } from "./stacks/Operations.js";
 import { Probes } from "./stacks/Probes.js";
+import { addOwnedResourceSuppressions } from "./stacks/nag-suppressions.js";
 import { applyAppDefaults } from "./stacks/settings.js";
 import { Storage } from "./stacks/Storage.js";
 
@@ -17,6 +18,7 @@ export default {
   },
   stacks(app) {
     applyAppDefaults(app);
+    addOwnedResourceSuppressions(app);
     // Order matters: a stack can only `use()` stacks registered above it.
     app.stack(Storage);
     app.stack(Events);

@@ -14,7 +14,7 @@ export function isProductionStage(stage: string): boolean {
  */
 export function applyAppDefaults(app: App): void {
   app.setDefaultFunctionProps({
-    runtime: "nodejs22.x",
+    runtime: "nodejs24.x",
     architecture: "arm_64",
     // ESM output matches the packages (type: module); sourcemaps keep stack traces readable in logs.
     nodejs: { format: "esm", sourcemap: true },
@@ -60,3 +60,43 @@ export const OUTBOX_DELIVERY = {
 
 /** Fleet events kept in the bus archive, so subscribers added later (or after an outage) can replay. */
 export const EVENT_ARCHIVE_RETENTION_DAYS = 30;
+
+// ---------------------------------------------------------------------------------------------------
+// Lambda concurrency. Nothing is reserved by default: AWS refuses any reservation that would leave
+// fewer than 100 unreserved executions, so an account whose quota is still 10 (new accounts often
+// are) could not deploy a stack that reserves even one. Each function is bounded another way, and a
+// reservation stays available as an opt-in per function (docs/deploy.md, docs/decisions.md).
+// ---------------------------------------------------------------------------------------------------
+
+/** Reserved concurrency per function: `undefined` reserves nothing (the default); a number opts in. */
+export interface ReservedConcurrency {
+  api?: number;
+  probeDispatcher?: number;
+  probeWorker?: number;
+  runOnServer?: number;
+}
+
+export const LAMBDA_CONCURRENCY = {
+  /**
+   * Probe workers running at once at most: the SQS event source's maximum concurrency (2–1,000), which
+   * holds messages in the queue instead of throttling, and reserves nothing.
+   */
+  probeWorkerMaxConcurrency: 20,
+  /**
+   * Servers one bulk operation runs at once at most (its Map's MaxConcurrency): a request's
+   * max_concurrency above this is lowered to it when the operation is created. With the default account
+   * quota of 1,000, two operations at this cap leave 800 executions for the API and probes.
+   */
+  operationServersInFlight: 100,
+  /** Opt-in reservations; only for an account whose quota is well above 100 + the sum reserved. */
+  reserved: {} as ReservedConcurrency,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Console access logs: S3 server access logs and CloudFront standard logs of the console, into one
+// bucket kept after `sst remove`. On for production stages; development stages skip the extra bucket.
+// ---------------------------------------------------------------------------------------------------
+export const CONSOLE_ACCESS_LOGS = {
+  enabled: (stage: string): boolean => isProductionStage(stage),
+  retentionDays: 90,
+};
