@@ -15,7 +15,7 @@ beforeAll(async () => {
   app = await synthesize({ stage: "prod", aspects: [new AwsSolutionsChecks({ additionalLoggers: [findings] })] });
   // Rule packs run while the app is synthesized: reading any template synthesizes all stacks once.
   for (const stack of app.stacks()) app.template(stack);
-}, 240_000);
+}, 600_000);
 
 describe("cdk-nag AwsSolutions checks (stage prod)", () => {
   it("ran over every stack", () => {

@@ -23,7 +23,7 @@ let ops: Template;
 beforeAll(async () => {
   app = await synthesize();
   ops = app.template(Operations);
-}, 300_000);
+}, 600_000);
 
 function only(template: Template, type: string, props: Json = {}): [string, Json] {
   const found = Object.entries(template.findResources(type, { Properties: props }));

@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 let app: Synthesized;
 beforeAll(async () => {
   app = await synthesize();
-}, 240_000);
+}, 600_000);
 
 const template = () => app.template(Probes);
 const one = (type: string, props: Json = {}): [string, Json] => {
