@@ -7,6 +7,7 @@ import { Monitoring } from "./stacks/Monitoring.js";
 import { Operations } from "./stacks/Operations.js";
 import { Probes } from "./stacks/Probes.js";
 import { applyAppDefaults, eventSharingFromEnv } from "./stacks/settings.js";
+import { addOwnedResourceSuppressions } from "./stacks/nag-suppressions.js";
 import { Storage } from "./stacks/Storage.js";
 import { Webhooks } from "./stacks/Webhooks.js";
 import { Notifications } from "./stacks/Notifications.js";
@@ -20,6 +21,7 @@ export default {
   },
   stacks(app) {
     applyAppDefaults(app);
+    addOwnedResourceSuppressions(app);
     // Order matters: a stack can only `use()` stacks registered above it.
     app.stack(Storage);
     app.stack(Events);

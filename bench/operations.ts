@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { registrationOf, startSimulator } from "@fleetplane/agent/simulator";
+import { OPERATION_TASKS, type TaskName } from "@fleetplane/core";
 import { startLocalFleetplane } from "@fleetplane/local";
 import { round, summarize, type LatencySummary } from "./stats.js";
 
@@ -37,7 +38,20 @@ export interface OperationsBenchResult {
     status: string;
     load_average_1m: number;
     setup: string;
+    cancel: CancelBenchResult;
   };
+}
+
+/** What a cancel costs: task (Lambda) invocations from the cancel call to the operation's end. */
+export interface CancelBenchResult {
+  servers: number;
+  max_concurrency: number;
+  settled_at_cancel: number;
+  not_started_at_cancel: number;
+  task_invocations_after_cancel: number;
+  task_invocations_after_cancel_by_task: Record<string, number>;
+  cancelled_servers: number;
+  status: string;
 }
 
 export async function runOperationsBench(options: OperationsBenchOptions = {}): Promise<OperationsBenchResult> {
@@ -124,14 +138,80 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
         write_units_by_operation: byOperation,
         status: operation.status,
         load_average_1m: round(loadavg()[0] ?? 0),
+        cancel: undefined as unknown as CancelBenchResult,
         setup: `local runtime in one Node process (dynalite in memory, aws-local-stepfunctions, the API), simulator in the same process, ${cpus().length} vCPUs; the API polled every 25 ms. Locally every task shares one event loop, so the wall time measures the control plane's CPU per server, not Step Functions`,
       },
     };
+    result.results.cancel = await runCancelCase(call, ids.slice(0, Math.min(ids.length, 400)), simulator, delay);
     if (options.write !== false)
       writeFileSync(fileURLToPath(new URL("./results/operations.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
     return result;
   } finally {
     await fleet.close();
     await simulator.close();
+  }
+}
+
+/**
+ * Starts an operation at max_concurrency 10, cancels it once 30 servers have settled, and counts every task
+ * invocation from the cancel call to the operation's end (wrapping the task functions the local runner calls,
+ * as Lambda would count invocations).
+ */
+async function runCancelCase(
+  call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>,
+  ids: string[],
+  simulator: { setOperationBehaviour(index: number, behaviour: { outcome: "succeed"; delay_ms: number }): void },
+  delay: number,
+): Promise<CancelBenchResult> {
+  const concurrency = 10;
+  const counts: Record<string, number> = {};
+  let counting = false;
+  const original = { ...OPERATION_TASKS };
+  for (const task of Object.keys(OPERATION_TASKS) as TaskName[]) {
+    OPERATION_TASKS[task] = (ctx, input) => {
+      if (counting) counts[task] = (counts[task] ?? 0) + 1;
+      return original[task](ctx, input);
+    };
+  }
+  try {
+    for (let i = 0; i < ids.length; i++) simulator.setOperationBehaviour(i, { outcome: "succeed", delay_ms: delay });
+    const created = await call("POST", "/operations", {
+      operation_type: "restart_services",
+      server_ids: ids,
+      parameters: { services: ["app.service"] },
+      max_concurrency: concurrency,
+    });
+    if (created.status !== 202) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const started = Date.now();
+    let operation: any;
+    for (;;) {
+      operation = (await call("GET", `/operations/${created.body.id}`)).body;
+      if (operation.completed_servers >= 30) break;
+      if (Date.now() - started > 120_000) throw new Error("the operation did not reach 30 servers within 2 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    counting = true;
+    const cancel = await call("POST", `/operations/${created.body.id}/cancel`);
+    if (cancel.status !== 202) throw new Error(`cancel failed: ${cancel.status}`);
+    const settledAtCancel = operation.completed_servers + operation.failed_servers;
+    for (;;) {
+      operation = (await call("GET", `/operations/${created.body.id}`)).body;
+      if (["completed", "partial", "failed", "cancelled"].includes(operation.status)) break;
+      if (Date.now() - started > 300_000) throw new Error("the cancelled operation did not end within 5 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    counting = false;
+    return {
+      servers: ids.length,
+      max_concurrency: concurrency,
+      settled_at_cancel: settledAtCancel,
+      not_started_at_cancel: ids.length - settledAtCancel - concurrency,
+      task_invocations_after_cancel: Object.values(counts).reduce((a, b) => a + b, 0),
+      task_invocations_after_cancel_by_task: counts,
+      cancelled_servers: operation.cancelled_servers,
+      status: operation.status,
+    };
+  } finally {
+    Object.assign(OPERATION_TASKS, original);
   }
 }

@@ -1,6 +1,7 @@
 // Api stack: the HTTP API in front of the Hono Lambda, with least-privilege access to the table and the token key.
+import { NagSuppressions } from "cdk-nag";
 import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
-import { API_CORS_MAX_AGE, API_FUNCTION, API_THROTTLE } from "./settings.js";
+import { API_CORS_MAX_AGE, API_FUNCTION, API_THROTTLE, LAMBDA_CONCURRENCY } from "./settings.js";
 import { Console } from "./Console.js";
 import { Events } from "./Events.js";
 import { Operations } from "./Operations.js";
@@ -21,6 +22,8 @@ export function Api({ stack }: StackContext) {
     FLEETPLANE_KMS_KEY_ID: storage.agentTokenKey.keyArn,
     // Informational only: writes reach the bus through the outbox, so the API holds no PutEvents right.
     FLEETPLANE_EVENT_BUS_NAME: bus.eventBusName,
+    // A requested max_concurrency above this is lowered to it when the operation is created.
+    FLEETPLANE_OPERATION_MAX_SERVERS_IN_FLIGHT: String(LAMBDA_CONCURRENCY.operationServersInFlight),
   };
 
   // Bulk operations: the API starts one execution of the Operations state machine per operation.
@@ -39,6 +42,7 @@ export function Api({ stack }: StackContext) {
     environment,
     // Binding a secret grants ssm:GetParameters on that one parameter and nothing else.
     bind: [adminApiKey],
+    reservedConcurrentExecutions: LAMBDA_CONCURRENCY.reserved.api,
   });
   storage.grantTableReadWrite(handler);
   storage.grantTokenSealing(handler);
@@ -61,6 +65,12 @@ export function Api({ stack }: StackContext) {
       "ANY /api/{proxy+}": handler,
     },
   });
+
+  NagSuppressions.addResourceSuppressions(
+    api,
+    [{ id: "AwsSolutions-APIG4", reason: "Every request is authorized by the app: a Bearer API key checked per organization and role" }],
+    true,
+  );
 
   stack.addOutputs({ ApiUrl: api.url });
 

@@ -6,6 +6,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as sqs from "aws-cdk-lib/aws-sqs";
+import { NagSuppressions } from "cdk-nag";
 import { Function, use, type StackContext } from "sst/constructs";
 import { OUTBOX_PREFIX } from "../packages/core/src/store/keys.js";
 import { EVENT_ARCHIVE_RETENTION_DAYS, eventSharingFromEnv, OUTBOX_DELIVERY } from "./settings.js";
@@ -68,6 +69,9 @@ export function Events({ stack, app }: StackContext) {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
   });
+  NagSuppressions.addResourceSuppressions(deadLetters, [
+    { id: "AwsSolutions-SQS3", reason: "It is the dead-letter queue of the outbox stream mapping; nothing redrives from it automatically" },
+  ]);
 
   const publisher = new Function(stack, "OutboxPublisher", {
     handler: "packages/functions/src/outbox-publisher.handler",

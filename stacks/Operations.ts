@@ -6,12 +6,13 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { NagSuppressions } from "cdk-nag";
 import { Function, use, type StackContext } from "sst/constructs";
 import { operationStateMachine, TASK_FUNCTIONS, type TaskName } from "../packages/core/src/operations/workflow/definition.js";
 import { ENDED_WITHOUT_FINALIZE } from "../packages/core/src/operations/workflow/execution-ended.js";
 import { MAX_TIMEOUT_SECONDS } from "../packages/core/src/operations/schema.js";
-import { isProductionStage } from "./settings.js";
-import { Storage } from "./Storage.js";
+import { isProductionStage, LAMBDA_CONCURRENCY } from "./settings.js";
+import { PROBE_TABLE_ACTIONS, Storage, type TableAccess } from "./Storage.js";
 
 /**
  * Task function settings. "Run on server" waits for an agent for up to timeout_seconds (max 600) plus the
@@ -19,9 +20,11 @@ import { Storage } from "./Storage.js";
  */
 export const OPERATION_TASK_FUNCTIONS: Record<
   TaskName,
-  { handler: string; description: string; memorySize: `${number} MB`; timeoutSeconds: number }
+  { handler: string; description: string; memorySize: `${number} MB`; timeoutSeconds: number; table: TableAccess }
 > = {
   prepare: {
+    // Reads the operation (a Query of its item collection), marks it running with its outbox event.
+    table: { actions: ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"] },
     handler: "packages/functions/src/operation-prepare.handler",
     description: "Bulk operation: mark running, hand the Map its targets",
     memorySize: "256 MB",
@@ -30,18 +33,24 @@ export const OPERATION_TASK_FUNCTIONS: Record<
   runOnServer: {
     handler: "packages/functions/src/operation-run-on-server.handler",
     description: "Bulk operation: run on one server through its agent",
+    // Reads the operation, target and server, marks the target running; run_health_check writes a probe's results.
+    table: { actions: PROBE_TABLE_ACTIONS },
     memorySize: "256 MB",
     timeoutSeconds: MAX_TIMEOUT_SECONDS + 60,
   },
   recordResult: {
     handler: "packages/functions/src/operation-record-result.handler",
     description: "Bulk operation: record one server's result and counters",
+    // One transaction: the target, the operation's counters, the outbox event; reads the target after a failure.
+    table: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"] },
     memorySize: "256 MB",
     timeoutSeconds: 30,
   },
   finalize: {
     handler: "packages/functions/src/operation-finalize.handler",
     description: "Bulk operation: settle, choose the final status, publish",
+    // Reads the operation and its open targets, settles them and the operation with its outbox event.
+    table: { actions: ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"] },
     memorySize: "256 MB",
     timeoutSeconds: 240,
   },
@@ -68,8 +77,11 @@ export function Operations({ stack, app }: StackContext) {
         memorySize: settings.memorySize,
         timeout: `${settings.timeoutSeconds} seconds`,
         environment,
+        // Bounded by each operation's Map (at most LAMBDA_CONCURRENCY.operationServersInFlight); a hard
+        // account-wide cap across operations is the opt-in reservation.
+        ...(task === "runOnServer" ? { reservedConcurrentExecutions: LAMBDA_CONCURRENCY.reserved.runOnServer } : {}),
       });
-      storage.grantTableReadWrite(fn);
+      storage.grantTable(fn, settings.table);
       return [task, fn];
     }),
   ) as Record<TaskName, Function>;
@@ -122,7 +134,29 @@ export function Operations({ stack, app }: StackContext) {
     ),
     role,
     logs: { destination: logGroup, level: OPERATIONS_LOG_LEVEL, includeExecutionData: true },
+    // X-Ray traces each execution through its task functions (which SST traces too).
+    tracingEnabled: true,
   });
+  NagSuppressions.addResourceSuppressions(stateMachine, [
+    {
+      id: "AwsSolutions-SF1",
+      reason: "Logs failures (OPERATIONS_LOG_LEVEL ERROR): ALL would log every transition of every server, the largest log bill",
+    },
+  ]);
+  NagSuppressions.addResourceSuppressions(
+    role,
+    [
+      {
+        id: "AwsSolutions-IAM5",
+        reason: "Describe/stop its own Distributed Map child executions, named at run time; log delivery and X-Ray take no resource",
+        appliesTo: [
+          { regex: `/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:${stateMachineName}\\/\\*$/g` },
+          "Resource::*",
+        ],
+      },
+    ],
+    true,
+  );
 
   // An execution that ends without its Finalize state (stopped by hand, timed out, failed in Finalize) would
   // leave its operation running: Step Functions' status-change event on the default bus finalizes it.
@@ -133,7 +167,8 @@ export function Operations({ stack, app }: StackContext) {
     timeout: `${OPERATION_TASK_FUNCTIONS.finalize.timeoutSeconds} seconds`,
     environment,
   });
-  storage.grantTableReadWrite(ended);
+  // Finalize's access, and the unfinished-operations lookup on gsi1 when the event lacks the execution's input.
+  storage.grantTable(ended, { ...OPERATION_TASK_FUNCTIONS.finalize.table, indexes: ["gsi1"] });
   new events.Rule(stack, "ExecutionEndedWithoutFinalize", {
     description: "Fleetplane bulk operations: finalize an operation whose execution was stopped, timed out or failed",
     eventPattern: {

@@ -12,7 +12,7 @@ import { isProductionStage } from "./settings.js";
  * Deliberately absent: Scan (the data is partitioned per organization; a scan crosses tenants),
  * stream reads and any table management. Add an action here when the store really starts using it.
  */
-const TABLE_ITEM_ACTIONS = [
+export const TABLE_ITEM_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:BatchGetItem",
   "dynamodb:Query",
@@ -21,7 +21,28 @@ const TABLE_ITEM_ACTIONS = [
   "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
   "dynamodb:ConditionCheckItem",
-];
+] as const;
+export type TableAction = (typeof TABLE_ITEM_ACTIONS)[number];
+export type IndexName = keyof typeof INDEXES;
+
+/** What probing a server reads and writes (packages/core/src/probes); bulk operations' run_health_check probes too. */
+export const PROBE_TABLE_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:BatchWriteItem",
+] as const satisfies readonly TableAction[];
+
+/** What one function may do with the table: item actions on the base table, and Query on named indexes only. */
+export interface TableAccess {
+  actions: readonly TableAction[];
+  /** Indexes the function queries (Query only, on each index's own ARN). */
+  indexes?: readonly IndexName[];
+  /** False for a function that only reads an index. Default true. */
+  baseTable?: boolean;
+}
 
 export function Storage({ stack, app }: StackContext) {
   const removalPolicy = isProductionStage(app.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -50,6 +71,19 @@ export function Storage({ stack, app }: StackContext) {
     removalPolicy,
   });
 
+  function grantTable(grantee: iam.IGrantable, access: TableAccess): void {
+    if (access.baseTable !== false) {
+      iam.Grant.addToPrincipal({ grantee, actions: access.actions.map((a) => a), resourceArns: [table.tableArn] });
+    }
+    if (access.indexes?.length) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ["dynamodb:Query"],
+        resourceArns: access.indexes.map((index) => `${table.tableArn}/index/${INDEXES[index].name}`),
+      });
+    }
+  }
+
   stack.addOutputs({
     TableName: table.tableName,
     AgentTokenKeyId: agentTokenKey.keyId,
@@ -58,13 +92,11 @@ export function Storage({ stack, app }: StackContext) {
   return {
     table,
     agentTokenKey,
-    /** Item reads and writes on this table and its indexes, nothing else. */
+    /** Every item action on the table and Query on every index, by name (the API). */
     grantTableReadWrite: (grantee: iam.IGrantable) =>
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: TABLE_ITEM_ACTIONS,
-        resourceArns: [table.tableArn, `${table.tableArn}/index/*`],
-      }),
+      grantTable(grantee, { actions: TABLE_ITEM_ACTIONS, indexes: Object.keys(INDEXES) as IndexName[] }),
+    /** Only the item actions a function calls, and Query on the indexes it reads (docs/infrastructure.md has the table). */
+    grantTable: (grantee: iam.IGrantable, access: TableAccess) => grantTable(grantee, access),
     /** What sealing a new token needs (core's KmsSecrets.encrypt): a fresh data key. */
     grantTokenSealing: (grantee: iam.IGrantable) => agentTokenKey.grant(grantee, "kms:GenerateDataKey"),
     /** What reading a token back needs (KmsSecrets.decrypt): unwrap the data key. Probes and operations need only this. */

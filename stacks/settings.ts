@@ -112,3 +112,42 @@ export function eventSharingFromEnv(env: Record<string, string | undefined> = pr
   if (problems.length > 0) throw new Error(`Fleetplane deployment settings are invalid:\n  ${problems.join("\n  ")}`);
   return { accounts, organizationId, forwardBusArns, notificationEmail };
 }
+// ---------------------------------------------------------------------------------------------------
+// Lambda concurrency. Nothing is reserved by default: AWS refuses any reservation that would leave
+// fewer than 100 unreserved executions, so an account whose quota is still 10 (new accounts often
+// are) could not deploy a stack that reserves even one. Each function is bounded another way, and a
+// reservation stays available as an opt-in per function (docs/deploy.md, docs/decisions.md).
+// ---------------------------------------------------------------------------------------------------
+
+/** Reserved concurrency per function: `undefined` reserves nothing (the default); a number opts in. */
+export interface ReservedConcurrency {
+  api?: number;
+  probeDispatcher?: number;
+  probeWorker?: number;
+  runOnServer?: number;
+}
+
+export const LAMBDA_CONCURRENCY = {
+  /**
+   * Probe workers running at once at most: the SQS event source's maximum concurrency (2–1,000), which
+   * holds messages in the queue instead of throttling, and reserves nothing.
+   */
+  probeWorkerMaxConcurrency: 20,
+  /**
+   * Servers one bulk operation runs at once at most (its Map's MaxConcurrency): a request's
+   * max_concurrency above this is lowered to it when the operation is created. With the default account
+   * quota of 1,000, two operations at this cap leave 800 executions for the API and probes.
+   */
+  operationServersInFlight: 100,
+  /** Opt-in reservations; only for an account whose quota is well above 100 + the sum reserved. */
+  reserved: {} as ReservedConcurrency,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Console access logs: S3 server access logs and CloudFront standard logs of the console, into one
+// bucket kept after `sst remove`. On for production stages; development stages skip the extra bucket.
+// ---------------------------------------------------------------------------------------------------
+export const CONSOLE_ACCESS_LOGS = {
+  enabled: (stage: string): boolean => isProductionStage(stage),
+  retentionDays: 90,
+};

@@ -1,6 +1,6 @@
 // Bulk operations end to end: the local runtime (dynalite, the local state machine) against the fleet simulator, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FleetEvent } from "@fleetplane/core";
+import { OPERATION_TASKS, type FleetEvent, type TaskName } from "@fleetplane/core";
 import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
 import { allTargets, eventually, finished, simulatedFleet, type RegisteredFleet } from "./support.js";
 
@@ -119,12 +119,33 @@ describe("running an operation", () => {
       const op = await fleet.request("GET", `${FLEET}/operations/${res.body.id}`);
       return op.body.completed_servers >= 3 ? op.body : undefined;
     });
-    const cancel = await fleet.request("POST", `${FLEET}/operations/${res.body.id}/cancel`);
-    expect(cancel.status).toBe(202);
-    expect(cancel.body.status).toBe("cancelling");
-    const done = await finished(fleet, res.body.id);
+    // Every task invocation from the cancel on, as Lambda would count them.
+    const invocations: Partial<Record<TaskName, number>> = {};
+    const original = { ...OPERATION_TASKS };
+    for (const task of Object.keys(OPERATION_TASKS) as TaskName[]) {
+      OPERATION_TASKS[task] = (ctx, input) => {
+        invocations[task] = (invocations[task] ?? 0) + 1;
+        return original[task](ctx, input);
+      };
+    }
+    let done: any;
+    try {
+      const cancel = await fleet.request("POST", `${FLEET}/operations/${res.body.id}/cancel`);
+      expect(cancel.status).toBe(202);
+      expect(cancel.body.status).toBe("cancelling");
+      done = await finished(fleet, res.body.id);
+    } finally {
+      Object.assign(OPERATION_TASKS, original);
+    }
     expect(done.status).toBe("cancelled");
     expect(done.cancelled_servers).toBeGreaterThan(30);
+    // O(1) in the remaining targets: the first target reached after the cancel ends the Map (at most one per
+    // concurrent slot), the servers in flight record their own results, and Finalize settles the rest at once.
+    expect(invocations.runOnServer ?? 0).toBeLessThanOrEqual(3);
+    expect(invocations.recordResult ?? 0).toBe(0);
+    expect(invocations.prepare ?? 0).toBe(0);
+    expect(invocations.finalize ?? 0).toBeGreaterThanOrEqual(1);
+    expect(invocations.finalize ?? 0).toBeLessThanOrEqual(10);
     expect(done.completed_servers + done.cancelled_servers).toBe(60);
     const targets = await allTargets(fleet, res.body.id);
     expect(targets.filter((t) => t.status === "cancelled").length).toBe(done.cancelled_servers);

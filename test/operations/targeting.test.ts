@@ -3,11 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
 import { allTargets, finished, simulatedFleet, type RegisteredFleet } from "./support.js";
 
+const SERVERS_IN_FLIGHT = 8;
 let fleet: TestFleet;
 let sim: RegisteredFleet;
 
 beforeAll(async () => {
-  fleet = await startTestFleet({ probeSchedule: false });
+  // A deployment cap below the fleet's size, as the AWS stacks set one (FLEETPLANE_OPERATION_MAX_SERVERS_IN_FLIGHT).
+  fleet = await startTestFleet({
+    probeSchedule: false,
+    config: { operations: { maxTargets: 10_000, maxServersInFlight: SERVERS_IN_FLIGHT, retentionSeconds: 365 * 24 * 3600 } },
+  });
   sim = await simulatedFleet(fleet, 40, 11);
 }, 180_000);
 afterAll(async () => {
@@ -82,6 +87,13 @@ describe("targeting", () => {
     expect(preview.body).toMatchObject({ total_servers: 25, effective_max_concurrency: 3, effective_max_errors: 2 });
     const after = await fleet.request("GET", `${FLEET}/operations?limit=200`);
     expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  it("lowers a max_concurrency above the deployment's servers-in-flight cap to the cap", async () => {
+    const preview = await start({ operation_type: "run_health_check", server_ids: sim.ids.slice(0, 30), max_concurrency: 25, dry_run: true });
+    expect(preview.body).toMatchObject({ total_servers: 30, effective_max_concurrency: SERVERS_IN_FLIGHT });
+    const half = await start({ operation_type: "run_health_check", server_ids: sim.ids.slice(0, 30), max_concurrency: "50%", dry_run: true });
+    expect(half.body.effective_max_concurrency).toBe(SERVERS_IN_FLIGHT);
   });
 });
 

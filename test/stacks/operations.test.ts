@@ -23,7 +23,7 @@ let ops: Template;
 beforeAll(async () => {
   app = await synthesize();
   ops = app.template(Operations);
-}, 300_000);
+}, 600_000);
 
 function only(template: Template, type: string, props: Json = {}): [string, Json] {
   const found = Object.entries(template.findResources(type, { Properties: props }));
@@ -118,12 +118,12 @@ describe("Operations stack", () => {
     );
     for (const statement of states) expect(JSON.stringify(statement.Resource)).toContain(machineName);
 
-    // Vended log delivery requires these on "*" (CloudWatch Logs cannot scope them); nothing else may be unscoped.
+    // Vended log delivery and X-Ray require these on "*" (neither can be scoped); nothing else may be unscoped.
     for (const statement of statements.filter((s) => asArray(s.Resource).includes("*"))) {
-      for (const action of asArray(statement.Action)) expect(action).toMatch(/^logs:/);
+      for (const action of asArray(statement.Action)) expect(action).toMatch(/^(logs|xray):/);
     }
     const services = new Set(statements.flatMap((s) => asArray(s.Action)).map((a) => a.split(":")[0]));
-    expect(services).toEqual(new Set(["lambda", "states", "logs"]));
+    expect(services).toEqual(new Set(["lambda", "states", "logs", "xray"]));
   });
 
   it("lets only the run-on-server function read agent tokens, with a timeout above the longest agent wait", () => {
@@ -138,6 +138,22 @@ describe("Operations stack", () => {
     }
     const [, runner] = only(ops, "AWS::Lambda::Function", { Description: OPERATION_TASK_FUNCTIONS.runOnServer.description });
     expect(runner.Properties.Timeout).toBeGreaterThan(MAX_TIMEOUT_SECONDS + AGENT_ANSWER_GRACE_SECONDS);
+  });
+
+  it("gives each task function only the DynamoDB actions it calls, on the base table, and no index", () => {
+    for (const task of Object.keys(TASK_FUNCTIONS) as TaskName[]) {
+      const [, fn] = only(ops, "AWS::Lambda::Function", { Description: OPERATION_TASK_FUNCTIONS[task].description });
+      const dynamodb = statementsOfRole(ops, fn.Properties.Role["Fn::GetAtt"][0]).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith("dynamodb:")),
+      );
+      expect(dynamodb, task).toHaveLength(1);
+      expect(new Set(asArray(dynamodb[0]!.Action)), task).toEqual(new Set(OPERATION_TASK_FUNCTIONS[task].table.actions));
+      expect(JSON.stringify(dynamodb[0]!.Resource), task).not.toContain("/index/");
+    }
+    const [, prepare] = only(ops, "AWS::Lambda::Function", { Description: OPERATION_TASK_FUNCTIONS.prepare.description });
+    const prepareActions = statementsOfRole(ops, prepare.Properties.Role["Fn::GetAtt"][0]).flatMap((s) => asArray(s.Action));
+    expect(prepareActions).not.toContain("dynamodb:BatchWriteItem");
+    expect(prepareActions).not.toContain("dynamodb:DeleteItem");
   });
 
   it("finalizes an operation whose execution ends without Finalize, from Step Functions' status-change events", () => {
@@ -164,6 +180,11 @@ describe("Operations stack", () => {
     const actions = statementsOfRole(ops, fn.Properties.Role["Fn::GetAtt"][0]).flatMap((s) => asArray(s.Action));
     expect(actions).toContain("dynamodb:UpdateItem");
     expect(actions.filter((a) => a.startsWith("kms:") || a.startsWith("states:"))).toEqual([]);
+    // The unfinished-operations lookup reads gsi1, and only gsi1.
+    const indexReads = statementsOfRole(ops, fn.Properties.Role["Fn::GetAtt"][0]).filter((s) => JSON.stringify(s.Resource).includes("/index/"));
+    expect(indexReads).toHaveLength(1);
+    expect(asArray(indexReads[0]!.Action)).toEqual(["dynamodb:Query"]);
+    expect(JSON.stringify(indexReads[0]!.Resource)).toMatch(/\/index\/gsi1"/);
   });
 
   it("gives the API function the state machine's ARN and the right to start it, and nothing else of Step Functions", () => {

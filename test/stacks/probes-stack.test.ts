@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Match } from "aws-cdk-lib/assertions";
 import { Api } from "../../stacks/Api.js";
 import { Probes, PROBES } from "../../stacks/Probes.js";
+import { LAMBDA_CONCURRENCY } from "../../stacks/settings.js";
 import { Storage } from "../../stacks/Storage.js";
 import { synthesize, type Synthesized } from "./synth.js";
 
@@ -10,7 +11,7 @@ type Json = Record<string, any>;
 let app: Synthesized;
 beforeAll(async () => {
   app = await synthesize();
-}, 240_000);
+}, 600_000);
 
 const template = () => app.template(Probes);
 const one = (type: string, props: Json = {}): [string, Json] => {
@@ -46,15 +47,15 @@ describe("Probes stack", () => {
       FunctionName: { Ref: workerId },
       BatchSize: 1,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
-      ScalingConfig: { MaximumConcurrency: PROBES.workerReservedConcurrency },
+      ScalingConfig: { MaximumConcurrency: LAMBDA_CONCURRENCY.probeWorkerMaxConcurrency },
     });
   });
 
-  it("reserves concurrency: one dispatcher, a configured number of workers", () => {
-    expect(fn(/read active servers/)[1].Properties.ReservedConcurrentExecutions).toBe(1);
+  it("reserves no concurrency for the dispatcher or the workers: the event source bounds the workers", () => {
+    expect(fn(/read active servers/)[1].Properties.ReservedConcurrentExecutions).toBeUndefined();
     const [, worker] = fn(/one batch of servers/);
+    expect(worker.Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(worker.Properties).toMatchObject({
-      ReservedConcurrentExecutions: PROBES.workerReservedConcurrency,
       Timeout: PROBES.worker.timeoutSeconds,
       Runtime: "nodejs24.x",
       Handler: "packages/functions/src/probe-worker.handler",
@@ -76,6 +77,15 @@ describe("Probes stack", () => {
     const dispatcher = actions(statementsOf(dispatcherId));
     expect(dispatcher).toEqual(expect.arrayContaining(["sqs:SendMessage", "dynamodb:Query"]));
     expect(dispatcher.some((a) => a.startsWith("kms:"))).toBe(false);
+    // The dispatcher's only table right: Query on the `active` index's own ARN (not the table, not other indexes).
+    const dynamodb = statementsOf(dispatcherId).filter((s) => actions([s]).some((a) => a.startsWith("dynamodb:")));
+    expect(dynamodb).toHaveLength(1);
+    expect(actions(dynamodb)).toEqual(["dynamodb:Query"]);
+    expect(JSON.stringify(dynamodb[0]!.Resource)).toMatch(/"\/index\/active"\]\]\}$/);
+    // The worker writes probe results on the base table and reads no index.
+    const workerTable = statementsOf(workerId).filter((s) => actions([s]).some((a) => a.startsWith("dynamodb:")));
+    expect(JSON.stringify(workerTable.map((s) => s.Resource))).not.toContain("/index/");
+    expect(actions(workerTable)).not.toContain("dynamodb:DeleteItem");
   });
 
   it("gives the API the probe queue for POST /health-check/all", () => {

@@ -121,10 +121,12 @@ export const FleetConfig = z.object({
       stateMachineArn: z.string().startsWith("arn:").optional(),
       /** Servers one operation may target; the Map's item list must stay within Step Functions' 256 KiB payload. */
       maxTargets: z.coerce.number().int().positive().max(25_000).default(10_000),
+      /** Servers one operation runs at once at most: a larger max_concurrency is lowered to this (the deploy sets it). */
+      maxServersInFlight: z.coerce.number().int().positive().max(1_000).default(1_000),
       /** Operations and their per-server progress are kept this long after creation. */
       retentionSeconds: seconds(365 * 24 * 3600),
     })
-    .default({ maxTargets: 10_000, retentionSeconds: 365 * 24 * 3600 }),
+    .default({ maxTargets: 10_000, maxServersInFlight: 1_000, retentionSeconds: 365 * 24 * 3600 }),
   /** Health and metrics probing (docs/probes.md has the table of settings). */
   probes: ProbeSettings.prefault({}),
   /** How long metrics points are kept, per period. */
@@ -158,6 +160,7 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
     operations: {
       stateMachineArn: env.FLEETPLANE_STATE_MACHINE_ARN || undefined,
       maxTargets: env.FLEETPLANE_OPERATION_MAX_TARGETS,
+      maxServersInFlight: env.FLEETPLANE_OPERATION_MAX_SERVERS_IN_FLIGHT,
       retentionSeconds: env.FLEETPLANE_OPERATION_RETENTION_SECONDS,
     },
     ...overrides,

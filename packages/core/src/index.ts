@@ -54,6 +54,7 @@ export {
   TASK_FUNCTIONS,
   TASK_STATES,
   AGENT_RETRY,
+  CANCEL_DRAIN_RETRY,
   type TaskName,
   type StateMachineDefinition,
 } from "./operations/workflow/definition.js";

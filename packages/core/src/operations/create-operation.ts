@@ -41,7 +41,8 @@ export async function createOperation(ctx: FleetContext, caller: Caller, request
       { path: "server_ids", message: `the targets resolve to ${targets.length} servers` },
     ]);
   }
-  const concurrency = effectiveConcurrency(request.max_concurrency, targets.length);
+  // The deployment's cap keeps one operation from taking the account's Lambda concurrency from the API.
+  const concurrency = Math.min(effectiveConcurrency(request.max_concurrency, targets.length), ctx.config.operations.maxServersInFlight);
   const maxErrors = effectiveMaxErrors(request.max_errors, targets.length);
 
   if (request.dry_run) {

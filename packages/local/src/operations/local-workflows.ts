@@ -3,6 +3,7 @@
 import "./promise-with-resolvers.js";
 import { StateMachine, type StateMachineDefinition as LocalDefinition } from "aws-local-stepfunctions";
 import {
+  CANCEL_DRAIN_RETRY,
   OPERATION_TASKS,
   operationStateMachine,
   TASK_FUNCTIONS,
@@ -60,7 +61,7 @@ export class LocalOperationWorkflows implements OperationWorkflows {
     const retryIntervalOverrides =
       this.options.retryIntervalMs === undefined
         ? undefined
-        : Object.fromEntries(Object.keys(TASK_STATES).map((state) => [state, this.options.retryIntervalMs!]));
+        : Object.fromEntries(Object.keys(TASK_STATES).map((state) => [state, this.retryIntervals(state, this.options.retryIntervalMs!)]));
     const execution = this.machine.run(operation as unknown as Parameters<StateMachine["run"]>[0], {
       overrides: { taskResourceLocalHandlers: handlers as never, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
       noThrowOnAbort: true,
@@ -107,6 +108,15 @@ export class LocalOperationWorkflows implements OperationWorkflows {
     await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
   }
 
+  /**
+   * Per retrier of a Task state: the shortened interval, except Finalize's wait for servers still mid-call
+   * after a cancel (-1 keeps the defined interval), which is a wait for real work, not for a transient fault.
+   */
+  private retryIntervals(state: string, ms: number): number[] {
+    const retriers = (findState(this.definition, state)?.Retry ?? []) as Array<{ ErrorEquals: string[] }>;
+    return retriers.map((retrier) => (retrier.ErrorEquals.includes(CANCEL_DRAIN_RETRY.ErrorEquals[0]!) ? -1 : ms));
+  }
+
   private invoke(task: TaskName, input: unknown): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("the local runtime is shutting down"));
     const call = OPERATION_TASKS[task](this.ctx, input);
@@ -114,6 +124,16 @@ export class LocalOperationWorkflows implements OperationWorkflows {
     void call.catch(() => undefined).finally(() => this.inFlight.delete(call));
     return call;
   }
+}
+
+function findState(definition: StateMachineDefinition, name: string): { Retry?: unknown } | undefined {
+  for (const [stateName, state] of Object.entries(definition.States)) {
+    if (stateName === name) return state as { Retry?: unknown };
+    const processor = (state as { ItemProcessor?: StateMachineDefinition } | null)?.ItemProcessor;
+    const found = processor ? findState(processor, name) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 async function drain(events: AsyncGenerator<unknown>): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AgentUnavailable } from "../kinds/kind.js";
+import { OperationCancelled, ServersStillRunning } from "./workflow-errors.js";
 import { operationStateMachine, TASK_FUNCTIONS, TASK_STATES, withTaskResources } from "./definition.js";
 
 type State = Record<string, any>;
@@ -24,8 +25,25 @@ describe("the bulk-operation state machine", () => {
   it("retries transient agent failures only where the agent is called, and records every outcome", () => {
     const retriesAgent = states.filter(([, s]) => (s.Retry ?? []).some((r: State) => r.ErrorEquals.includes(AgentUnavailable.errorName)));
     expect(retriesAgent.map(([name]) => name).sort()).toEqual(["Run on server", "Run on server (distributed)"]);
-    for (const [, state] of retriesAgent)
-      expect(state.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: state.Next }]);
+    for (const [name, state] of retriesAgent) {
+      const record = name.replace("Run on server", "Record result");
+      expect(state.Catch).toEqual([
+        { ErrorEquals: [OperationCancelled.errorName], Next: name.replace("Run on server", "Stop: operation cancelled") },
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: record },
+      ]);
+    }
+  });
+
+  it("ends the Map at the first target reached after a cancel, and records only what the run could not", () => {
+    for (const suffix of ["", " (distributed)"]) {
+      const stop = states.find(([name]) => name === `Stop: operation cancelled${suffix}`)![1];
+      expect(stop).toMatchObject({ Type: "Fail", Error: OperationCancelled.errorName });
+      const choice = states.find(([name]) => name === `Recorded by the run?${suffix}`)![1];
+      expect(choice.Choices).toEqual([{ Variable: "$.outcome.outcome", StringEquals: "done", Next: `Server done${suffix}` }]);
+      expect(choice.Default).toBe(`Record result${suffix}`);
+    }
+    const finalize = (definition.States as Record<string, State>)["Finalize operation"]!;
+    expect(finalize.Retry[0].ErrorEquals).toEqual([ServersStillRunning.errorName]);
   });
 
   it("sends every failure of Prepare and of the Maps to Finalize, so an operation always ends", () => {

@@ -2,6 +2,7 @@
 // local runtime runs it with aws-local-stepfunctions. Task resources are `${...}` definition substitutions,
 // filled with the task functions' ARNs by CloudFormation and mapped to the same handlers locally.
 import { AgentUnavailable } from "../kinds/kind.js";
+import { OperationCancelled, ServersStillRunning } from "./workflow-errors.js";
 
 /** The four task functions, by the substitution variable CDK fills with each one's ARN. */
 export const TASK_FUNCTIONS = {
@@ -50,10 +51,30 @@ const BOOKKEEPING_RETRY = {
 
 const TO_FINALIZE = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Finalize operation" }];
 
-/** One server: run (with retries only for transient agent failures), then record the outcome whatever happened. */
+/**
+ * Finalize waits this way for servers still mid-call when a cancel ended the Map: about 17 minutes in all,
+ * beyond the longest task (timeout_seconds ≤ 600 plus grace); Finalize stops waiting for overdue ones itself.
+ */
+export const CANCEL_DRAIN_RETRY = {
+  ErrorEquals: [ServersStillRunning.errorName],
+  IntervalSeconds: 1,
+  MaxAttempts: 40,
+  BackoffRate: 1.5,
+  MaxDelaySeconds: 30,
+};
+
+/**
+ * One server: run (with retries only for transient agent failures); "Run on server" records what it ran
+ * itself, so "Record result" runs only for what it could not record (a caught failure, a skipped target).
+ * A target reached after a cancel ends the iteration in a Fail state, which ends the Map: the remaining
+ * targets cost no iteration and no invocation; Finalize marks them cancelled in one pass.
+ */
 function serverSteps(suffix: string): StateMachineDefinition {
   const run = `Run on server${suffix}`;
+  const recorded = `Recorded by the run?${suffix}`;
   const record = `Record result${suffix}`;
+  const done = `Server done${suffix}`;
+  const cancelled = `Stop: operation cancelled${suffix}`;
   return {
     StartAt: run,
     States: {
@@ -64,9 +85,20 @@ function serverSteps(suffix: string): StateMachineDefinition {
         TimeoutSecondsPath: "$.task_timeout_seconds",
         ResultPath: "$.outcome",
         Retry: [{ ErrorEquals: [AgentUnavailable.errorName], ...AGENT_RETRY }, LAMBDA_SERVICE_RETRY],
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: record }],
-        Next: record,
+        Catch: [
+          { ErrorEquals: [OperationCancelled.errorName], Next: cancelled },
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: record },
+        ],
+        Next: recorded,
       },
+      [recorded]: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.outcome.outcome", StringEquals: "done", Next: done }],
+        Default: record,
+      },
+      // Each iteration's output is collected into the Map's result; keep it empty so 10,000 servers stay far below 256 KiB.
+      [done]: { Type: "Succeed", OutputPath: null },
+      [cancelled]: { Type: "Fail", Error: OperationCancelled.errorName, Cause: "the operation was cancelled: no further server starts" },
       [record]: {
         Type: "Task",
         Resource: resource("recordResult"),
@@ -138,7 +170,7 @@ export function operationStateMachine(): StateMachineDefinition {
         Type: "Task",
         Resource: resource("finalize"),
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_SERVICE_RETRY, BOOKKEEPING_RETRY],
+        Retry: [CANCEL_DRAIN_RETRY, LAMBDA_SERVICE_RETRY, BOOKKEEPING_RETRY],
         End: true,
       },
     },

@@ -7,6 +7,7 @@ import { countUpdate, isFinished, type COUNTERS, type OperationState, type Targe
 import { loadOperation } from "../queries.js";
 import type { OperationStatus } from "../schema.js";
 import { failureMessage, type FinalizeInput } from "./task-io.js";
+import { OperationCancelled, ServersStillRunning } from "./workflow-errors.js";
 
 export async function finalizeOperation(ctx: FleetContext, input: FinalizeInput): Promise<{ status: OperationStatus }> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -80,7 +81,18 @@ async function settleOpenTargets(ctx: FleetContext, operation: OperationState, i
   });
   const at = ctx.clock.now();
   const now = at.toISOString();
-  const reason = input.failure ? `the workflow failed: ${failureMessage(input.failure)}` : "not started";
+  // A cancel ended the Map while these servers were mid-call: their runs go on and record their own results.
+  // Wait (Finalize is retried) until each has, or is past the longest its task may take.
+  if (operation.status === "cancelling" && input.task_timeout_seconds) {
+    const deadline = at.getTime() - input.task_timeout_seconds * 1000;
+    const inFlight = open.filter((t) => t.status === "running" && t.started_at && Date.parse(t.started_at) > deadline);
+    if (inFlight.length) throw new ServersStillRunning(inFlight.length);
+  }
+  const reason = !input.failure
+    ? "not started"
+    : input.failure.Error === OperationCancelled.errorName
+      ? "the operation was cancelled"
+      : `the workflow failed: ${failureMessage(input.failure)}`;
   for (const target of open) {
     const [status, counter, error]: [string, (typeof COUNTERS)[number], string] =
       target.status === "running"

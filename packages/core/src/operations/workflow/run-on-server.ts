@@ -5,11 +5,29 @@ import type { ServerItem } from "../../servers/server-item.js";
 import { operationKind } from "../kinds/index.js";
 import { isFinished, truncateBytes, type TargetItem } from "../operation-item.js";
 import { loadOperation } from "../queries.js";
+import { recordServerResult } from "./record-result.js";
 import type { RunOutcome, ServerStep, TargetFacts } from "./task-io.js";
+import { OperationCancelled } from "./workflow-errors.js";
 
 const MAX_ERROR_BYTES = 2 * 1024;
 
+/**
+ * Runs the target and records what it ran itself, so a result survives the Map being ended by a cancel while
+ * this call is in flight (and the iteration then skips "Record result"). If that write fails, the outcome goes
+ * back to the state machine, whose "Record result" records it with its retries.
+ */
 export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<RunOutcome> {
+  const outcome = await runTarget(ctx, step);
+  if (outcome.outcome !== "ran") return outcome;
+  try {
+    await recordServerResult(ctx, { ...step, outcome });
+    return { outcome: "done" };
+  } catch {
+    return outcome;
+  }
+}
+
+async function runTarget(ctx: FleetContext, step: ServerStep): Promise<RunOutcome> {
   const operation = await loadOperation(ctx, step.organization_id, step.operation_id);
   if (isFinished(operation.status)) return { outcome: "done" };
   const targetKey = keys.operationTarget(step.organization_id, step.operation_id, step.position);
@@ -46,7 +64,10 @@ export async function runOnServer(ctx: FleetContext, step: ServerStep): Promise<
     // Pending while the operation stops (record it so), or already settled by an earlier attempt (nothing to do).
     if (!stop) return { outcome: "done" };
     const current = await ctx.table.get<TargetItem>(targetKey, { consistent: true });
-    return current?.status === "pending" ? { ...stop, ...targetFacts(current) } : { outcome: "done" };
+    if (current?.status !== "pending") return { outcome: "done" };
+    // Cancelled: end the Map here; Finalize marks this and every other pending target cancelled in one pass.
+    if (stop.outcome === "cancelled") throw new OperationCancelled(step.operation_id);
+    return { ...stop, ...targetFacts(current) };
   }
 
   const server = await ctx.table.get<ServerItem>(keys.server(step.organization_id, target.server_id), { consistent: true });

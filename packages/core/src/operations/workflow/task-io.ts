@@ -42,6 +42,8 @@ export type RunOutcome =
 
 export interface FinalizeInput extends OperationRef {
   failure?: CaughtFailure;
+  /** Present when the state machine calls Finalize: how long a server's run may take (see ServersStillRunning). */
+  task_timeout_seconds?: number;
 }
 
 /** The message inside a caught failure: Lambda puts a JSON document with `errorMessage` in `Cause`. */
