@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   api: { module: "./api.ts", run: "runApiBench" },
   probes: { module: "./probes.ts", run: "runProbesBench" },
   operations: { module: "./operations.ts", run: "runOperationsBench" },
+  bundles: { module: "./bundles.ts", run: "runBundlesBench" },
 };
 
 async function main(): Promise<void> {
