@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   probes: { module: "./probes.ts", run: "runProbesBench" },
   operations: { module: "./operations.ts", run: "runOperationsBench" },
   console: { module: "./console.ts", run: "runConsoleBench" },
+  bundles: { module: "./bundles.ts", run: "runBundlesBench" },
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 // Builds every deployed Lambda handler with the deploy's esbuild options (stacks/bundling.ts) into a directory
 // under node_modules/.cache, where the external `@aws-sdk/*` imports resolve to the repository's SDK.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -33,7 +33,12 @@ export async function bundleHandlers(dir: string): Promise<HandlerBundle[]> {
  * place, so test files running in parallel never load a half-written bundle.
  */
 export async function currentHandlerBundles(): Promise<HandlerBundle[]> {
-  const dir = join(CACHE, sourceDigest());
+  const digest = sourceDigest();
+  const dir = join(CACHE, digest);
+  // Bundles of earlier sources are never read again.
+  if (!existsSync(dir) && existsSync(CACHE)) {
+    for (const old of readdirSync(CACHE)) if (old !== digest) rmSync(join(CACHE, old), { recursive: true, force: true });
+  }
   return Promise.all(
     deployedHandlers().map(async ({ name, entry }) => {
       const described = join(dir, `${name}.json`);
@@ -44,6 +49,7 @@ export async function currentHandlerBundles(): Promise<HandlerBundle[]> {
       for (const file of readdirSync(scratch)) renameSync(join(scratch, file), join(dir, file));
       const bundle = { ...built, file: join(dir, `${name}.mjs`) };
       renameSync(writeJson(join(scratch, `${name}.json`), bundle), described);
+      rmSync(scratch, { recursive: true, force: true });
       return bundle;
     }),
   );

@@ -3,10 +3,16 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { handle } from "hono/aws-lambda";
 import { createApi } from "@fleetplane/core/api";
 import { ensureBootstrapKey } from "@fleetplane/core/auth";
+import { StepFunctionsWorkflows } from "@fleetplane/core/operations/step-functions";
+import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
 import { awsContext } from "./aws-context.js";
 import { readSstSecret } from "./sst-secret.js";
 
-const ctx = awsContext();
+// The API starts bulk operations and queues POST /health-check/all batches.
+const ctx = awsContext({
+  workflows: (arn) => new StepFunctionsWorkflows(arn),
+  probeQueue: (url) => new SqsProbeQueue(url),
+});
 const app = createApi(ctx);
 const honoHandler = handle(app);
 const ssm = new SSMClient({});

@@ -1,31 +1,41 @@
-// The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports, built once per container.
+// The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports,
+// built once per container. Adapters only some functions use are passed in by those entry points, so the other
+// bundles neither carry nor load their SDK clients at cold start.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { HttpAgentClient } from "@fleetplane/core/agents/http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
 import type { FleetContext } from "@fleetplane/core/context";
-import { StepFunctionsWorkflows } from "@fleetplane/core/operations/step-functions";
-import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
 import { KmsSecrets } from "@fleetplane/core/secrets/kms";
 import { Table } from "@fleetplane/core/store";
 
+type Workflows = NonNullable<FleetContext["workflows"]>;
+type ProbeQueue = NonNullable<FleetContext["probeQueue"]>;
+
+export interface OptionalAdapters {
+  /** Starts operations (the API): given the state machine's ARN when the stack sets one. */
+  workflows?: (stateMachineArn: string) => Workflows;
+  /** Sends probe batches (the API and the dispatcher): given the queue's URL when the stack sets one. */
+  probeQueue?: (queueUrl: string) => ProbeQueue;
+}
+
 let context: FleetContext | undefined;
 
-export function awsContext(): FleetContext {
+export function awsContext(adapters: OptionalAdapters = {}): FleetContext {
   if (context) return context;
   const config = configFromEnv(process.env);
   const keyId = process.env.FLEETPLANE_KMS_KEY_ID;
   if (!keyId) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_KMS_KEY_ID: required in AWS");
+  const { stateMachineArn } = config.operations;
+  const { queueUrl } = config.probes;
   context = {
     table: new Table({ client: new DynamoDBClient({}), tableName: config.tableName }),
     clock: systemClock,
     secrets: new KmsSecrets(keyId),
     config,
     agents: new HttpAgentClient(),
-    // Only the API starts bulk operations; the Operations stack gives it the state machine's ARN.
-    workflows: config.operations.stateMachineArn ? new StepFunctionsWorkflows(config.operations.stateMachineArn) : undefined,
-    // The dispatcher and the API (POST /health-check/all) send probe batches; the Probes stack gives them the queue.
-    probeQueue: config.probes.queueUrl ? new SqsProbeQueue(config.probes.queueUrl) : undefined,
+    workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,
+    probeQueue: queueUrl && adapters.probeQueue ? adapters.probeQueue(queueUrl) : undefined,
   };
   return context;
 }

@@ -1,10 +1,11 @@
 // Lambda entry point for the probe schedule (EventBridge Scheduler, once a minute): sends the minute's
 // probe batches to the queue, the half-minute wave delayed by SQS.
 import { dispatchMinute } from "@fleetplane/core/probes/dispatch";
+import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
 import { awsContext } from "./aws-context.js";
 
 export async function handler(event: { time?: string }): Promise<{ servers: number; batches: number }> {
-  const ctx = awsContext();
+  const ctx = awsContext({ probeQueue: (url) => new SqsProbeQueue(url) });
   if (!ctx.probeQueue)
     throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_PROBE_QUEUE_URL: required by the probe dispatcher");
   // The schedule's own time, so a late or retried invocation still stamps its minute.
