@@ -66,7 +66,7 @@ async function seedServers(ctx: FleetContext, roster: SimulatedServer[], now: Da
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    writes.push({ put: toServerItem(server, await ctx.secrets.encrypt(s.token), 1) as unknown as Record<string, unknown> });
+    writes.push({ put: toServerItem(server, await ctx.secrets.encrypt(s.token, { organization_id: DEFAULT_ORGANIZATION_ID, server_id: server.id }), 1) as unknown as Record<string, unknown> });
     writes.push({ put: { ...keys.serverName(DEFAULT_ORGANIZATION_ID, s.name), entity: "server_name", server_id: server.id } });
     for (const [name, n] of Object.entries(contribution(server))) counters[`n:${name}`] = (counters[`n:${name}`] ?? 0) + n;
   }

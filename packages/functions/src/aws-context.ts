@@ -18,10 +18,11 @@ export function awsContext(): FleetContext {
   const config = configFromEnv(process.env);
   const keyId = process.env.FLEETPLANE_KMS_KEY_ID;
   if (!keyId) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_KMS_KEY_ID: required in AWS");
+  const table = new Table({ client: new DynamoDBClient({}), tableName: config.tableName });
   context = {
-    table: new Table({ client: new DynamoDBClient({}), tableName: config.tableName }),
+    table,
     clock: systemClock,
-    secrets: new KmsSecrets(keyId),
+    secrets: new KmsSecrets(keyId, table),
     config,
     agents: new HttpAgentClient(),
     // Only the API starts bulk operations; the Operations stack gives it the state machine's ARN.

@@ -67,6 +67,8 @@ export const keys = {
   }),
 
   summary: (organizationId: string): Key => ({ pk: org(organizationId), sk: "SUMMARY" }),
+  /** The organization's agent-token data key, wrapped by KMS (AWS only); `version` is what a ciphertext names. */
+  organizationDataKey: (organizationId: string, version: string): Key => ({ pk: org(organizationId), sk: `DATAKEY#${version}` }),
 
   /** Events with the same ordering key (a server id, say) share a shard and are relayed in time order. */
   outbox: (eventId: string, occurredAt: string, orderingKey: string = eventId): Key => ({
