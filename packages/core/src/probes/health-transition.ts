@@ -8,7 +8,9 @@ import { getServerItem } from "../servers/registry.js";
 import { keys } from "../store/keys.js";
 import { TransactionRejected, type TransactItem } from "../store/table.js";
 import { summaryUpdate } from "../summary/counters.js";
-import { probeGroupOf, type ProbeTarget } from "./probe-batch.js";
+import type { ProbeTarget } from "./probe-batch.js";
+import { LEGACY_GROUPS } from "./probe-layout.js";
+import { shardOf } from "../store/keys.js";
 import type { HealthCheck, HealthStatus } from "./health-record.js";
 
 const MAX_ATTEMPTS = 5;
@@ -105,7 +107,7 @@ function healthChanged(organizationId: string, target: ProbeTarget, from: Health
 
 /** The events of a probe group's servers share outbox items and shard, so they are delivered in order. */
 function eventPuts(organizationId: string, serverId: string, events: FleetEvent[]): TransactItem[] {
-  return outboxItems(events, `health#${organizationId}#${probeGroupOf(serverId)}`).map((Item) => ({ Put: { Item } }));
+  return outboxItems(events, `health#${organizationId}#${shardOf(serverId, LEGACY_GROUPS)}`).map((Item) => ({ Put: { Item } }));
 }
 
 /**
