@@ -2,7 +2,7 @@
 // PROGRESS item; STATE moves only when something else changed), and how GET /summary reuses what it read of it.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { DEFAULT_ORGANIZATION_ID, keys } from "@fleetplane/core";
-import { probeGroupOf } from "../../packages/core/src/probes/probe-batch.js";
+import { groupOf, loadProbeLayout } from "../../packages/core/src/probes/probe-layout.js";
 import { startProbeFleet, type ProbeFleet } from "./support.js";
 
 let f: ProbeFleet;
@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(() => f?.close());
 
 async function versions(serverIndex: number) {
-  const group = probeGroupOf(f.ids[serverIndex]!);
   const table = f.fleet.runtime.ctx.table;
+  const group = groupOf(await loadProbeLayout(f.fleet.runtime.ctx, DEFAULT_ORGANIZATION_ID), f.ids[serverIndex]!);
   const state = await table.get<{ version: number; data: string }>(keys.probeState(DEFAULT_ORGANIZATION_ID, group), { consistent: true });
   const progress = await table.get<{ version: number; data: string }>(keys.probeProgress(DEFAULT_ORGANIZATION_ID, group), {
     consistent: true,
@@ -64,7 +64,10 @@ describe("summary figures from another process's probes", () => {
     expect((await summary()).open_alerts.total).toBe(0);
     // A probe worker elsewhere (another Lambda) opens an alert: this process has saved nothing.
     const table = g.fleet.runtime.ctx.table;
-    const key = keys.probeState(DEFAULT_ORGANIZATION_ID, probeGroupOf(g.ids[0]!));
+    const key = keys.probeState(
+      DEFAULT_ORGANIZATION_ID,
+      groupOf(await loadProbeLayout(g.fleet.runtime.ctx, DEFAULT_ORGANIZATION_ID), g.ids[0]!),
+    );
     const item = (await table.get<{ data: string; version: number }>(key, { consistent: true }))!;
     const data = JSON.parse(item.data) as { servers: Record<string, { al?: Record<string, number> }> };
     data.servers[g.ids[0]!.slice(-12)]!.al = { cpu_high: Math.floor(g.clock.now().getTime() / 1000) };

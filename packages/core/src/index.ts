@@ -66,15 +66,8 @@ export { AgentUnavailable } from "./operations/kinds/kind.js";
 export { INLINE_MAP_MAX_ITEMS, INLINE_MAP_MAX_CONCURRENCY } from "./operations/limits.js";
 export type { Operation, OperationCreate, OperationTarget } from "./operations/schema.js";
 export { ProbeSettings, MetricsRetention, AlertSettings, type ConfigOverrides } from "./config.js";
-export {
-  PROBE_GROUPS,
-  probeGroupOf,
-  probeTarget,
-  type ProbeBatch,
-  type ProbeQueue,
-  type ProbeTarget,
-  type ProbeGroupWork,
-} from "./probes/probe-batch.js";
+export { probeTarget, type ProbeBatch, type ProbeQueue, type ProbeTarget, type ProbeGroupWork } from "./probes/probe-batch.js";
+export { groupOf, groupsFor, loadProbeLayout, LEGACY_GROUPS, type ProbeLayout } from "./probes/probe-layout.js";
 export { dispatchProbes, dispatchMinute, planProbes, activeProbeGroups, type Dispatched } from "./probes/dispatch.js";
 export { runProbeBatch } from "./probes/probe-worker.js";
 export { backoffSeconds } from "./probes/health-state.js";

@@ -28,10 +28,11 @@ export function awsContext(adapters: OptionalAdapters = {}): FleetContext {
   if (!keyId) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_KMS_KEY_ID: required in AWS");
   const { stateMachineArn } = config.operations;
   const { queueUrl } = config.probes;
+  const table = new Table({ client: new DynamoDBClient({}), tableName: config.tableName });
   context = {
-    table: new Table({ client: new DynamoDBClient({}), tableName: config.tableName }),
+    table,
     clock: systemClock,
-    secrets: new KmsSecrets(keyId),
+    secrets: new KmsSecrets(keyId, table),
     config,
     agents: new HttpAgentClient(),
     workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,

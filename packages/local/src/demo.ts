@@ -30,7 +30,7 @@ export async function startDemo(ctx: FleetContext, count: number): Promise<Demo>
         if (!found) {
           await registerServer(ctx, DEFAULT_ORGANIZATION_ID, { ...registrationOf(s), tags: [...s.tags, "demo"] });
           registered++;
-        } else if (found.api_url !== s.api_url || (await ctx.secrets.decrypt(found.api_token_enc)) !== s.token) {
+        } else if (found.api_url !== s.api_url || (await ctx.secrets.decrypt(found.api_token_enc, { organization_id: DEFAULT_ORGANIZATION_ID, server_id: found.id })) !== s.token) {
           await updateServer(ctx, DEFAULT_ORGANIZATION_ID, found.id, { api_url: s.api_url, api_token: s.token });
           updated++;
         }

@@ -6,7 +6,7 @@ import { isStale } from "./health-queries.js";
 import { iso } from "./metrics-point.js";
 import { readBuckets } from "./metrics-store.js";
 import { fleetPoint } from "./metrics-queries.js";
-import { PROBE_GROUPS } from "./probe-batch.js";
+import { groupIds, loadProbeLayout } from "./probe-layout.js";
 import { loadGroupState, stateSaves, type GroupState } from "./probe-state.js";
 
 const STALE_LISTED = 20;
@@ -78,15 +78,17 @@ function compute(ctx: FleetContext, organizationId: string, concurrency: number)
   const computedAt = Date.now();
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
   const limit = limiter(concurrency);
-  const groups = Array.from({ length: PROBE_GROUPS }, (_, g) => g);
-  const figures = Promise.all([
-    Promise.all(groups.map((g) => limit(() => loadGroupState(ctx, organizationId, g)))),
-    Promise.all(
-      groups.map((g) =>
-        limit(() => readBuckets(ctx, organizationId, g, "1m", now - CURRENT_WINDOW_SECONDS, now, { limit: 1, newestFirst: true })),
+  const figures = loadProbeLayout(ctx, organizationId).then((layout) => {
+    const groups = groupIds(layout.groups);
+    return Promise.all([
+      Promise.all(groups.map((g) => limit(() => loadGroupState(ctx, organizationId, g)))),
+      Promise.all(
+        groups.map((g) =>
+          limit(() => readBuckets(ctx, organizationId, g, "1m", now - CURRENT_WINDOW_SECONDS, now, { limit: 1, newestFirst: true })),
+        ),
       ),
-    ),
-  ]).then(([states, latest]) => figuresOf(ctx, states, latest, now));
+    ]).then(([states, latest]) => figuresOf(ctx, states, latest, now));
+  });
   track(ctx, figures);
   return { computedAt, saves, figures };
 }

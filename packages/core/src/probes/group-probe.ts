@@ -115,7 +115,7 @@ async function probeServer(
       probed.result.skipped = true;
       return probed;
     }
-    const agent = await cachedAgentTarget(ctx, target);
+    const agent = await cachedAgentTarget(ctx, organizationId, target);
     const reply = await ctx.agents.health(agent, { timeoutMs: ctx.config.probes.requestTimeoutMs });
     const outcome: CheckOutcome = reply.ok
       ? { ok: true, health: reply.value, response_time_ms: reply.response_time_ms }
@@ -129,7 +129,7 @@ async function probeServer(
     answered = outcome.ok;
   }
   if (options.metrics && answered) {
-    const collected = await collectMetrics(ctx, await cachedAgentTarget(ctx, target), state.c);
+    const collected = await collectMetrics(ctx, await cachedAgentTarget(ctx, organizationId, target), state.c);
     if (collected.ok) {
       if (collected.cursor !== undefined) state.c = collected.cursor;
       probed.points = collected.samples.map((s) => [bucketStart(epoch(s.timestamp), "1m"), packSample(s)]);

@@ -9,7 +9,8 @@ import { keys } from "../store/keys.js";
 import { openAlerts } from "./alerts.js";
 import { unpackCheck, type HealthCheck, type PackedChecks } from "./health-record.js";
 import { iso } from "./metrics-point.js";
-import { memberKey, probeGroupOf } from "./probe-batch.js";
+import { memberKey } from "./probe-batch.js";
+import { groupOf, historyGroupsOf, loadProbeLayout } from "./probe-layout.js";
 import { loadGroupState, type ServerProbeState } from "./probe-state.js";
 
 /** Check items examined per history request at most (a server in backoff is absent from most cycles). */
@@ -33,9 +34,9 @@ function probeFacts(state: ServerProbeState | undefined, now: number, interval: 
 
 export async function serverHealth(ctx: FleetContext, organizationId: string, serverId: string) {
   const server = await getServerItem(ctx, organizationId, serverId);
-  const group = probeGroupOf(server.id);
+  const layout = await loadProbeLayout(ctx, organizationId);
   const [state, history] = await Promise.all([
-    loadGroupState(ctx, organizationId, group),
+    loadGroupState(ctx, organizationId, groupOf(layout, server.id)),
     healthHistory(ctx, organizationId, serverId, { limit: 1 }, server.id),
   ]);
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
@@ -71,8 +72,29 @@ export async function healthHistory(
   knownId?: string,
 ): Promise<{ items: HealthCheck[]; next_cursor: string | null }> {
   if (!knownId) await getServerItem(ctx, organizationId, serverId);
-  const group = probeGroupOf(serverId);
   const to = query.cursor ? decodeCursor(query.cursor) : (query.to ?? "9999");
+  // Checks written under an earlier layout of the organization's groups are in those groups' partitions.
+  const layout = await loadProbeLayout(ctx, organizationId);
+  const pages = await Promise.all(
+    historyGroupsOf(layout, serverId).map((group) => groupHistory(ctx, organizationId, serverId, group, query, to)),
+  );
+  if (pages.length === 1) return pages[0]!;
+  const merged = pages.flatMap((p) => p.items).sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
+  const items = merged.slice(0, query.limit);
+  const more = merged.length > query.limit || pages.some((p) => p.next_cursor);
+  const last = items[items.length - 1];
+  return { items, next_cursor: more && last ? Buffer.from(last.timestamp).toString("base64url") : null };
+}
+
+/** Newest first, in one group's partition. */
+async function groupHistory(
+  ctx: FleetContext,
+  organizationId: string,
+  serverId: string,
+  group: number,
+  query: HistoryQuery,
+  to: string,
+): Promise<{ items: HealthCheck[]; next_cursor: string | null }> {
   const items: HealthCheck[] = [];
   let start: Record<string, unknown> | undefined;
   let examined = 0;
@@ -112,13 +134,14 @@ function decodeCursor(cursor: string): string {
 /** Latest health of every (non-decommissioned) server, a page at a time, with probe facts from the group states. */
 export async function healthOverview(ctx: FleetContext, organizationId: string, query: ServerListQuery) {
   const page = await listServers(ctx, organizationId, query);
-  const groups = [...new Set(page.items.map((s) => probeGroupOf(s.id)))];
+  const layout = await loadProbeLayout(ctx, organizationId);
+  const groups = [...new Set(page.items.map((s) => groupOf(layout, s.id)))];
   const states = new Map(await Promise.all(groups.map(async (g) => [g, await loadGroupState(ctx, organizationId, g)] as const)));
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
   const interval = ctx.config.probes.healthIntervalSeconds;
   return {
     items: page.items.map((server) => {
-      const state = states.get(probeGroupOf(server.id))?.servers[memberKey(server.id)];
+      const state = states.get(groupOf(layout, server.id))?.servers[memberKey(server.id)];
       return {
         server_id: server.id,
         name: server.name,

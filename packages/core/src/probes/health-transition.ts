@@ -8,7 +8,9 @@ import { getServerItem } from "../servers/registry.js";
 import { keys } from "../store/keys.js";
 import { TransactionRejected, type TransactItem } from "../store/table.js";
 import { summaryUpdate } from "../summary/counters.js";
-import { probeGroupOf, type ProbeTarget } from "./probe-batch.js";
+import type { ProbeTarget } from "./probe-batch.js";
+import { LEGACY_GROUPS } from "./probe-layout.js";
+import { shardOf } from "../store/keys.js";
 import type { HealthCheck, HealthStatus } from "./health-record.js";
 
 const MAX_ATTEMPTS = 5;

@@ -18,7 +18,8 @@ import {
   type Period,
 } from "./metrics-point.js";
 import { readBuckets } from "./metrics-store.js";
-import { memberKey, PROBE_GROUPS, probeGroupOf } from "./probe-batch.js";
+import { memberKey } from "./probe-batch.js";
+import { allHistoryGroups, historyGroupsOf, loadProbeLayout } from "./probe-layout.js";
 
 export interface RangeQuery {
   from?: string;
@@ -51,12 +52,16 @@ function toPoint(start: number, period: Period, packed: PackedPoint | PackedAggr
 export async function serverMetrics(ctx: FleetContext, organizationId: string, serverId: string, query: RangeQuery) {
   await getServerItem(ctx, organizationId, serverId);
   const { from, to } = range(ctx, query);
-  const buckets = await readBuckets(ctx, organizationId, probeGroupOf(serverId), query.period, from, to);
-  const points: MetricsPoint[] = [];
-  for (const bucket of buckets) {
-    const packed = bucket.data[memberKey(serverId)];
-    if (packed) points.push(toPoint(bucket.start, query.period, packed));
+  // Points written under an earlier layout of the organization's groups are in those groups' items.
+  const layout = await loadProbeLayout(ctx, organizationId);
+  const byStart = new Map<number, PackedPoint | PackedAggregate>();
+  for (const group of historyGroupsOf(layout, serverId).reverse()) {
+    for (const bucket of await readBuckets(ctx, organizationId, group, query.period, from, to)) {
+      const packed = bucket.data[memberKey(serverId)];
+      if (packed) byStart.set(bucket.start, packed);
+    }
   }
+  const points = [...byStart.entries()].sort(([a], [b]) => a - b).map(([start, packed]) => toPoint(start, query.period, packed));
   // The most recent `limit` points, oldest first.
   return {
     server_id: serverId,
@@ -76,15 +81,22 @@ export async function aggregatedMetrics(ctx: FleetContext, organizationId: strin
   const { from: start, to } = range(ctx, query);
   const from = Math.max(start, to - PERIOD_SECONDS[query.period] * query.limit);
   const limit = limiter(16);
+  // Every group of every layout the organization has had; a member in two layouts' items counts once (the current).
+  const layout = await loadProbeLayout(ctx, organizationId);
   const groups = await Promise.all(
-    Array.from({ length: PROBE_GROUPS }, (_, g) =>
-      limit(() => readBuckets(ctx, organizationId, g, query.period, bucketStart(from, query.period), to)),
-    ),
+    allHistoryGroups(layout)
+      .reverse()
+      .map((g) => limit(() => readBuckets(ctx, organizationId, g, query.period, bucketStart(from, query.period), to))),
   );
-  const perBucket = new Map<number, Array<PackedPoint | PackedAggregate>>();
+  const perBucket = new Map<number, Map<string, PackedPoint | PackedAggregate>>();
   for (const buckets of groups)
-    for (const b of buckets) perBucket.set(b.start, [...(perBucket.get(b.start) ?? []), ...Object.values(b.data)]);
-  const points = [...perBucket.entries()].sort(([a], [b]) => a - b).map(([startAt, parts]) => fleetPoint(startAt, query.period, parts));
+    for (const b of buckets) {
+      const members = perBucket.get(b.start) ?? perBucket.set(b.start, new Map()).get(b.start)!;
+      for (const [member, packed] of Object.entries(b.data)) members.set(member, packed);
+    }
+  const points = [...perBucket.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([startAt, members]) => fleetPoint(startAt, query.period, [...members.values()]));
   return { period: query.period, from: iso(from), to: iso(to), points };
 }
 

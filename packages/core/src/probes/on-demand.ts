@@ -9,7 +9,8 @@ import { limiter } from "./concurrency.js";
 import { planProbes } from "./dispatch.js";
 import { probeGroup, type ServerProbeResult } from "./group-probe.js";
 import { runProbeBatch } from "./probe-worker.js";
-import { probeGroupOf, probeTarget } from "./probe-batch.js";
+import { probeTarget } from "./probe-batch.js";
+import { groupOf, loadProbeLayout } from "./probe-layout.js";
 
 async function probeOne(
   ctx: FleetContext,
@@ -19,7 +20,8 @@ async function probeOne(
 ): Promise<ServerProbeResult> {
   const item = await getServerItem(ctx, organizationId, serverId, true);
   if (item.status === "decommissioned") throw new Conflict(`server ${serverId} is decommissioned and is no longer probed`);
-  const work = { organization_id: organizationId, group: probeGroupOf(item.id), servers: [probeTarget(item)] };
+  const layout = await loadProbeLayout(ctx, organizationId);
+  const work = { organization_id: organizationId, group: groupOf(layout, item.id), servers: [probeTarget(item)] };
   const [result] = await probeGroup(ctx, work, { at: ctx.clock.now(), ...what, force: true, partial: true, limit: limiter(1) });
   return result!;
 }

@@ -1,19 +1,9 @@
 // What the dispatcher hands a probe worker: whole probe groups of active servers, and the port that carries them.
 import type { ServerItem } from "../servers/server-item.js";
-import { ACTIVE_SHARDS } from "../store/table-definition.js";
-import { shardOf } from "../store/keys.js";
 
-/**
- * Servers of an organization are split into this many probe groups by a stable hash of their id. A group's
- * records share items (one item per check cycle, one per metrics minute), so writes are paid per kilobyte
- * rather than per server. A multiple of ACTIVE_SHARDS, so every group lies inside one shard of the active index.
- * Changing it re-buckets stored history: it is part of the storage layout, not a setting.
- */
-export const PROBE_GROUPS = ACTIVE_SHARDS * 4;
-
-export function probeGroupOf(serverId: string): number {
-  return shardOf(serverId, PROBE_GROUPS);
-}
+// Servers of an organization are split into probe groups by a stable hash of their id (probe-layout.ts: how
+// many depends on the organization's size). A group's records share items (one item per check cycle, one per
+// metrics minute), so writes are paid per kilobyte rather than per server.
 
 /**
  * A server's key inside its group's packed items: the last 12 hex digits of its UUIDv7 (48 random bits;
@@ -39,6 +29,9 @@ export interface ProbeTarget {
 export function probeTarget(item: Pick<ServerItem, "id" | "name" | "api_url" | "api_token_enc">): ProbeTarget {
   return { id: item.id, name: item.name, api_url: item.api_url, api_token_enc: item.api_token_enc };
 }
+
+/** SQS's limit on one message, and on the payloads of one SendMessageBatch request: a batch is cut to fit it. */
+export const MAX_BATCH_BYTES = 256 * 1024;
 
 /** Every active member of one probe group. */
 export interface ProbeGroupWork {

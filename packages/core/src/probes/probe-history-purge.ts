@@ -3,10 +3,11 @@
 // every item of the group for years of history would cost more than the data (docs/decisions.md).
 import type { FleetContext } from "../context.js";
 import { loadGroupState, saveGroupState } from "./probe-state.js";
-import { memberKey, probeGroupOf } from "./probe-batch.js";
+import { memberKey } from "./probe-batch.js";
+import { groupOf, loadProbeLayout } from "./probe-layout.js";
 
 export async function forgetProbeState(ctx: FleetContext, organizationId: string, serverId: string): Promise<void> {
-  const group = probeGroupOf(serverId);
+  const group = groupOf(await loadProbeLayout(ctx, organizationId), serverId);
   const state = await loadGroupState(ctx, organizationId, group);
   if (!state.servers[memberKey(serverId)]) return;
   await saveGroupState(ctx, organizationId, group, state, { servers: {}, remove: [memberKey(serverId)], events: [] });

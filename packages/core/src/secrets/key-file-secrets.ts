@@ -1,10 +1,9 @@
 // Local secrets adapter: AES-256-GCM with a 32-byte key kept in a file of the data directory.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Secrets } from "./secrets.js";
-
-const VERSION = "v1";
+import { isUnbound, open, seal } from "./sealed-token.js";
+import type { SecretBinding, Secrets } from "./secrets.js";
 
 export class KeyFileSecrets implements Secrets {
   private constructor(private readonly key: Buffer) {}
@@ -28,18 +27,15 @@ export class KeyFileSecrets implements Secrets {
     return new KeyFileSecrets(key);
   }
 
-  async encrypt(plaintext: string): Promise<string> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
-    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(".");
+  async encrypt(plaintext: string, binding: SecretBinding): Promise<string> {
+    return seal(this.key, plaintext, binding);
   }
 
-  async decrypt(ciphertext: string): Promise<string> {
-    const [version, iv, tag, body] = ciphertext.split(".");
-    if (version !== VERSION || !iv || !tag || body === undefined) throw new Error("unrecognised ciphertext");
-    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64"));
-    decipher.setAuthTag(Buffer.from(tag, "base64"));
-    return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+  async decrypt(ciphertext: string, binding: SecretBinding): Promise<string> {
+    return open(this.key, ciphertext, binding);
+  }
+
+  outdated(ciphertext: string): boolean {
+    return isUnbound(ciphertext);
   }
 }

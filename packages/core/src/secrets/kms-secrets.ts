@@ -1,28 +1,52 @@
-// AWS secrets adapter: KMS envelope encryption (a data key per token, sealed by the KMS key).
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { KeyFileSecrets } from "./key-file-secrets.js";
-import type { Secrets } from "./secrets.js";
+// AWS secrets adapter: each agent token sealed (AES-256-GCM, bound to its organization and server) under its
+// organization's data key, which KMS wraps; `kms1` ciphertexts (a KMS data key per token) still open.
+import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import type { Table } from "../store/table.js";
+import { CURRENT_KEY_VERSION, OrganizationKeys } from "./organization-keys.js";
+import { open, seal } from "./sealed-token.js";
+import type { SecretBinding, Secrets } from "./secrets.js";
 
-const VERSION = "kms1";
+const ORGANIZATION_KEYED = "kms2";
+const TOKEN_KEYED = "kms1";
 
 export class KmsSecrets implements Secrets {
-  constructor(
-    private readonly keyId: string,
-    private readonly kms: KMSClient = new KMSClient({}),
-  ) {}
+  private readonly organizationKeys: OrganizationKeys;
 
-  async encrypt(plaintext: string): Promise<string> {
-    const dataKey = await this.kms.send(new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: "AES_256" }));
-    if (!dataKey.Plaintext || !dataKey.CiphertextBlob) throw new Error("KMS returned no data key");
-    const sealed = await KeyFileSecrets.fromKey(Buffer.from(dataKey.Plaintext)).encrypt(plaintext);
-    return `${VERSION}:${Buffer.from(dataKey.CiphertextBlob).toString("base64")}:${sealed}`;
+  constructor(
+    keyId: string,
+    table: Table,
+    private readonly kms: KMSClient = new KMSClient({}),
+    options: { now?: () => number; keyCacheMs?: number } = {},
+  ) {
+    this.organizationKeys = new OrganizationKeys(keyId, table, kms, options.now, options.keyCacheMs);
   }
 
-  async decrypt(ciphertext: string): Promise<string> {
-    const [version, wrappedKey, sealed] = ciphertext.split(":");
-    if (version !== VERSION || !wrappedKey || !sealed) throw new Error("unrecognised ciphertext");
+  /** `kms2:<key version>:<sealed token>`. */
+  async encrypt(plaintext: string, binding: SecretBinding): Promise<string> {
+    const key = await this.organizationKeys.key(binding.organization_id, CURRENT_KEY_VERSION, true);
+    return `${ORGANIZATION_KEYED}:${CURRENT_KEY_VERSION}:${seal(key, plaintext, binding)}`;
+  }
+
+  async decrypt(ciphertext: string, binding: SecretBinding): Promise<string> {
+    const [format, version, sealed] = ciphertext.split(":");
+    if (format === ORGANIZATION_KEYED && version && sealed) {
+      return open(await this.organizationKeys.key(binding.organization_id, version), sealed, binding);
+    }
+    if (format === TOKEN_KEYED && version && sealed) return this.decryptTokenKeyed(version, sealed, binding);
+    throw new Error("unrecognised ciphertext");
+  }
+
+  outdated(ciphertext: string): boolean {
+    return !ciphertext.startsWith(`${ORGANIZATION_KEYED}:`);
+  }
+
+  /**
+   * A ciphertext written before organization keys: its own data key, wrapped without an encryption context, so
+   * this is the one KMS call without one. Readers re-encrypt such a token once (agents/agent-target.ts).
+   */
+  private async decryptTokenKeyed(wrappedKey: string, sealed: string, binding: SecretBinding): Promise<string> {
     const dataKey = await this.kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(wrappedKey, "base64") }));
     if (!dataKey.Plaintext) throw new Error("KMS returned no plaintext key");
-    return KeyFileSecrets.fromKey(Buffer.from(dataKey.Plaintext)).decrypt(sealed);
+    return open(Buffer.from(dataKey.Plaintext), sealed, binding);
   }
 }

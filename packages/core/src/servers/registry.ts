@@ -40,7 +40,11 @@ export async function registerServer(ctx: FleetContext, organizationId: string, 
     created_at: now,
     updated_at: now,
   };
-  const item = toServerItem(server, await ctx.secrets.encrypt(input.api_token), 1);
+  const item = toServerItem(
+    server,
+    await ctx.secrets.encrypt(input.api_token, { organization_id: organizationId, server_id: server.id }),
+    1,
+  );
   const writes: TransactItem[] = [
     {
       Put: {
@@ -83,7 +87,10 @@ export async function updateServer(ctx: FleetContext, organizationId: string, id
 
 async function rewriteFields(ctx: FleetContext, organizationId: string, id: string, input: ServerUpdate): Promise<Server> {
   const apiUrl = input.api_url === undefined ? undefined : checkApiUrl(input.api_url, ctx.config.mode);
-  const tokenCiphertext = input.api_token === undefined ? undefined : await ctx.secrets.encrypt(input.api_token);
+  const tokenCiphertext =
+    input.api_token === undefined
+      ? undefined
+      : await ctx.secrets.encrypt(input.api_token, { organization_id: organizationId, server_id: id });
   return rewriteServer(ctx, organizationId, id, (before) => {
     const { api_token: _token, ...fields } = input;
     const after: Server = { ...toServer(before), ...definedOnly(fields) };
@@ -110,7 +117,7 @@ export async function decommissionServer(ctx: FleetContext, organizationId: stri
 }
 
 export async function rotateServerToken(ctx: FleetContext, organizationId: string, id: string, token: string): Promise<Server> {
-  const tokenCiphertext = await ctx.secrets.encrypt(token);
+  const tokenCiphertext = await ctx.secrets.encrypt(token, { organization_id: organizationId, server_id: id });
   return rewriteServer(ctx, organizationId, id, (before) => ({
     after: toServer(before),
     tokenCiphertext,

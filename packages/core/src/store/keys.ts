@@ -72,6 +72,8 @@ export const keys = {
   }),
 
   summary: (organizationId: string): Key => ({ pk: org(organizationId), sk: "SUMMARY" }),
+  /** The organization's agent-token data key, wrapped by KMS (AWS only); `version` is what a ciphertext names. */
+  organizationDataKey: (organizationId: string, version: string): Key => ({ pk: org(organizationId), sk: `DATAKEY#${version}` }),
 
   /**
    * An organization's outbox: its events by id (UUIDv7, so in time order). The bus is fed from it (the
@@ -115,6 +117,8 @@ export const keys = {
 
   // Probing: per-server time series are packed per probe group (a stable hash slice of an organization's
   // servers) so one item carries many servers' records: write units follow bytes, not servers.
+  /** How many probe groups the organization's servers are split into now, and before (probes/probe-layout.ts). */
+  probeLayout: (organizationId: string): Key => ({ pk: org(organizationId), sk: "PROBELAYOUT" }),
   /** Partition of a probe group's state (failures, backoff, alerts) and progress (last success, metrics cursor) items. */
   probeGroup: (organizationId: string, group: number): string => `${org(organizationId)}#PROBE#${group}`,
   probeState: (organizationId: string, group: number): Key => ({ pk: keys.probeGroup(organizationId, group), sk: "STATE" }),

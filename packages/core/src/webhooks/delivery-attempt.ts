@@ -3,7 +3,7 @@ import type { FleetContext } from "../context.js";
 import type { WebhookSettings } from "../config.js";
 import type { WireEvent } from "../events/fleet-event.js";
 import { signatureHeader } from "./signature.js";
-import { webhookUrl, type WebhookItem } from "./webhooks.js";
+import { webhookSecretBinding, webhookUrl, type WebhookItem } from "./webhooks.js";
 
 export interface AttemptResult {
   ok: boolean;
@@ -23,7 +23,7 @@ export async function postEvent(ctx: FleetContext, webhook: WebhookItem, event: 
     const url = webhookUrl(ctx, webhook.url);
     let secret = secrets.get(webhook.secret_enc);
     if (secret === undefined) {
-      secret = await ctx.secrets.decrypt(webhook.secret_enc);
+      secret = await ctx.secrets.decrypt(webhook.secret_enc, webhookSecretBinding(webhook.organization_id, webhook.id));
       secrets.set(webhook.secret_enc, secret);
     }
     const body = JSON.stringify(event);

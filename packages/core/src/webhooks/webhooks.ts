@@ -1,6 +1,7 @@
 // Webhook subscriptions of an organization: create (the secret shown once), list, read, update, delete.
 import { randomBytes } from "node:crypto";
 import type { FleetContext } from "../context.js";
+import type { SecretBinding } from "../secrets/secrets.js";
 import { Conflict, NotFound, ValidationFailed } from "../errors.js";
 import { newId } from "../ids.js";
 import { checkApiUrl } from "../servers/api-url.js";
@@ -25,8 +26,9 @@ export async function createWebhook(
   }
   const secret = input.secret ?? `whsec_${randomBytes(32).toString("base64url")}`;
   const now = ctx.clock.now().toISOString();
+  const id = newId();
   const item: WebhookItem = {
-    id: newId(),
+    id,
     organization_id: organizationId,
     url,
     event_types: input.event_types ?? null,
@@ -34,7 +36,7 @@ export async function createWebhook(
     enabled: true,
     created_at: now,
     updated_at: now,
-    secret_enc: await ctx.secrets.encrypt(secret),
+    secret_enc: await ctx.secrets.encrypt(secret, webhookSecretBinding(organizationId, id)),
   };
   await ctx.table.put({ Item: { ...keys.webhook(organizationId, item.id), entity: "webhook", ...item } });
   return { ...toWebhook(item), secret };
@@ -110,4 +112,9 @@ function toWebhook(item: WebhookItem): Webhook {
 
 function notFound(id: string): NotFound {
   return new NotFound(`webhook ${id} not found`);
+}
+
+/** A webhook's signing secret is bound to its organization and the webhook, as agent tokens are to their server. */
+export function webhookSecretBinding(organizationId: string, webhookId: string): SecretBinding {
+  return { organization_id: organizationId, server_id: `webhook#${webhookId}` };
 }
