@@ -126,3 +126,14 @@ test("a condition check that passes on a missing item leaves no item behind", as
   expect(await table.get({ pk: "I", sk: "absent" }, { consistent: true })).toBeUndefined();
   expect(await table.get({ pk: "I", sk: "written" }, { consistent: true })).toBeDefined();
 });
+
+test("a transaction across two tables is refused and writes nothing", async () => {
+  const answer = await new TransactionCoordinator(dynamoCall(dynamo.endpoint)).writeItems({
+    TransactItems: [
+      { Put: { TableName: "tx-test", Item: { pk: { S: "J" }, sk: { S: "1" } } } },
+      { Put: { TableName: "other-table", Item: { pk: { S: "J" }, sk: { S: "2" } } } },
+    ],
+  });
+  expect(answer).toMatchObject({ status: 400, body: { message: "the local runtime's transactions write one table" } });
+  expect(await table.get({ pk: "J", sk: "1" }, { consistent: true })).toBeUndefined();
+});

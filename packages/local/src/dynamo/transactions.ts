@@ -72,7 +72,11 @@ export class TransactionCoordinator {
     if (new Set(identities).size !== identities.length) {
       return Promise.resolve(validationError("Transaction request cannot include multiple operations on one item"));
     }
-    // What DynamoDB refuses outright (too deep, too large) is refused before anything is written.
+    // Fleetplane has one table; a transaction across tables is refused rather than journalled against the wrong one.
+    if (new Set(items.map((item) => (Object.values(item)[0] as Wire).TableName)).size > 1) {
+      return Promise.resolve(validationError("the local runtime's transactions write one table"));
+    }
+    // What DynamoDB refuses outright (documents nested too deep) is refused before anything is written.
     for (const item of items) {
       const problem = documentProblem(Object.values(item)[0] as Wire);
       if (problem) return Promise.resolve(validationError(problem));
