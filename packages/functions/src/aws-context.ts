@@ -23,7 +23,7 @@ export function awsContext(): FleetContext {
     clock: systemClock,
     secrets: new KmsSecrets(keyId),
     config,
-    agents: new HttpAgentClient(),
+    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
     // Only the API starts bulk operations; the Operations stack gives it the state machine's ARN.
     workflows: config.operations.stateMachineArn ? new StepFunctionsWorkflows(config.operations.stateMachineArn) : undefined,
     // The dispatcher and the API (POST /health-check/all) send probe batches; the Probes stack gives them the queue.

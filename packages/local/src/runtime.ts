@@ -102,7 +102,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       ? KeyFileSecrets.open(join(dataDir, "secrets.key"))
       : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
-    agents: new HttpAgentClient(),
+    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
   };
   // The stand-ins for DynamoDB Streams (the outbox relay's reads and deletes) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
