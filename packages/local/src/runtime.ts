@@ -1,6 +1,5 @@
 // The local control plane: dynalite, the table, the API, the outbox relay, the TTL sweeper and the console,
 // in one process on 127.0.0.1. `npm start` runs it; tests and benchmarks start it in-process.
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import {
@@ -21,6 +20,7 @@ import {
   type FleetContext,
   type FleetRouter,
 } from "@fleetplane/core";
+import { prepareDataDir } from "./data-dir.js";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/dynamo-server.js";
@@ -75,7 +75,7 @@ export interface LocalFleetplane {
 
 export async function startLocalFleetplane(options: LocalOptions = {}, routers: FleetRouter[] = []): Promise<LocalFleetplane> {
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? ".fleetplane");
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) prepareDataDir(dataDir);
 
   const dynamo: LocalDynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, "dynamodb") : undefined });
   const config = configFromEnv(options.env ?? {}, {
