@@ -97,3 +97,32 @@ test("a body over 256 KiB is 413", async () => {
   expect(res.status).toBe(413);
   expect(res.body.error.code).toBe("payload_too_large");
 });
+
+test("after a 413 a keep-alive client's next requests succeed: the 413 says the connection closes", async () => {
+  const { Agent, request } = await import("node:http");
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (body?: string) =>
+    new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const req = request(
+        `${fleet.url}${FLEET}/servers`,
+        {
+          method: body === undefined ? "GET" : "POST",
+          agent,
+          headers: { authorization: `Bearer ${fleet.adminKey}`, "content-type": "application/json" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  try {
+    const tooLarge = await send(JSON.stringify({ name: "x".repeat(300 * 1024) }));
+    expect(tooLarge).toEqual({ status: 413, connection: "close" });
+    for (let i = 0; i < 3; i++) expect((await send()).status).toBe(200);
+  } finally {
+    agent.destroy();
+  }
+});

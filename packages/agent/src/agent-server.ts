@@ -11,6 +11,7 @@ import { MetricsBuffer } from "./metrics/metrics-buffer.js";
 import { pageSamples, parseLimit } from "./metrics/metrics-cursor.js";
 import { HostSampler } from "./metrics/host-sampler.js";
 import { IdempotencyCache } from "./operations/idempotency-cache.js";
+import { commandEnvironment } from "./operations/command-environment.js";
 import { collectDiagnostics, OperationCatalog } from "./operations/operation-catalog.js";
 import { parseOperationRequest, RequestRejected, type MetricsPoint } from "./protocol.js";
 
@@ -36,10 +37,14 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
   const sampler = new HostSampler(config, now);
   const idempotency = new IdempotencyCache();
   const report = () => buildHealthReport(checks, config.checks.timeout_ms, config.version);
-  const catalog = new OperationCatalog(config.operations, {
-    run_health_check: async () => JSON.stringify(await report(), null, 2),
-    collect_diagnostics: collectDiagnostics,
-  });
+  const catalog = new OperationCatalog(
+    config.operations,
+    {
+      run_health_check: async () => JSON.stringify(await report(), null, 2),
+      collect_diagnostics: collectDiagnostics,
+    },
+    commandEnvironment(config.command_env),
+  );
 
   const sampleNow = async (): Promise<MetricsPoint> => {
     const point = await sampler.sample(true);

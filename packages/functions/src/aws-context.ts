@@ -34,7 +34,7 @@ export function awsContext(adapters: OptionalAdapters = {}): FleetContext {
     clock: systemClock,
     secrets: new KmsSecrets(keyId, table),
     config,
-    agents: new HttpAgentClient(),
+    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
     workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,
     probeQueue: queueUrl && adapters.probeQueue ? adapters.probeQueue(queueUrl) : undefined,
   };

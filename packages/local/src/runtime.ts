@@ -1,6 +1,5 @@
 // The local control plane: dynalite, the table, the API, the outbox relay, the TTL sweeper and the console,
 // in one process on 127.0.0.1. `npm start` runs it; tests and benchmarks start it in-process.
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import {
@@ -24,6 +23,7 @@ import {
   type FleetContext,
   type FleetRouter,
 } from "@fleetplane/core";
+import { prepareDataDir } from "./data-dir.js";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
 import { eventStream } from "./bus/event-stream.js";
@@ -81,7 +81,7 @@ export interface LocalFleetplane {
 
 export async function startLocalFleetplane(options: LocalOptions = {}, routers: FleetRouter[] = []): Promise<LocalFleetplane> {
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? ".fleetplane");
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) prepareDataDir(dataDir);
 
   const dynamo: LocalDynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, "dynamodb") : undefined });
   const config = configFromEnv(options.env ?? {}, {
@@ -109,7 +109,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       ? KeyFileSecrets.open(join(dataDir, "secrets.key"))
       : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
-    agents: new HttpAgentClient(),
+    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
   };
   // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills

@@ -1,4 +1,5 @@
 // The agent's configuration: its shape, defaults, and validation with messages that name the bad field.
+import { isPassableVariable } from "../operations/command-environment.js";
 import { isOperationType, OPERATION_TYPES, type OperationType } from "../protocol.js";
 
 export type DatabaseCheckConfig = { type: "tcp"; host: string; port: number } | { type: "command"; argv: string[] };
@@ -49,6 +50,8 @@ export interface AgentConfig {
     sample_interval_seconds: number;
     app_counters?: { file: string } | { url: string };
   };
+  /** Variables of the agent's environment passed to commands besides the base allowlist (command-environment.ts). */
+  command_env: string[];
   /** Only the listed types run; a type without commands is a built-in (run_health_check, collect_diagnostics). */
   operations: Partial<Record<OperationType, OperationConfig>>;
 }
@@ -189,7 +192,12 @@ export function validateAgentConfig(raw: Raw, token: string): AgentConfig {
     operations[name] = parseOperation(name, entry, defaultTimeout);
   }
 
+  const commandEnv = raw.command_env ?? [];
+  if (!Array.isArray(commandEnv) || !commandEnv.every((n) => typeof n === "string" && isPassableVariable(n)))
+    fail("command_env", "must be a list of environment variable names (never FLEETPLANE_AGENT_TOKEN)");
+
   return {
+    command_env: commandEnv as string[],
     host: str(listen, "host", "listen", "127.0.0.1"),
     port: num(listen, "port", "listen", 9100, 0, 65535),
     token: token.trim(),

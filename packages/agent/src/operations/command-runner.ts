@@ -1,5 +1,6 @@
 // Runs one command as argv (no shell), with a deadline that kills its whole process group and capped output.
 import { spawn } from "node:child_process";
+import { commandEnvironment } from "./command-environment.js";
 
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -35,7 +36,13 @@ class OutputCapture {
   }
 }
 
-export function runCommand(argv: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<CommandOutcome> {
+/** `env` defaults to the base allowlist only (command-environment.ts): the agent's own environment is never passed whole. */
+export function runCommand(
+  argv: readonly string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+  env: Record<string, string> = commandEnvironment([]),
+): Promise<CommandOutcome> {
   return new Promise((resolve) => {
     const capture = new OutputCapture();
     let timedOut = false;
@@ -45,7 +52,7 @@ export function runCommand(argv: readonly string[], timeoutMs: number, signal?: 
       // Own process group, so a timeout also kills whatever the command started (scripts, their children).
       detached: process.platform !== "win32",
       stdio: ["ignore", "pipe", "pipe"],
-      env: process.env,
+      env,
     });
     const killGroup = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined || child.exitCode !== null) return;

@@ -2,6 +2,7 @@
 import si from "systeminformation";
 import type { AgentConfig } from "../config/agent-config.js";
 import { RequestRejected, type OperationRequest, type OperationResult, type OperationType } from "../protocol.js";
+import { commandEnvironment } from "./command-environment.js";
 import { MAX_OUTPUT_BYTES, runCommand } from "./command-runner.js";
 import { expandArgv, validateParameters } from "./operation-parameters.js";
 
@@ -36,6 +37,8 @@ export class OperationCatalog {
   constructor(
     private readonly operations: AgentConfig["operations"],
     private readonly builtins: Partial<Record<OperationType, BuiltinOperation>>,
+    /** What each command's environment holds (command-environment.ts). */
+    private readonly env: Record<string, string> = commandEnvironment([]),
   ) {}
 
   /** Throws 403 for a type this server does not allow and 400 for bad parameters, before anything runs. */
@@ -65,7 +68,7 @@ export class OperationCatalog {
         for (const template of config.commands) {
           const argv = expandArgv(template, values);
           const remaining = timeoutMs - (performance.now() - started);
-          const outcome = await runCommand(argv, Math.max(remaining, 1));
+          const outcome = await runCommand(argv, Math.max(remaining, 1), undefined, this.env);
           outputs.push(outcome.output);
           const output = truncate(outputs.join(""));
           const truncatedNote = outcome.truncated ? " (output truncated to 64 KiB)" : "";

@@ -2,6 +2,7 @@
 // size, and schema validation, so one bad agent is an error for that server and never a crash of a batch.
 import type { z } from "zod";
 import type { AgentCallOptions, AgentClient, AgentFailure, AgentResult, AgentTarget } from "./agent-client.js";
+import { systemResolver, unreachableReason, type HostResolver } from "./routable-address.js";
 import { AgentHealth, AgentOperationResult, MetricsBuffer, MetricsSample, type AgentOperationRequest } from "./protocol.js";
 
 export interface HttpAgentClientOptions {
@@ -9,14 +10,23 @@ export interface HttpAgentClientOptions {
   /** Retries after a connection error (refused, reset); timeouts are not retried. */
   connectionRetries?: number;
   maxResponseBytes?: number;
+  /**
+   * Production mode: before each call, the agent's host is resolved and refused when it is, or resolves to, a
+   * loopback, link-local, metadata or other non-routable address (the URL's text alone can name such a host).
+   */
+  refuseNonRoutable?: boolean;
+  /** How host names are resolved for that check; tests inject one that answers any address. */
+  resolver?: HostResolver;
 }
 
 export class HttpAgentClient implements AgentClient {
   private readonly timeoutMs: number;
   private readonly connectionRetries: number;
   private readonly maxResponseBytes: number;
+  private readonly resolver: HostResolver | undefined;
 
   constructor(options: HttpAgentClientOptions = {}) {
+    this.resolver = options.refuseNonRoutable ? (options.resolver ?? systemResolver) : undefined;
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.connectionRetries = options.connectionRetries ?? 1;
     this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
@@ -56,6 +66,10 @@ export class HttpAgentClient implements AgentClient {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    if (this.resolver) {
+      const refused = await refusedHost(target.api_url, this.resolver);
+      if (refused) return { ok: false, error: { kind: "connection", message: `refused: ${refused}` }, response_time_ms: elapsed() };
+    }
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -122,6 +136,16 @@ export class HttpAgentClient implements AgentClient {
       return { ok: true, value: parsed.data, response_time_ms: elapsed() };
     }
   }
+}
+
+async function refusedHost(apiUrl: string, resolver: HostResolver): Promise<string | undefined> {
+  let hostname: string;
+  try {
+    hostname = new URL(apiUrl).hostname;
+  } catch {
+    return "api_url is not a URL";
+  }
+  return unreachableReason(hostname, resolver);
 }
 
 class ResponseTooLarge extends Error {}

@@ -29,6 +29,9 @@ export function errorResponse(error: unknown, c: Context): Response {
     const details = error.details.map((d) => ({ path: bounded(d.path), message: bounded(d.message) }));
     const body = { error: { code: error.code, message: bounded(error.message), ...(details.length ? { details } : {}) } };
     if (error instanceof Unauthenticated) c.header("WWW-Authenticate", 'Bearer realm="fleetplane"');
+    // The rest of the body was never read: the connection cannot carry another request, so say it closes
+    // (a keep-alive client would otherwise send its next request on it and get a socket error).
+    if (error instanceof PayloadTooLarge) c.header("Connection", "close");
     return c.json(body, STATUS.get(error.constructor) ?? 400);
   }
   if (isContention(error)) {

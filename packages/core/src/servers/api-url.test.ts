@@ -21,6 +21,14 @@ describe("agent URL policy", () => {
     "https://[fd00:ec2::254]/",
     "https://[fe80::1]/",
     "https://instance-data/",
+    "https://instance-data.ec2.internal./",
+    "https://[::ffff:169.254.169.254]/",
+    "https://[::ffff:a9fe:a9fe]/",
+    "https://[64:ff9b::169.254.169.254]/",
+    "https://[2002:a9fe:a9fe::1]/",
+    "https://127.0.0.1/",
+    "https://[::1]/",
+    "https://0.0.0.0/",
   ])("production refuses %s", (url) => {
     expect(() => checkApiUrl(url, "production")).toThrow(ValidationFailed);
   });

@@ -32,7 +32,8 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
       server_id: target.server_id,
       server_name: target.server_name,
       attempts: target.attempts,
-      result: failedRun(step),
+      // The run never answered (timeout, unreachable agent): its duration is the time since it started.
+      result: { ...failedRun(step), duration_ms: sinceStart(target, ctx.clock.now()) },
     };
   }
 
@@ -106,6 +107,11 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
     throw error;
   }
   return {};
+}
+
+function sinceStart(target: TargetItem, now: Date): number {
+  const started = target.started_at ? Date.parse(target.started_at) : NaN;
+  return Number.isFinite(started) ? Math.max(0, now.getTime() - started) : 0;
 }
 
 function failedRun(step: ServerStep): ServerRunResult {
