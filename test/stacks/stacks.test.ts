@@ -51,7 +51,7 @@ function importOf(template: Template, logicalId: string, attribute: string): Jso
 let app: Synthesized;
 beforeAll(async () => {
   app = await synthesize();
-});
+}, 300_000);
 
 describe("Storage stack", () => {
   const table = () => app.template(Storage);
