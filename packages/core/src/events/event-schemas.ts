@@ -4,7 +4,13 @@ import { z } from "@hono/zod-openapi";
 import { OperationStatus, OperationType, TargetStatus } from "../operations/schema.js";
 import { HealthStatus, Server } from "../servers/schema.js";
 
-const ServerData = z.object({ server: Server.describe("The server record as the API returns it (never its agent token)") });
+const ServerData = z.object({
+  server: Server.describe("The server record as the API returns it (never its agent token)"),
+  sequence: z
+    .number()
+    .int()
+    .describe("The server's revision after this change: higher is newer, so order and de-duplicate one server's events by it"),
+});
 const when = z.string().describe("ISO 8601 time");
 const Alert = z
   .object({
