@@ -2,6 +2,7 @@
 import { Duration } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
+import * as eventschemas from "aws-cdk-lib/aws-eventschemas";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -9,6 +10,8 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { NagSuppressions } from "cdk-nag";
 import { Function, use, type StackContext } from "sst/constructs";
 import { OUTBOX_PREFIX } from "../packages/core/src/store/keys.js";
+import { eventSchemaDocuments, schemaFileName } from "../packages/core/src/events/schema-documents.js";
+import { DETAIL_TYPES } from "../packages/core/src/events/fleet-event.js";
 import { EVENT_ARCHIVE_RETENTION_DAYS, eventSharingFromEnv, OUTBOX_DELIVERY } from "./settings.js";
 import { Storage } from "./Storage.js";
 
@@ -25,6 +28,24 @@ export function Events({ stack, app }: StackContext) {
     eventPattern: { source: [EVENT_SOURCE] },
     retention: Duration.days(EVENT_ARCHIVE_RETENTION_DAYS),
   });
+
+  // The schema of every detail-type, generated from the code (as docs/events/), so consumers can
+  // browse them and download code bindings. Draft 4 is the JSON Schema version the registry takes.
+  const registry = new eventschemas.CfnRegistry(stack, "SchemaRegistry", {
+    registryName: `fleetplane-${app.stage}`,
+    description: "Fleetplane fleet events (source fleetplane), one schema per detail-type",
+  });
+  const documents = eventSchemaDocuments("draft-4");
+  for (const detailType of DETAIL_TYPES) {
+    const schema = new eventschemas.CfnSchema(stack, `Schema${detailType.replace(/\s+/g, "")}`, {
+      registryName: registry.attrRegistryName,
+      schemaName: `fleetplane@${detailType.replace(/\s+/g, "")}`,
+      type: "JSONSchemaDraft4",
+      description: `Fleetplane "${detailType}" event`,
+      content: JSON.stringify(documents[schemaFileName(detailType)]),
+    });
+    schema.addDependency(registry);
+  }
 
   // Subscribers in other accounts (docs/events.md, "Subscribing from another account").
   const sharing = eventSharingFromEnv();

@@ -11,6 +11,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
+    // Every event a local Fleetplane publishes in a test is validated against docs/events/*.json.
+    setupFiles: ["test/support/event-contract.ts"],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

@@ -7,6 +7,8 @@ import { Notifications } from "../../stacks/Notifications.js";
 import { Storage } from "../../stacks/Storage.js";
 import { Webhooks } from "../../stacks/Webhooks.js";
 import { synthesize } from "./synth.js";
+import { DETAIL_TYPES } from "../../packages/core/src/events/fleet-event.js";
+import { eventSchemaDocuments, schemaFileName } from "../../packages/core/src/events/schema-documents.js";
 
 const FORWARD = "arn:aws:events:us-east-1:222222222222:event-bus/security-fleet";
 Object.assign(process.env, {
@@ -25,6 +27,23 @@ beforeAll(async () => {
   webhooks = app.template(Webhooks);
   notifications = app.template(Notifications);
 }, 300_000);
+
+describe("schema registry", () => {
+  it("registers one draft-4 JSON Schema per detail-type, generated from the code, in fleetplane-<stage>", () => {
+    events.hasResourceProperties("AWS::EventSchemas::Registry", { RegistryName: "fleetplane-test" });
+    const schemas = Object.values(events.findResources("AWS::EventSchemas::Schema"));
+    expect(schemas.map((s) => s.Properties.SchemaName).sort()).toEqual(
+      DETAIL_TYPES.map((t) => `fleetplane@${t.replace(/\s+/g, "")}`).sort(),
+    );
+    const documents = eventSchemaDocuments("draft-4");
+    for (const schema of schemas) {
+      expect(schema.Properties.Type).toBe("JSONSchemaDraft4");
+      const content = JSON.parse(schema.Properties.Content);
+      expect(content).toEqual(documents[schemaFileName(content.title)]);
+      expect(content.$schema).toBe("http://json-schema.org/draft-04/schema#");
+    }
+  });
+});
 
 describe("subscribers in other accounts", () => {
   it("lets the listed accounts and the organization's accounts manage only rules they created on the bus", () => {

@@ -92,15 +92,15 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const clock = options.clock ?? systemClock;
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
-  let wakeRelay = (_partitions: string[]) => {};
+  let wakeRelay = (_written: Array<{ pk: string; sk: string }>) => {};
   const ctx: FleetContext = {
     table: new Table({
       client,
       tableName: config.tableName,
       meter: new CapacityMeter(),
       nowSeconds: () => epochSeconds(clock.now()),
-      onItemsWritten: (partitions) => {
-        const outboxes = partitions.filter((pk) => pk.startsWith(OUTBOX_PREFIX));
+      onItemsWritten: (written) => {
+        const outboxes = written.filter((key) => key.pk.startsWith(OUTBOX_PREFIX));
         if (outboxes.length > 0) wakeRelay(outboxes);
       },
     }),
@@ -164,8 +164,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   };
   const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
-  wakeRelay = (partitions) => {
-    for (const pk of partitions) relay.noteWritten(pk);
+  wakeRelay = (written) => {
+    for (const key of written) relay.noteWritten(key);
     relayTimer.runSoon();
   };
   const timers = [

@@ -2,7 +2,21 @@ import { describe, expect, test } from "vitest";
 import { eventsFromOutbox, fleetEvent, outboxItem, outboxItems } from "./fleet-event.js";
 
 const at = new Date("2026-11-23T12:00:00Z");
-const event = (i: number, bytes = 10) => fleetEvent("Server Health Changed", "o1", { server_id: `s-${i}`, note: "x".repeat(bytes) }, at);
+const event = (i: number, bytes = 10) =>
+  fleetEvent(
+    "Server Health Changed",
+    "o1",
+    {
+      server_id: `s-${i}`,
+      server_name: "x".repeat(bytes),
+      previous_status: "healthy",
+      health_status: "degraded",
+      checked_at: at.toISOString(),
+      response_time_ms: 5,
+      error_message: null,
+    },
+    at,
+  );
 
 describe("outbox items", () => {
   test("many events share items of up to 100, in order, and read back as they were written", () => {
@@ -15,7 +29,7 @@ describe("outbox items", () => {
   });
 
   test("events of different organizations never share an item", () => {
-    const mixed = [event(1), fleetEvent("Server Updated", "o2", { server_id: "s" }, at), event(2)];
+    const mixed = [event(1), fleetEvent("Server Health Changed", "o2", { ...event(0).detail.data, server_id: "s" } as never, at), event(2)];
     const items = outboxItems(mixed);
     expect(items.map((i) => i.pk)).toEqual(["OUTBOX#o1", "OUTBOX#o2", "OUTBOX#o1"]);
     expect(items.flatMap(eventsFromOutbox).map((e) => e.detail.event_id).sort()).toEqual(mixed.map((e) => e.detail.event_id).sort());

@@ -2,6 +2,7 @@
 import { newId } from "../ids.js";
 import { keys } from "../store/keys.js";
 import type { TransactItem } from "../store/table.js";
+import type { EventData } from "./event-schemas.js";
 
 export const EVENT_SOURCE = "fleetplane";
 
@@ -40,10 +41,17 @@ export interface FleetEvent {
 export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
 const outboxExpiry = (occurredAt: string) => Math.floor(Date.parse(occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS;
 
-export function fleetEvent(detailType: DetailType, organizationId: string, data: Record<string, unknown>, now: Date): FleetEvent {
+/** An event of a detail-type; `data` must satisfy that detail-type's schema (event-schemas.ts, docs/events/). */
+export function fleetEvent<T extends DetailType>(detailType: T, organizationId: string, data: EventData<T>, now: Date): FleetEvent {
   return {
     detail_type: detailType,
-    detail: { event_id: newId(now.getTime()), organization_id: organizationId, occurred_at: now.toISOString(), version: 1, data },
+    detail: {
+      event_id: newId(now.getTime()),
+      organization_id: organizationId,
+      occurred_at: now.toISOString(),
+      version: 1,
+      data: data as Record<string, unknown>,
+    },
   };
 }
 

@@ -152,7 +152,7 @@ function alertEvent(
   type: "Fleet Alert Raised" | "Fleet Alert Resolved",
   server: ServerRef,
   rule: AlertRule,
-  details: Record<string, unknown>,
+  details: { raised_at: string; resolved_at?: string } & Record<string, unknown>,
   now: number,
 ): FleetEvent {
   return fleetEvent(

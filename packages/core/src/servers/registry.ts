@@ -53,7 +53,7 @@ export async function registerServer(ctx: FleetContext, organizationId: string, 
       },
     },
     { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-    outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item) }, ctx.clock.now())),
+    outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item), sequence: item.revision }, ctx.clock.now())),
     ...tagItems(item).map((entry) => ({ Put: { Item: entry } })),
   ];
   const counters = summaryUpdate(organizationId, delta(undefined, server));
@@ -142,7 +142,7 @@ export async function purgeServer(ctx: FleetContext, organizationId: string, id:
         },
       },
       { Delete: { Key: keys.serverName(organizationId, before.name) } },
-      outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before) }, ctx.clock.now())),
+      outboxPut(fleetEvent("Server Deleted", organizationId, { server: toServer(before), sequence: before.revision + 1 }, ctx.clock.now())),
       ...before.tags.map((tag) => ({ Delete: { Key: keys.serverTag(organizationId, tag, id) } })),
     ];
     const counters = summaryUpdate(organizationId, delta(before, undefined));
@@ -209,7 +209,7 @@ async function rewriteUntilWritten(
     const renamed = before.name.toLowerCase() !== after.name.toLowerCase();
     const writes: TransactItem[] = [
       { Put: { Item: item, ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
-      outboxPut(fleetEvent(rewrite.detailType, organizationId, { server: toServer(item), ...rewrite.data }, ctx.clock.now())),
+      outboxPut(fleetEvent(rewrite.detailType, organizationId, { server: toServer(item), sequence: item.revision, ...rewrite.data }, ctx.clock.now())),
     ];
     if (renamed) {
       writes.push(

@@ -48,8 +48,8 @@ export interface TableOptions {
   meter?: CapacityMeter;
   /** Clock for TTL filtering; defaults to the system clock. */
   nowSeconds?: () => number;
-  /** Told the partition keys written by each committed transaction and batch of puts: the local runtime's stand-in for DynamoDB Streams. */
-  onItemsWritten?: (partitionKeys: string[]) => void;
+  /** Told the keys put or updated by each committed transaction and batch of puts: the local runtime's stand-in for DynamoDB Streams. */
+  onItemsWritten?: (keys: Key[]) => void;
 }
 
 /** A ProjectionExpression with the attribute names it uses. */
@@ -76,7 +76,7 @@ export class Table {
   /** Write requests this process has sent (any item): what a process-local cache compares to know it may be stale. */
   writes = 0;
   private readonly nowSeconds: () => number;
-  private readonly onItemsWritten: ((partitionKeys: string[]) => void) | undefined;
+  private readonly onItemsWritten: ((keys: Key[]) => void) | undefined;
 
   constructor(options: TableOptions) {
     this.name = options.tableName;
@@ -185,7 +185,7 @@ export class Table {
       try {
         const out = await this.doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
         this.recordWrite("TransactWriteItems", out.ConsumedCapacity);
-        this.onItemsWritten?.(items.map(partitionKeyOf));
+        this.onItemsWritten?.(items.map(keyOf));
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -209,14 +209,15 @@ export class Table {
         return (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
       },
     );
-    const written = requests.flatMap((r) => ("put" in r ? [String(r.put.pk ?? "")] : []));
+    const written = requests.flatMap((r) => ("put" in r ? [{ pk: String(r.put.pk ?? ""), sk: String(r.put.sk ?? "") }] : []));
     if (written.length > 0) this.onItemsWritten?.(written);
   }
 }
 
-function partitionKeyOf(item: TransactItem): string {
+function keyOf(item: TransactItem): Key {
   const body = Object.values(item)[0] as { Item?: Record<string, unknown>; Key?: Record<string, unknown> };
-  return String((body.Item ?? body.Key)?.pk ?? "");
+  const key = body.Item ?? body.Key;
+  return { pk: String(key?.pk ?? ""), sk: String(key?.sk ?? "") };
 }
 
 function withTable(item: TransactItem, tableName: string): SdkTransactItem {
