@@ -72,6 +72,26 @@ describe("pagination", () => {
   });
 });
 
+describe("sort", () => {
+  test.each([
+    ["the whole fleet", ""],
+    ["a tag", "&tag=critical"],
+    ["a placement slice", "&region=us-east-1&environment=production"],
+    ["a status filter", "&status=maintenance"],
+  ])("sort=-registered lists %s newest first, each server once across pages", async (_what, query) => {
+    const oldestFirst = await collect(query, 500);
+    const newestFirst = await collect(`${query}&sort=-registered`, 70);
+    expect(newestFirst.map((s) => s.id)).toEqual(oldestFirst.map((s) => s.id).reverse());
+    expect(newestFirst.length).toBeGreaterThan(0);
+  });
+
+  test("an unknown sort is a 400 naming the field", async () => {
+    const res = await fleet.request("GET", `${FLEET}/servers?sort=name`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe("sort");
+  });
+});
+
 describe("filters", () => {
   const expected = (pick: (i: number) => boolean) =>
     Array.from({ length: FLEET_SIZE }, (_, i) => i)

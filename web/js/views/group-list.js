@@ -42,5 +42,7 @@ export function criteria(g) {
     );
   if (g.regions.length) parts.push(h("span", {}, `regions ${g.regions.join(", ")}`));
   if (g.environments.length) parts.push(h("span", {}, `environments ${g.environments.join(", ")}`));
-  return parts.length ? h("span", { class: "criteria" }, parts) : h("span", { class: "muted" }, "static only");
+  // Separated in the text itself, not only by layout, so they read apart when copied or read aloud.
+  const separated = parts.flatMap((part, i) => (i === 0 ? [part] : ["; ", part]));
+  return parts.length ? h("span", { class: "criteria" }, separated) : h("span", { class: "muted" }, "static only");
 }

@@ -29,6 +29,7 @@ export async function render(root, ctx) {
 
   let timer;
   ctx.signal.addEventListener("abort", () => clearTimeout(timer));
+  await learnKeyNames(ctx);
   const cursors = [undefined];
   let page = 0;
 
@@ -97,6 +98,17 @@ function cancelButton(ctx, path, status, refresh) {
   return button;
 }
 
+/** API key id → name, when this key may list keys (admin); other roles see the id. */
+const keyNames = new Map();
+async function learnKeyNames(ctx) {
+  if (keyNames.size || ctx.session.role !== "admin") return;
+  try {
+    for (const k of (await ctx.api.get("/api-keys")).items ?? []) keyNames.set(k.id, `${k.name} (${k.role})`);
+  } catch {
+    // Names are a nicety; the id still identifies the key.
+  }
+}
+
 function overview(op) {
   const facts = [
     ["Status", badge(op.status)],
@@ -108,7 +120,7 @@ function overview(op) {
     ["Cancelled", number(op.cancelled_servers)],
     ["Concurrency", `${op.max_concurrency} (${number(op.effective_max_concurrency)} servers)`],
     ["Error threshold", `${op.max_errors} (${number(op.effective_max_errors)} failures)`],
-    ["Started by", op.initiated_by],
+    ["Started by", keyNames.get(op.initiated_by) ?? op.initiated_by],
     ["Started", h("span", { title: op.started_at ?? "" }, when(op.started_at))],
     ["Finished", h("span", { title: op.completed_at ?? "" }, when(op.completed_at))],
   ];

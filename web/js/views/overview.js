@@ -142,9 +142,29 @@ function fleetStatus(summary) {
       {},
       h("strong", {}, `Fleet status: ${summary.status.toUpperCase()}`),
       summary.suggested_action ? h("p", {}, summary.suggested_action) : null,
+      summary.status !== "green" ? h("p", {}, nextStep(summary)) : null,
     ),
   );
 }
+
+/** The suggested action as a place to go in the console. */
+function nextStep(summary) {
+  const h_ = summary.by_health ?? {};
+  if (summary.open_alerts?.total) return link("/alerts", "Open the alerts");
+  if ((h_.critical ?? 0) + (h_.unreachable ?? 0)) return link(`/servers?health_status=${h_.critical ? "critical" : "unreachable"}`, "Show the servers down");
+  if (h_.degraded) return link("/servers?health_status=degraded", "Show the degraded servers");
+  if (summary.stale_servers?.count) return link("/alerts?view=stale", "Show the stale servers");
+  return link("/servers", "Show the servers");
+}
+
+/** Summary figure names as an operator reads them, with their units. */
+const FIGURE_LABELS = {
+  as_of: "Metrics as of",
+  llm_requests_per_minute: "LLM requests per minute",
+  llm_cost_usd_per_minute: "LLM cost per minute (USD)",
+  active_users: "Active users (latest minute)",
+  total_users: "Total users",
+};
 
 function card(title, value, figure, extra, route) {
   return h(
@@ -269,9 +289,12 @@ function extraFigures(summary) {
   if (summary.metrics)
     for (const [key, value] of Object.entries(summary.metrics))
       if (!/^avg_|^servers_reporting$|^failed_services$/.test(key))
-        rows.push([label(key), key === "as_of" ? when(value) : typeof value === "number" ? number(value, 4) : String(value ?? "—")]);
+        rows.push([
+          FIGURE_LABELS[key] ?? label(key),
+          key === "as_of" ? when(value) : typeof value === "number" ? number(value, key.includes("usd") ? 4 : 0) : String(value ?? "—"),
+        ]);
   if (summary.open_alerts?.by_rule)
-    for (const [rule, n] of Object.entries(summary.open_alerts.by_rule)) rows.push([`open alerts · ${label(rule)}`, number(n)]);
+    for (const [rule, n] of Object.entries(summary.open_alerts.by_rule)) rows.push([`Open alerts: ${label(rule)}`, number(n)]);
   if (rows.length === 0) return null;
   return h(
     "section",

@@ -17,6 +17,7 @@ export async function render(root, ctx) {
     region: ctx.query.get("region") ?? "",
     environment: ctx.query.get("environment") ?? "",
     tag: ctx.query.getAll("tag"),
+    sort: ctx.query.get("sort") === "-registered" ? "-registered" : "",
   };
   const pageSize = PAGE_SIZES.includes(Number(ctx.query.get("limit"))) ? Number(ctx.query.get("limit")) : PAGE_SIZES[0];
   // The summary gives the dropdowns' regions and environments and, for one filter or none, the total.
@@ -107,13 +108,22 @@ function filterForm(filters, ctx, summary, pageSize) {
     labelled("Environment", select("environment", known("by_environment"), filters.environment)),
     labelled("Tags", input("tag", filters.tag.join(", "), { placeholder: "all must match" })),
     labelled("Per page", sizes),
+    labelled(
+      "Order",
+      h(
+        "select",
+        { name: "sort", id: "filter-sort" },
+        h("option", { value: "" }, "oldest registered first"),
+        h("option", { value: "-registered", selected: filters.sort === "-registered" }, "newest registered first"),
+      ),
+    ),
     h("div", { class: "filter-actions" }, h("button", { type: "submit", class: "button primary" }, "Apply"), link("/servers", "Clear")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
     const query = new URLSearchParams();
-    for (const name of ["q", "status", "health_status", "region", "environment"]) {
+    for (const name of ["q", "status", "health_status", "region", "environment", "sort"]) {
       const value = String(data.get(name) ?? "").trim();
       if (value) query.set(name, value);
     }

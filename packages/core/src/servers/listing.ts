@@ -83,6 +83,7 @@ async function readInOrder<T extends object>(
       ExpressionAttributeNames: { ...filter.names, ...projection.names },
       ExpressionAttributeValues: { ":pk": partition, ":prefix": SERVER_PREFIX, ...filter.values },
       ProjectionExpression: projection.expression,
+      ScanIndexForward: query.sort !== "-registered",
       ExclusiveStartKey: start,
       Limit: readSize(query.limit + 1, found.length, examined, filter.selective, share),
     });
@@ -210,6 +211,7 @@ async function listByPlacement(
   const filter = serverFilter({ ...query, environment: undefined, region: undefined });
   const share = expectedShare(counts, { status: query.status });
   const after = query.cursor ? keys.server(organizationId, decodeCursor(query.cursor)).sk : undefined;
+  const newestFirst = query.sort === "-registered";
   const budget = Math.ceil(LIST_SCAN_BUDGET / Math.max(1, partitions.length));
 
   const reads = await Promise.all(
@@ -220,11 +222,12 @@ async function listByPlacement(
       do {
         const page = await ctx.table.query<{ sk: string }>({
           IndexName: INDEXES.placement.name,
-          KeyConditionExpression: after ? "placement = :placement AND sk > :after" : "placement = :placement",
+          KeyConditionExpression: after ? `placement = :placement AND sk ${newestFirst ? "<" : ">"} :after` : "placement = :placement",
           FilterExpression: filter.expression,
           ExpressionAttributeNames: filter.names,
           ExpressionAttributeValues: { ":placement": placement, ...(after ? { ":after": after } : {}), ...filter.values },
           ProjectionExpression: "sk",
+          ScanIndexForward: !newestFirst,
           ExclusiveStartKey: start,
           Limit: readSize(query.limit + 1, matches.length, examined, filter.selective, share),
         });
@@ -237,11 +240,14 @@ async function listByPlacement(
     }),
   );
   const bounds = reads.flatMap((r) => (r.bound ? [r.bound] : []));
-  const bound = bounds.length ? bounds.reduce((a, b) => (b < a ? b : a)) : undefined;
+  // Read in the page's direction, so the partitions were all examined up to the bound nearest the start.
+  const before = (a: string, b: string) => (newestFirst ? a > b : a < b);
+  const bound = bounds.length ? bounds.reduce((a, b) => (before(b, a) ? b : a)) : undefined;
   const eligible = reads
     .flatMap((r) => r.matches)
-    .filter((sk) => bound === undefined || sk <= bound)
+    .filter((sk) => bound === undefined || sk === bound || before(sk, bound))
     .sort();
+  if (newestFirst) eligible.reverse();
   const page = eligible.slice(0, query.limit);
   // The index is eventually consistent: a server changed meanwhile is left out of a page it no longer matches.
   const servers = await serversInOrder(ctx, organizationId, page, query);

@@ -95,6 +95,10 @@ export const ServerListQuery = z.object({
   q: z.string().max(128).optional().openapi({ description: "case-insensitive search on name and hostname" }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(512).optional(),
+  sort: z
+    .enum(["registered", "-registered"])
+    .optional()
+    .openapi({ description: "registration order, oldest first (registered, the default) or newest first (-registered)" }),
 });
 export type ServerListQuery = z.infer<typeof ServerListQuery>;
 
