@@ -482,6 +482,12 @@ export interface components {
       organization_id: string;
       role: components["schemas"]["Role"];
     };
+    /**
+     * @example {
+     *       "name": "ci-deploy",
+     *       "role": "operator"
+     *     }
+     */
     ApiKeyCreate: {
       name: string;
       role: components["schemas"]["Role"];
@@ -536,6 +542,19 @@ export interface components {
       tags: string[];
       updated_at: string;
     };
+    /**
+     * @example {
+     *       "name": "web-eu",
+     *       "color": "#2f80ed",
+     *       "tags": [
+     *         "web"
+     *       ],
+     *       "regions": [
+     *         "eu-west-1",
+     *         "eu-central-1"
+     *       ]
+     *     }
+     */
     GroupCreate: {
       color?: string | null;
       description?: string | null;
@@ -855,6 +874,11 @@ export interface components {
       tags?: string[];
       version?: string | null;
     };
+    /**
+     * @example {
+     *       "api_token": "new_secret_token"
+     *     }
+     */
     TokenRotation: {
       api_token: string;
     };
@@ -1971,9 +1995,11 @@ export interface operations {
   getHealthOverview: {
     parameters: {
       query?: {
+        /** @description the next_cursor of the previous page */
         cursor?: string;
         environment?: string;
         health_status?: components["schemas"]["HealthStatus"];
+        /** @description servers per page */
         limit?: number;
         /** @description case-insensitive search on name and hostname */
         q?: string;
@@ -2546,9 +2572,11 @@ export interface operations {
   listServers: {
     parameters: {
       query?: {
+        /** @description the next_cursor of the previous page */
         cursor?: string;
         environment?: string;
         health_status?: components["schemas"]["HealthStatus"];
+        /** @description servers per page */
         limit?: number;
         /** @description case-insensitive search on name and hostname */
         q?: string;

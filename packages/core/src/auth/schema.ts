@@ -7,7 +7,7 @@ export const Role = z.enum(ROLES).openapi("Role");
 export const ApiKeyCreate = z
   .object({ name: z.string().trim().min(1).max(128), role: Role })
   .strict()
-  .openapi("ApiKeyCreate");
+  .openapi("ApiKeyCreate", { example: { name: "ci-deploy", role: "operator" } });
 export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 
 export const ApiKey = z
