@@ -190,6 +190,58 @@ describe("ops run --wait", () => {
   });
 });
 
+describe("registry, groups, checks and operation reads", () => {
+  test("register, update, group add/remove, check, ops list/get/servers and decommission work by name", async () => {
+    const sim = simulator.servers[0]!;
+    const name = `cli-single-${process.pid}`;
+    const registered = await cli(
+      "servers",
+      "register",
+      "--name",
+      name,
+      "--hostname",
+      sim.hostname,
+      "--api-url",
+      sim.api_url,
+      "--api-token",
+      sim.token,
+      "--tag",
+      "solo",
+      "--quiet",
+    );
+    expect(registered.code).toBe(0);
+    const id = registered.stdout.trim();
+    expect((await cli("servers", "update", name, "--status", "maintenance", "--region", "eu-north-1")).code).toBe(0);
+    expect((await cli("servers", "get", id, "--json")).json()).toMatchObject({ name, status: "maintenance", region: "eu-north-1" });
+
+    const group = `cli-solo-${process.pid}`;
+    expect((await cli("groups", "create", group)).code).toBe(0);
+    expect((await cli("groups", "add", group, name)).code).toBe(0);
+    const listed = (await cli("groups", "list", "--json")).json().items.find((g: { name: string }) => g.name === group);
+    expect(listed.server_ids).toEqual([id]);
+    expect((await cli("groups", "remove", group, name)).code).toBe(0);
+    expect((await cli("groups", "list", "--json")).json().items.find((g: { name: string }) => g.name === group).server_ids).toEqual([]);
+
+    const checked = await cli("check", name, "--json");
+    expect(checked.code).toBe(0);
+    expect(checked.json()).toMatchObject({ server_id: id, health_status: "healthy" });
+
+    const operations = (await cli("ops", "list", "--all", "--json")).json().items;
+    expect(operations.length).toBeGreaterThanOrEqual(3);
+    const last = operations[0];
+    expect((await cli("ops", "get", last.id, "--json")).json()).toMatchObject({ id: last.id, status: last.status });
+    const targets = (await cli("ops", "servers", last.id, "--all", "--json")).json().items;
+    expect(targets).toHaveLength(last.total_servers);
+    const cancelFinished = await cli("ops", "cancel", last.id);
+    expect(cancelFinished.code).toBe(3);
+
+    const people = await cli("ops", "list");
+    expect(people.stdout.split("\n")[0]).toMatch(/^ID +TYPE +STATUS +PROGRESS/);
+    expect((await cli("servers", "decommission", name)).code).toBe(0);
+    expect((await cli("servers", "get", name, "--json")).json().status).toBe("decommissioned");
+  });
+});
+
 describe("exit codes and errors", () => {
   test("--help lists every command and the exit codes; a command's --help shows its options and examples", async () => {
     const help = await cli("--help");

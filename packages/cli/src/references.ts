@@ -6,8 +6,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function findServer(client: FleetplaneClient, ref: string): Promise<Server> {
   if (UUID.test(ref)) return unwrap(client.api.GET("/api/v1/fleet/servers/{id}", { params: { path: { id: ref } } }));
-  const page = await unwrap(client.api.GET("/api/v1/fleet/servers", { params: { query: { q: ref, limit: 500 } } }));
-  const server = page.items.find((s) => s.name.toLowerCase() === ref.toLowerCase());
+  const named = async (status?: "decommissioned") => {
+    const page = await unwrap(client.api.GET("/api/v1/fleet/servers", { params: { query: { q: ref, limit: 500, status } } }));
+    return page.items.find((s) => s.name.toLowerCase() === ref.toLowerCase());
+  };
+  // Lists leave decommissioned servers out unless asked for; their names still identify them.
+  const server = (await named()) ?? (await named("decommissioned"));
   if (!server)
     throw new FleetplaneApiError(404, "GET", `${client.endpoint}/api/v1/fleet/servers?q=${ref}`, {
       error: { code: "not_found", message: `no server named ${ref}` },

@@ -640,6 +640,12 @@ export interface components {
       organization_id: string;
       role: components["schemas"]["Role"];
     };
+    /**
+     * @example {
+     *       "name": "ci-deploy",
+     *       "role": "operator"
+     *     }
+     */
     ApiKeyCreate: {
       name: string;
       role: components["schemas"]["Role"];
@@ -716,6 +722,19 @@ export interface components {
       tags: string[];
       updated_at: string;
     };
+    /**
+     * @example {
+     *       "name": "web-eu",
+     *       "color": "#2f80ed",
+     *       "tags": [
+     *         "web"
+     *       ],
+     *       "regions": [
+     *         "eu-west-1",
+     *         "eu-central-1"
+     *       ]
+     *     }
+     */
     GroupCreate: {
       color?: string | null;
       description?: string | null;
@@ -1035,6 +1054,11 @@ export interface components {
       tags?: string[];
       version?: string | null;
     };
+    /**
+     * @example {
+     *       "api_token": "new_secret_token"
+     *     }
+     */
     TokenRotation: {
       api_token: string;
     };
@@ -2457,9 +2481,11 @@ export interface operations {
   getHealthOverview: {
     parameters: {
       query?: {
+        /** @description the next_cursor of the previous page */
         cursor?: string;
         environment?: string;
         health_status?: components["schemas"]["HealthStatus"];
+        /** @description servers per page */
         limit?: number;
         /** @description case-insensitive search on name and hostname */
         q?: string;
@@ -3032,9 +3058,11 @@ export interface operations {
   listServers: {
     parameters: {
       query?: {
+        /** @description the next_cursor of the previous page */
         cursor?: string;
         environment?: string;
         health_status?: components["schemas"]["HealthStatus"];
+        /** @description servers per page */
         limit?: number;
         /** @description case-insensitive search on name and hostname */
         q?: string;

@@ -8,7 +8,7 @@ export const Role = z.enum(ROLES).openapi("Role");
 export const ApiKeyCreate = z
   .object({ name: DisplayName(128), role: Role })
   .strict()
-  .openapi("ApiKeyCreate");
+  .openapi("ApiKeyCreate", { example: { name: "ci-deploy", role: "operator" } });
 export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 
 export const ApiKey = z

@@ -18,7 +18,7 @@ export const GroupCreate = z
     server_ids: z.array(IdString).max(1_000).optional().openapi({ description: "static members" }),
   })
   .strict()
-  .openapi("GroupCreate");
+  .openapi("GroupCreate", { example: { name: "web-eu", color: "#2f80ed", tags: ["web"], regions: ["eu-west-1", "eu-central-1"] } });
 export type GroupCreate = z.infer<typeof GroupCreate>;
 
 export const GroupUpdate = GroupCreate.omit({ server_ids: true })

@@ -58,7 +58,7 @@ export type ServerUpdate = z.infer<typeof ServerUpdate>;
 export const TokenRotation = z
   .object({ api_token: z.string().min(1).max(4096) })
   .strict()
-  .openapi("TokenRotation");
+  .openapi("TokenRotation", { example: { api_token: "new_secret_token" } });
 
 export const Server = z
   .object({
@@ -93,8 +93,8 @@ export const ServerListQuery = z.object({
   environment: z.string().optional(),
   tag: repeated.optional().openapi({ description: "repeatable; every tag must match" }),
   q: z.string().max(128).optional().openapi({ description: "case-insensitive search on name and hostname" }),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "servers per page" }),
+  cursor: z.string().max(512).optional().openapi({ description: "the next_cursor of the previous page" }),
   sort: z
     .enum(["registered", "-registered"])
     .optional()
