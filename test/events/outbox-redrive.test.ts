@@ -78,6 +78,23 @@ const publishedIds = (): string[] =>
     .calls()
     .flatMap((call) => (call.args[0].input as { Entries: Array<{ Detail: string }> }).Entries.map((e) => JSON.parse(e.Detail).event_id));
 
+/** A valid fleet event about a server (the detail-type does not matter to the redrive). */
+const changed = (organizationId: string, serverId: string, time: Date): FleetEvent =>
+  fleetEvent(
+    "Server Health Changed",
+    organizationId,
+    {
+      server_id: serverId,
+      server_name: serverId,
+      previous_status: "healthy",
+      health_status: "degraded",
+      checked_at: time.toISOString(),
+      response_time_ms: 12,
+      error_message: null,
+    },
+    time,
+  );
+
 /** The organization's name item, which is how the redrive finds every organization's outbox. */
 const organization = (id: string) => table.put({ Item: { ...keys.organizationName(id), organization_id: id } });
 
@@ -85,9 +102,9 @@ const at = (offsetSeconds: number) => new Date(NOW.getTime() - 3_600_000 + offse
 
 test("a dead-lettered range is republished once, with shared outbox items unpacked, and its message deleted", async () => {
   const org = "org-redrive";
-  const single = fleetEvent("Server Registered", org, { server_id: "s1" }, at(0));
-  const shared = [at(1), at(1), at(2)].map((time, i) => fleetEvent("Server Health Changed", org, { server_id: `s${i}` }, time));
-  const outside = fleetEvent("Server Updated", org, { server_id: "s9" }, at(900));
+  const single = changed(org, "s1", at(0));
+  const shared = [at(1), at(1), at(2)].map((time, i) => changed(org, `s${i}`, time));
+  const outside = changed(org, "s9", at(900));
   await organization(org);
   await table.transact([outboxPut(single), outboxPut(outside)]);
   await table.batchWrite(outboxItems(shared).map((item) => ({ put: item })));
@@ -133,7 +150,7 @@ test("a dead-lettered range is republished once, with shared outbox items unpack
 
 test("a dry run publishes nothing and keeps the message; an unreadable or expired message is kept", async () => {
   const org = "org-dry";
-  const event = fleetEvent("Server Deleted", org, { server_id: "d1" }, at(1800));
+  const event = changed(org, "d1", at(1800));
   await organization(org);
   await table.transact([outboxPut(event)]);
   const deleted = queueHolding([deadLetter("dry", at(1800), at(1800)), { MessageId: "junk", ReceiptHandle: "r-junk", Body: "{}" }]);

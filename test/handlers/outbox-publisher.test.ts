@@ -23,7 +23,20 @@ beforeEach(() => {
 const at = new Date("2026-12-02T10:00:00.000Z");
 function events(count: number, dataBytes = 50): FleetEvent[] {
   return Array.from({ length: count }, (_, i) =>
-    fleetEvent("Server Updated", "org-1", { server_id: `srv-${i}`, note: "x".repeat(dataBytes) }, new Date(at.getTime() + i)),
+    fleetEvent(
+      "Server Health Changed",
+      "org-1",
+      {
+        server_id: `srv-${i}`,
+        server_name: `srv-${i}`,
+        previous_status: "healthy",
+        health_status: "unreachable",
+        checked_at: at.toISOString(),
+        response_time_ms: null,
+        error_message: "x".repeat(dataBytes),
+      },
+      new Date(at.getTime() + i),
+    ),
   );
 }
 
