@@ -5,7 +5,7 @@ import { deployedHandlers, HANDLER_BYTE_BUDGET, LAMBDA_RUNTIME, NODEJS_BUNDLING 
 import { currentHandlerBundles } from "../support/handler-bundles.js";
 
 describe("handler bundles", () => {
-  test("the stacks deploy the nine handlers of packages/functions, each bundled on the newest Node.js runtime", async () => {
+  test("the stacks deploy the ten handlers of packages/functions, each bundled on the newest Node.js runtime", async () => {
     expect(deployedHandlers().map((h) => h.name)).toEqual([
       "api",
       "operation-ended",
@@ -16,6 +16,7 @@ describe("handler bundles", () => {
       "outbox-publisher",
       "probe-dispatcher",
       "probe-worker",
+      "webhook-delivery",
     ]);
     expect(LAMBDA_RUNTIME).toBe("nodejs24.x");
     expect(NODEJS_BUNDLING).toMatchObject({ format: "esm", minify: true, sourcemap: true, esbuild: { external: ["@aws-sdk/*"] } });

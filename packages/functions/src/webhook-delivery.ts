@@ -1,6 +1,7 @@
 // Lambda entry point for webhooks: fleet events from the bus (via SQS) become deliveries and are attempted at once;
 // the once-a-minute scheduled invocation retries the deliveries whose time has come. Domain code does the rest.
-import { deliverDue, enqueueDeliveries, EVENT_SOURCE, type WireEvent } from "@fleetplane/core";
+import { EVENT_SOURCE, type WireEvent } from "@fleetplane/core/events/fleet-event";
+import { deliverDue, enqueueDeliveries } from "@fleetplane/core/webhooks/deliveries";
 import { awsContext } from "./aws-context.js";
 
 interface SqsEvent {
