@@ -155,7 +155,7 @@ describe("running an operation", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("conflict");
     for (let i = 50; i < 110; i++) sim.simulator.setOperationBehaviour(i, { outcome: "succeed" });
-  });
+  }, 120_000);
 
   it("returns the same operation when the create call is retried with its idempotency key", async () => {
     const body = { operation_type: "run_health_check", server_ids: sim.ids.slice(120, 125), idempotency_key: "nightly-check-2026-11-23" };
