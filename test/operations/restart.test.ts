@@ -44,9 +44,11 @@ it("resumes an interrupted operation after a restart: finished servers are not r
     expect(done).toMatchObject({ status: "completed", completed_servers: 30, failed_servers: 0, skipped_servers: 0 });
     const targets = await allTargets(fleet, res.body.id);
     expect(targets.every((t) => t.status === "succeeded")).toBe(true);
-    // Every server ran the operation exactly once, although servers caught mid-call were asked again (same key).
+    // Every server ran the operation exactly once, whether its result was recorded before the shutdown or after.
     for (let i = 0; i < 30; i++) expect(simulator.received(i).executed_operations).toBe(1);
-    expect(targets.some((t) => t.attempts === 2)).toBe(true);
+    // Servers mid-call at the shutdown record their own result within the close grace (Run on server records
+    // what it ran); one cut off by the shutdown is asked again after the restart with the same key, never a third time.
+    for (const target of targets) expect(target.attempts).toBeLessThanOrEqual(2);
   } finally {
     await fleet.close();
   }

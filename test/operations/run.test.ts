@@ -139,9 +139,10 @@ describe("running an operation", () => {
     }
     expect(done.status).toBe("cancelled");
     expect(done.cancelled_servers).toBeGreaterThan(30);
-    // O(1) in the remaining targets: the first target reached after the cancel ends the Map (at most one per
-    // concurrent slot), the servers in flight record their own results, and Finalize settles the rest at once.
-    expect(invocations.runOnServer ?? 0).toBeLessThanOrEqual(3);
+    // O(1) in the remaining targets: iterations that began while the cancel request was on its way run
+    // normally, then the first target reached after the cancel ends the Map (at most one per concurrent slot);
+    // the servers in flight record their own results, and Finalize settles the rest at once.
+    expect(invocations.runOnServer ?? 0).toBeLessThanOrEqual(2 * 3);
     expect(invocations.recordResult ?? 0).toBe(0);
     expect(invocations.prepare ?? 0).toBe(0);
     expect(invocations.finalize ?? 0).toBeGreaterThanOrEqual(1);
@@ -155,7 +156,7 @@ describe("running an operation", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("conflict");
     for (let i = 50; i < 110; i++) sim.simulator.setOperationBehaviour(i, { outcome: "succeed" });
-  });
+  }, 120_000);
 
   it("returns the same operation when the create call is retried with its idempotency key", async () => {
     const body = { operation_type: "run_health_check", server_ids: sim.ids.slice(120, 125), idempotency_key: "nightly-check-2026-11-23" };

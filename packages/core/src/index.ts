@@ -59,6 +59,7 @@ export {
   type StateMachineDefinition,
 } from "./operations/workflow/definition.js";
 export { OPERATION_TASKS, unfinishedOperations } from "./operations/workflow/tasks.js";
+export { OperationCancelled, ServersStillRunning } from "./operations/workflow/workflow-errors.js";
 export { ENDED_WITHOUT_FINALIZE, finalizeEndedExecution } from "./operations/workflow/execution-ended.js";
 export type { OperationRef, OperationWorkflows } from "./operations/workflow/workflows.js";
 export { StepFunctionsWorkflows } from "./operations/workflow/step-functions-workflows.js";

@@ -4,6 +4,7 @@ import "./promise-with-resolvers.js";
 import { StateMachine, type StateMachineDefinition as LocalDefinition } from "aws-local-stepfunctions";
 import {
   CANCEL_DRAIN_RETRY,
+  OperationCancelled,
   OPERATION_TASKS,
   operationStateMachine,
   TASK_FUNCTIONS,
@@ -39,6 +40,8 @@ export class LocalOperationWorkflows implements OperationWorkflows {
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Operations whose Map a cancel has ended (see invoke). */
+  private readonly cancelledMaps = new Set<string>();
   private closed = false;
 
   constructor(
@@ -119,7 +122,19 @@ export class LocalOperationWorkflows implements OperationWorkflows {
 
   private invoke(task: TaskName, input: unknown): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("the local runtime is shutting down"));
+    // In Step Functions a failed Map starts no further iteration. aws-local-stepfunctions aborts the running
+    // ones but still starts those queued behind its concurrency limit, so once a cancel has ended an
+    // operation's Map, its queued iterations end here without running the task, as they never would in AWS.
+    const operationId = (input as { operation_id?: string } | null)?.operation_id;
+    if (task === "runOnServer" && operationId && this.cancelledMaps.has(operationId)) {
+      return Promise.reject(new OperationCancelled(operationId));
+    }
     const call = OPERATION_TASKS[task](this.ctx, input);
+    if (task === "runOnServer" && operationId) {
+      void call.catch((error: unknown) => {
+        if (error instanceof OperationCancelled) this.cancelledMaps.add(operationId);
+      });
+    }
     this.inFlight.add(call);
     void call.catch(() => undefined).finally(() => this.inFlight.delete(call));
     return call;
