@@ -110,4 +110,10 @@ describe("GET /events/stream", () => {
     expect(received.every((r) => r.id === r.event.id)).toBe(true);
     expect(new Set(received.map((r) => r.id)).size).toBe(received.length);
   });
+
+  test("a Last-Event-ID that is not an event id is a 400 before any stream opens", async () => {
+    const res = await fleet.request("GET", `${FLEET}/events/stream`, { headers: { "last-event-id": "nope" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: "after", message: "not an event id" }]);
+  });
 });

@@ -1,7 +1,7 @@
 // GET /events/stream: the event feed as Server-Sent Events. Replays the feed after Last-Event-ID (or `after`),
 // then follows the local bus live; each message's id is the event id, so a reconnecting EventSource resumes.
 import { streamSSE } from "hono/streaming";
-import { eventStreamRoute, listEvents, router, wireEvent, type FleetEvent, type WireEvent } from "@fleetplane/core";
+import { eventStreamRoute, isId, listEvents, router, ValidationFailed, wireEvent, type FleetEvent, type WireEvent } from "@fleetplane/core";
 import type { LocalEventBus } from "./local-bus.js";
 
 /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
@@ -18,6 +18,10 @@ export function eventStream(bus: LocalEventBus) {
       const { organizationId } = c.get("caller");
       const query = c.req.valid("query");
       const lastEventId = c.req.header("last-event-id")?.trim() || query.after;
+      // Checked before the stream opens: afterwards a problem can no longer be a 400.
+      if (lastEventId && !isId(lastEventId)) {
+        throw new ValidationFailed("Last-Event-ID (or after) must be an event id", [{ path: "after", message: "not an event id" }]);
+      }
       const wanted = (e: FleetEvent) =>
         e.detail.organization_id === organizationId && (!query.detail_type || e.detail_type === query.detail_type);
       return streamSSE(c, async (sse) => {
