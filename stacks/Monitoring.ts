@@ -20,6 +20,7 @@ import { monitoringSettings, type MonitoringSettings } from "./monitoring-settin
 import { Operations } from "./Operations.js";
 import { Probes } from "./Probes.js";
 import { Storage } from "./Storage.js";
+import { Webhooks } from "./Webhooks.js";
 
 /** Where every alarm's description sends the operator (docs/runbook.md, one section per alarm). */
 export const RUNBOOK = "docs/runbook.md";
@@ -45,6 +46,7 @@ export function Monitoring({ stack, app }: StackContext) {
   const operations = use(Operations);
   const probes = use(Probes);
   const { api, handler: apiFunction } = use(Api);
+  const webhooks = use(Webhooks);
 
   const topic = new sns.Topic(stack, "Alarms", {
     displayName: `Fleetplane ${app.stage} alarms`,
@@ -78,7 +80,7 @@ export function Monitoring({ stack, app }: StackContext) {
     return created;
   };
 
-  // Dead-letter queues: each message is work that was given up on (events, probe batches).
+  // Dead-letter queues: each message is work that was given up on (events, probe batches, webhook fan-out).
   const deadLetterQueues: Record<string, { queue: sqs.IQueue; what: string }> = {
     OutboxDeadLetters: {
       queue: events.deadLetters,
@@ -87,6 +89,10 @@ export function Monitoring({ stack, app }: StackContext) {
     ProbeDeadLetters: {
       queue: probes.deadLetters,
       what: "Probe batches or schedule invocations failed and wait in the probe dead-letter queue.",
+    },
+    WebhookDeadLetters: {
+      queue: webhooks.deadLetters,
+      what: "Fleet events could not be turned into webhook deliveries after every retry and wait in the webhook dead-letter queue.",
     },
   };
   for (const [name, { queue, what }] of Object.entries(deadLetterQueues)) {
@@ -186,6 +192,7 @@ export function Monitoring({ stack, app }: StackContext) {
       Object.entries(operations.functions).map(([task, fn]) => [`Operation${task[0]!.toUpperCase()}${task.slice(1)}`, fn]),
     ),
     OperationEnded: operations.ended,
+    WebhookDelivery: webhooks.delivery,
   };
   for (const [name, fn] of Object.entries(functions)) {
     alarm(

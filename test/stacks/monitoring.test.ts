@@ -66,7 +66,7 @@ describe("Monitoring stack", () => {
   });
 
   it("alarms as soon as either dead-letter queue holds a message", () => {
-    for (const queue of ["OutboxDeadLetters", "ProbeDeadLetters"]) {
+    for (const queue of ["OutboxDeadLetters", "ProbeDeadLetters", "WebhookDeadLetters"]) {
       const [alarm] = named(`${queue}NotEmpty`);
       expect(alarm).toMatchObject({
         MetricName: "ApproximateNumberOfMessagesVisible",
@@ -111,6 +111,7 @@ describe("Monitoring stack", () => {
       "OperationRecordResult",
       "OperationFinalize",
       "OperationEnded",
+      "WebhookDelivery",
     ];
     for (const fn of functions) {
       expect(named(`-${fn}Errors`)[0], fn).toMatchObject({ MetricName: "Errors", Namespace: "AWS/Lambda" });

@@ -19,8 +19,10 @@ beforeAll(async () => {
 
 describe("cdk-nag AwsSolutions checks (stage prod)", () => {
   it("ran over every stack", () => {
-    const checked = new Set([...findings.suppressed, ...findings.unsuppressed].map((f) => app.shortName(app.stacks().find((s) => s.node.id === f.stack)!)));
-    expect([...checked].sort()).toEqual(["Api", "Console", "Events", "Operations", "Probes", "Storage"]);
+    const checked = new Set(
+      [...findings.suppressed, ...findings.unsuppressed].map((f) => app.shortName(app.stacks().find((s) => s.node.id === f.stack)!)),
+    );
+    expect([...checked].sort()).toEqual(["Api", "Console", "Events", "Monitoring", "Operations", "Probes", "Storage", "Webhooks"]);
   });
 
   it("reports no unsuppressed finding on any stack", () => {
@@ -32,12 +34,14 @@ describe("cdk-nag AwsSolutions checks (stage prod)", () => {
   });
 
   it("allows Resource * only for X-Ray, log delivery, CDK's log retention and stream listing, which take no resource", () => {
-    const unscopable = /^(xray:|logs:(PutRetentionPolicy|DeleteRetentionPolicy|CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|dynamodb:ListStreams$)/;
+    const unscopable =
+      /^(xray:|logs:(PutRetentionPolicy|DeleteRetentionPolicy|CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|dynamodb:ListStreams$)/;
     for (const stack of app.stacks()) {
       for (const policy of Object.values(app.template(stack).findResources("AWS::IAM::Policy")) as Json[]) {
         for (const statement of policy.Properties.PolicyDocument.Statement as Json[]) {
           if (!asArray(statement.Resource).includes("*")) continue;
-          for (const action of asArray(statement.Action) as string[]) expect({ stack: stack.node.id, action }).toEqual({ stack: stack.node.id, action: expect.stringMatching(unscopable) });
+          for (const action of asArray(statement.Action) as string[])
+            expect({ stack: stack.node.id, action }).toEqual({ stack: stack.node.id, action: expect.stringMatching(unscopable) });
         }
       }
     }
