@@ -2,7 +2,7 @@
 // batches within SQS's limits, and an SQS batch of several records, one of them unreadable, probes the
 // simulated agents and reports exactly the failed record.
 import { startSimulator, registrationOf, type Simulator } from "@fleetplane/agent/simulator";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { SQS_MAX_BATCH_BYTES, SQS_MAX_ENTRIES } from "./aws-services.js";
 import { httpApiEvent, jsonOf, schedulerEvent, sqsEvent, startHandlerWorld, type HandlerWorld } from "./lambda.js";
 
@@ -50,7 +50,8 @@ describe("probe dispatcher and worker handlers", () => {
     expect(messages.length).toBeGreaterThan(1);
     const poison = { id: "msg-poison", body: "{not json" };
 
-    const result = await world.invoke("probe-worker", sqsEvent([...messages.slice(0, 1), poison, ...messages.slice(1)]));
+    const stdout = captureStdout();
+    const result = await world.invoke("probe-worker", sqsEvent([...messages.slice(0, 1), poison, ...messages.slice(1)])).finally(stdout.restore);
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "msg-poison" }] });
     const listed = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey, query: "limit=100" }));
@@ -62,5 +63,41 @@ describe("probe dispatcher and worker handlers", () => {
     }
     // Agent tokens were unsealed with KMS, in this container, to call the agents.
     expect(world.aws.kmsCalls.some((c) => c.operation === "Decrypt")).toBe(true);
+
+    // Its log lines are JSON with the correlation fields; its metrics one embedded-metric-format line.
+    const lines = stdout.lines.map((line) => JSON.parse(line) as Record<string, any>);
+    expect(lines.find((line) => line.message === "unreadable probe batch")).toMatchObject({
+      level: "ERROR",
+      service: "probe-worker",
+      stage: "test",
+      probe_batch_id: "msg-poison",
+      cold_start: true,
+      function_name: "fleetplane-test-probe-worker",
+      function_request_id: expect.any(String),
+    });
+    const emf = lines.filter((line) => line._aws);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]!._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: "Fleetplane",
+      Metrics: expect.arrayContaining([
+        { Name: "ProbeCycleLag", Unit: "Seconds" },
+        { Name: "HealthChecks", Unit: "Count" },
+      ]),
+    });
+    expect(emf[0]).toMatchObject({ service: "fleetplane", stage: "test" });
+    const lags = [emf[0]!.ProbeCycleLag].flat() as number[];
+    expect(lags).toHaveLength(messages.length);
+    for (const lag of lags) expect(lag).toBeGreaterThanOrEqual(0);
+    expect([emf[0]!.HealthChecks].flat().reduce((a: number, b: number) => a + b, 0)).toBe(SERVERS);
   });
 });
+
+/** Lines written to stdout (where Lambda collects logs and EMF metrics) until `restore`. */
+function captureStdout(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split("\n").filter((line) => line.startsWith("{")));
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}

@@ -3,22 +3,20 @@
 import { dispatchMinute } from "@fleetplane/core/probes/dispatch";
 import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
 import { awsContext } from "./aws-context.js";
+import { beginInvocation, lambdaTelemetry, type LambdaContext } from "./lambda-telemetry.js";
 
-export async function handler(event: { time?: string }): Promise<{ servers: number; batches: number }> {
+const telemetry = lambdaTelemetry("probe-dispatcher");
+
+export async function handler(event: { time?: string }, context?: LambdaContext): Promise<{ servers: number; batches: number }> {
+  beginInvocation(telemetry, context);
   const ctx = awsContext({ probeQueue: (url) => new SqsProbeQueue(url) });
   if (!ctx.probeQueue)
     throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_PROBE_QUEUE_URL: required by the probe dispatcher");
   // The schedule's own time, so a late or retried invocation still stamps its minute.
   const at = event.time ? new Date(event.time) : ctx.clock.now();
   const dispatched = await dispatchMinute(ctx, ctx.probeQueue, at);
-  console.log(
-    JSON.stringify({
-      level: "info",
-      msg: "probes dispatched",
-      at: at.toISOString(),
-      servers: dispatched.servers,
-      batches: dispatched.batches.length,
-    }),
-  );
+  telemetry.logger.info("probes dispatched", { at: at.toISOString(), servers: dispatched.servers, batches: dispatched.batches.length });
+  telemetry.metric("ActiveServers", dispatched.servers);
+  telemetry.flush();
   return { servers: dispatched.servers, batches: dispatched.batches.length };
 }
