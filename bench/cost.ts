@@ -81,16 +81,18 @@ export function measuredUnits(results: { probes: any; operations: any }): Measur
     probes.write_units as Array<{ mix: string; servers: number; write_units_per_server_hour: number; read_units_per_server_hour: number }>
   ).find((run) => run.mix === "realistic");
   if (!realistic) throw new Error("bench/results/probes.json has no realistic write-units run");
-  const byFleetSize: Record<string, number> = probes.write_units_per_server_hour_by_fleet_size ?? {
-    [realistic.servers]: realistic.write_units_per_server_hour,
-  };
+  // Sizes a run could not measure are null: the model uses the nearest measured size instead.
+  const measured = Object.entries((probes.write_units_per_server_hour_by_fleet_size ?? {}) as Record<string, number | null>).filter(
+    (entry): entry is [string, number] => typeof entry[1] === "number",
+  );
+  const byFleetSize: Record<string, number> =
+    measured.length > 0 ? Object.fromEntries(measured) : { [realistic.servers]: realistic.write_units_per_server_hour };
   return {
     probeWriteUnitsPerServerHour: byFleetSize,
     probeReadUnitsPerServerHour: realistic.read_units_per_server_hour,
     operationWriteUnitsPerServer: results.operations.results.write_units_per_server,
     operationReadUnitsPerServer: results.operations.results.read_units_per_server,
-    // Before per-organization data keys this was not measured; the design figure then was about 7.
-    kmsCallsPerServerHour: probes.kms_calls_per_server_hour ?? 7,
+    kmsCallsPerServerHour: probes.kms_calls_per_server_hour,
   };
 }
 

@@ -87,6 +87,8 @@ export function Operations({ stack, app }: StackContext) {
   ) as Record<TaskName, Function>;
   // Only the task that talks to agents reads their tokens.
   storage.grantTokenUnsealing(functions.runOnServer);
+  // A token sealed before organization keys is re-sealed on read, which may create the organization's key.
+  storage.grantTokenSealing(functions.runOnServer);
 
   const logGroup = new logs.LogGroup(stack, "StateMachineLogs", {
     logGroupName: `/aws/vendedlogs/states/fleetplane-${app.stage}-operations`,
@@ -149,10 +151,7 @@ export function Operations({ stack, app }: StackContext) {
       {
         id: "AwsSolutions-IAM5",
         reason: "Describe/stop its own Distributed Map child executions, named at run time; log delivery and X-Ray take no resource",
-        appliesTo: [
-          { regex: `/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:${stateMachineName}\\/\\*$/g` },
-          "Resource::*",
-        ],
+        appliesTo: [{ regex: `/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:${stateMachineName}\\/\\*$/g` }, "Resource::*"],
       },
     ],
     true,

@@ -65,8 +65,9 @@ export function Probes({ stack }: StackContext) {
     reservedConcurrentExecutions: LAMBDA_CONCURRENCY.reserved.probeDispatcher,
     environment,
   });
-  // The dispatcher reads the sparse `active` index and nothing else of the table.
-  storage.grantTable(dispatcher, { actions: [], baseTable: false, indexes: ["active"] });
+  // The dispatcher reads the sparse `active` index; on the base table it reads and stores the organization's
+  // probe layout and, when the layout changes with the fleet's size, carries probe state into the new groups.
+  storage.grantTable(dispatcher, { actions: PROBE_TABLE_ACTIONS, indexes: ["active"] });
   queue.grantSendMessages(dispatcher);
 
   const worker = new Function(stack, "ProbeWorker", {
@@ -80,9 +81,15 @@ export function Probes({ stack }: StackContext) {
   // Probe results: reads of servers and probe state, batched and conditional writes; never an index, never a delete.
   storage.grantTable(worker, { actions: PROBE_TABLE_ACTIONS });
   storage.grantTokenUnsealing(worker);
+  // A token sealed before organization keys is re-sealed on read, which may create the organization's key.
+  storage.grantTokenSealing(worker);
   worker.addEventSource(
     // The event source's maximum concurrency bounds the workers without reserving any of the account's quota.
-    new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: LAMBDA_CONCURRENCY.probeWorkerMaxConcurrency }),
+    new SqsEventSource(queue, {
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      maxConcurrency: LAMBDA_CONCURRENCY.probeWorkerMaxConcurrency,
+    }),
   );
 
   // EventBridge Scheduler: once a minute, no retries (a retried minute is stale), failures to a dead-letter queue.

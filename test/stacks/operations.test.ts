@@ -133,7 +133,8 @@ describe("Operations stack", () => {
       const roleId = fn.Properties.Role["Fn::GetAtt"][0];
       const actions = statementsOfRole(ops, roleId).flatMap((s) => asArray(s.Action));
       expect(actions.includes("kms:Decrypt")).toBe(task === "runOnServer");
-      expect(actions).not.toContain("kms:GenerateDataKey");
+      // Re-sealing a token written before organization keys may create the organization's key.
+      expect(actions.includes("kms:GenerateDataKey")).toBe(task === "runOnServer");
       expect(actions).toContain("dynamodb:UpdateItem");
     }
     const [, runner] = only(ops, "AWS::Lambda::Function", { Description: OPERATION_TASK_FUNCTIONS.runOnServer.description });

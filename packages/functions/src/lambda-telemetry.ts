@@ -14,7 +14,9 @@ export interface LambdaContext {
 export function lambdaTelemetry(service: string, env: Record<string, string | undefined> = process.env): Telemetry {
   const level = (env.FLEETPLANE_LOG_LEVEL ?? "INFO").toUpperCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new Error(`Fleetplane configuration is invalid:\n  FLEETPLANE_LOG_LEVEL: one of ${LOG_LEVELS.join(", ")} (got "${env.FLEETPLANE_LOG_LEVEL}")`);
+    throw new Error(
+      `Fleetplane configuration is invalid:\n  FLEETPLANE_LOG_LEVEL: one of ${LOG_LEVELS.join(", ")} (got "${env.FLEETPLANE_LOG_LEVEL}")`,
+    );
   }
   return new Telemetry({ service, stage: env.SST_STAGE ?? "unknown", logLevel: level as FleetLogLevel, emitMetrics: true });
 }

@@ -23,9 +23,9 @@ export async function handler(
 ): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
   beginInvocation(telemetry, context);
   // The mapping's filter passes only outbox INSERTs; anything else is acknowledged untouched.
-  const records: OutboxRecord[] = event.Records.filter((r) => r.eventName === "INSERT" && r.dynamodb?.NewImage && r.dynamodb.SequenceNumber).map(
-    (r) => ({ id: r.dynamodb!.SequenceNumber!, item: unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>) }),
-  );
+  const records: OutboxRecord[] = event.Records.filter(
+    (r) => r.eventName === "INSERT" && r.dynamodb?.NewImage && r.dynamodb.SequenceNumber,
+  ).map((r) => ({ id: r.dynamodb!.SequenceNumber!, item: unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>) }));
   const failed = await publishOutboxRecords(publisher, records);
   const failedIds = new Set(failed);
   const eventsIn = (list: OutboxRecord[]) => list.reduce((sum, record) => sum + eventsFromOutbox(record.item).length, 0);

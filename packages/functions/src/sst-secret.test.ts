@@ -47,8 +47,8 @@ test("a secret set nowhere fails with the command that sets it", async () => {
 });
 
 test("a secret not bound to the function is a configuration error, and SSM is not asked", async () => {
-  await expect(readSstSecret("FLEETPLANE_ADMIN_API_KEY", { SST_APP: "fleetplane" }, new SSMClient({ region: "us-east-1" }))).rejects.toThrow(
-    /configuration is invalid/,
-  );
+  await expect(
+    readSstSecret("FLEETPLANE_ADMIN_API_KEY", { SST_APP: "fleetplane" }, new SSMClient({ region: "us-east-1" })),
+  ).rejects.toThrow(/configuration is invalid/);
   expect(ssm.calls()).toHaveLength(0);
 });

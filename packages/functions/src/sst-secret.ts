@@ -15,11 +15,13 @@ export function sstSecretParameters(name: string, env: Record<string, string | u
 /** The secret's value; throws (nothing cached) when it is not bound, not set, or SSM fails, so the caller can try again. */
 export async function readSstSecret(name: string, env: Record<string, string | undefined>, ssm: SSMClient): Promise<string> {
   const bound = env[`SST_Secret_value_${name}`];
-  if (!bound) throw new Error(`Fleetplane configuration is invalid:\n  SST_Secret_value_${name}: the secret ${name} is not bound to this function`);
+  if (!bound)
+    throw new Error(`Fleetplane configuration is invalid:\n  SST_Secret_value_${name}: the secret ${name} is not bound to this function`);
   if (bound !== FETCH_FROM_SSM) return bound;
   const { stage, fallback } = sstSecretParameters(name, env);
   const out = await ssm.send(new GetParametersCommand({ Names: [stage, fallback], WithDecryption: true }));
-  const value = (out.Parameters ?? []).find((p) => p.Name === stage)?.Value ?? (out.Parameters ?? []).find((p) => p.Name === fallback)?.Value;
+  const value =
+    (out.Parameters ?? []).find((p) => p.Name === stage)?.Value ?? (out.Parameters ?? []).find((p) => p.Name === fallback)?.Value;
   if (!value) throw new Error(`The secret ${name} is not set in the "${env.SST_STAGE}" stage: npx sst secrets set ${name} <value>`);
   return value;
 }

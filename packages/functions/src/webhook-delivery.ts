@@ -14,7 +14,9 @@ interface BusEvent {
   detail: WireEvent["detail"];
 }
 
-export async function handler(event: SqsEvent | Record<string, unknown>): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> } | void> {
+export async function handler(
+  event: SqsEvent | Record<string, unknown>,
+): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> } | void> {
   const ctx = awsContext();
   if (!Array.isArray(event.Records)) {
     const attempted = await deliverDue(ctx);
@@ -38,7 +40,9 @@ export async function handler(event: SqsEvent | Record<string, unknown>): Promis
         await attempts;
       } catch (error) {
         // Not recorded: SQS redelivers the message (recording is idempotent), then its dead-letter queue keeps it.
-        console.error(JSON.stringify({ level: "error", msg: "webhook fan-out failed", message_id: record.messageId, error: String(error) }));
+        console.error(
+          JSON.stringify({ level: "error", msg: "webhook fan-out failed", message_id: record.messageId, error: String(error) }),
+        );
         failures.push({ itemIdentifier: record.messageId });
       }
     }),

@@ -1064,7 +1064,7 @@ export interface components {
     };
     UpdateConfigParameters: {
       config: {
-        [key: string]: unknown;
+        [key: string]: string | string[] | number | boolean;
       };
       reload?: boolean;
     };
@@ -2490,6 +2490,8 @@ export interface operations {
         /** @description case-insensitive search on name and hostname */
         q?: string;
         region?: string;
+        /** @description registration order, oldest first (registered, the default) or newest first (-registered) */
+        sort?: "registered" | "-registered";
         status?: components["schemas"]["ServerStatus"];
         /** @description repeatable; every tag must match */
         tag?: string[];
@@ -3067,6 +3069,8 @@ export interface operations {
         /** @description case-insensitive search on name and hostname */
         q?: string;
         region?: string;
+        /** @description registration order, oldest first (registered, the default) or newest first (-registered) */
+        sort?: "registered" | "-registered";
         status?: components["schemas"]["ServerStatus"];
         /** @description repeatable; every tag must match */
         tag?: string[];
