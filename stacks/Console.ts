@@ -18,7 +18,9 @@ export function Console({ stack, app }: StackContext) {
       })
     : undefined;
   if (logs) {
-    NagSuppressions.addResourceSuppressions(logs, [{ id: "AwsSolutions-S1", reason: "It is the access-log bucket; logging it would log itself" }]);
+    NagSuppressions.addResourceSuppressions(logs, [
+      { id: "AwsSolutions-S1", reason: "It is the access-log bucket; logging it would log itself" },
+    ]);
   }
 
   // web/ is served as is. The console does not learn the API URL at deploy time: the Api stack is
@@ -48,8 +50,14 @@ export function Console({ stack, app }: StackContext) {
             { id: "AwsSolutions-CFR3", reason: "Access logs are a production-stage setting (CONSOLE_ACCESS_LOGS in stacks/settings.ts)" },
           ]),
       { id: "AwsSolutions-CFR1", reason: "The console is static files for operators anywhere; the API authorizes every call" },
-      { id: "AwsSolutions-CFR2", reason: "Static files only; the API behind API Gateway throttling holds the data, WAF would be a fixed monthly cost" },
-      { id: "AwsSolutions-CFR4", reason: "The default *.cloudfront.net certificate fixes the TLS policy; a custom domain can set TLSv1.2_2021" },
+      {
+        id: "AwsSolutions-CFR2",
+        reason: "Static files only; the API behind API Gateway throttling holds the data, WAF would be a fixed monthly cost",
+      },
+      {
+        id: "AwsSolutions-CFR4",
+        reason: "The default *.cloudfront.net certificate fixes the TLS policy; a custom domain can set TLSv1.2_2021",
+      },
       { id: "AwsSolutions-CFR7", reason: "SST 2's StaticSite reads its bucket through an origin access identity, not OAC" },
     ],
     true,

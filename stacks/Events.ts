@@ -49,7 +49,19 @@ export function Events({ stack, app }: StackContext) {
 
   // Subscribers in other accounts (docs/events.md, "Subscribing from another account").
   const sharing = eventSharingFromEnv();
-  const ruleActions = ["events:PutRule", "events:PutTargets", "events:DeleteRule", "events:RemoveTargets", "events:DisableRule", "events:EnableRule", "events:TagResource", "events:UntagResource", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"];
+  const ruleActions = [
+    "events:PutRule",
+    "events:PutTargets",
+    "events:DeleteRule",
+    "events:RemoveTargets",
+    "events:DisableRule",
+    "events:EnableRule",
+    "events:TagResource",
+    "events:UntagResource",
+    "events:DescribeRule",
+    "events:ListTargetsByRule",
+    "events:ListTagsForResource",
+  ];
   // A rule a subscriber creates on this bus is owned by its account: the condition keeps it to rules of its own.
   const creatorIsCaller = { StringEqualsIfExists: { "events:creatorAccount": "${aws:PrincipalAccount}" } };
   if (sharing.accounts.length > 0) {

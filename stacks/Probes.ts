@@ -5,9 +5,9 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as targets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import { NagSuppressions } from "cdk-nag";
 import { Function, use, type StackContext } from "sst/constructs";
 import { LAMBDA_CONCURRENCY } from "./settings.js";
+import { suppressScheduleTargetRole } from "./nag-suppressions.js";
 import { PROBE_TABLE_ACTIONS, Storage } from "./Storage.js";
 
 /** Deployment settings of probing; the domain's own settings (intervals, retention, thresholds) go in as environment. */
@@ -103,21 +103,7 @@ export function Probes({ stack }: StackContext) {
     }),
   });
 
-  // The role the Lambda target creates for the schedule (aws-scheduler-targets names it per target).
-  const schedulerRole = stack.node.children.find((child) => child.node.id.startsWith("SchedulerRoleForTarget"));
-  if (schedulerRole) {
-    NagSuppressions.addResourceSuppressions(
-      schedulerRole,
-      [
-        {
-          id: "AwsSolutions-IAM5",
-          reason: "aws-scheduler-targets grants lambda:InvokeFunction on the dispatcher and its versions (ARN:*), nothing else",
-          appliesTo: [{ regex: "/^Resource::<ProbeDispatcher[A-Za-z0-9]+\\.Arn>:\\*$/g" }],
-        },
-      ],
-      true,
-    );
-  }
+  suppressScheduleTargetRole(stack, "ProbeDispatcher", "the dispatcher");
 
   stack.addOutputs({ ProbeQueueUrl: queue.queueUrl, ProbeDeadLetterQueueUrl: deadLetters.queueUrl });
 

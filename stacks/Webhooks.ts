@@ -7,10 +7,10 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as targets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import { NagSuppressions } from "cdk-nag";
 import { Function, use, type StackContext } from "sst/constructs";
 import { Events } from "./Events.js";
 import { Storage } from "./Storage.js";
+import { suppressScheduleTargetRole } from "./nag-suppressions.js";
 import { WEBHOOK_DELIVERY } from "./settings.js";
 
 export function Webhooks({ stack }: StackContext) {
@@ -60,21 +60,7 @@ export function Webhooks({ stack }: StackContext) {
     target: new targets.LambdaInvoke(delivery, { retryAttempts: 0, maxEventAge: Duration.seconds(60), deadLetterQueue: deadLetters }),
   });
 
-  // The role the Lambda target creates for the schedule (aws-scheduler-targets names it per target).
-  const schedulerRole = stack.node.children.find((child) => child.node.id.startsWith("SchedulerRoleForTarget"));
-  if (schedulerRole) {
-    NagSuppressions.addResourceSuppressions(
-      schedulerRole,
-      [
-        {
-          id: "AwsSolutions-IAM5",
-          reason: "aws-scheduler-targets grants lambda:InvokeFunction on the delivery function and its versions (ARN:*), nothing else",
-          appliesTo: [{ regex: "/^Resource::<WebhookDelivery[A-Za-z0-9]+\\.Arn>:\\*$/g" }],
-        },
-      ],
-      true,
-    );
-  }
+  suppressScheduleTargetRole(stack, "WebhookDelivery", "the delivery function");
 
   stack.addOutputs({ WebhookQueueUrl: queue.queueUrl, WebhookDeadLetterQueueUrl: deadLetters.queueUrl });
   return { queue, deadLetters, delivery };

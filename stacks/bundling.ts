@@ -64,7 +64,8 @@ export function handlerBuildOptions(entry: string, outfile: string): BuildOption
 export function deployedHandlers(): Array<{ name: string; entry: string }> {
   const names = new Set<string>();
   for (const file of readdirSync(`${ROOT}stacks`).filter((f) => f.endsWith(".ts"))) {
-    for (const match of readFileSync(`${ROOT}stacks/${file}`, "utf8").matchAll(/packages\/functions\/src\/([\w-]+)\.handler/g)) names.add(match[1]!);
+    for (const match of readFileSync(`${ROOT}stacks/${file}`, "utf8").matchAll(/packages\/functions\/src\/([\w-]+)\.handler/g))
+      names.add(match[1]!);
   }
   return [...names].sort().map((name) => ({ name, entry: `${ROOT}packages/functions/src/${name}.ts` }));
 }

@@ -4,6 +4,7 @@ import { AspectPriority, Aspects, CfnResource, type IAspect } from "aws-cdk-lib"
 import type { IConstruct } from "constructs";
 import { NagSuppressions, type NagPackSuppression } from "cdk-nag";
 import { Function, type App } from "sst/constructs";
+import type { Stack } from "aws-cdk-lib";
 
 /** The managed policy SST's Function attaches to its role: CloudWatch Logs writes, nothing else. */
 const BASIC_EXECUTION_ROLE = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
@@ -64,4 +65,25 @@ class OwnedResourceSuppressions implements IAspect {
 /** Registered by sst.config.ts on the whole app; harmless when no rule pack runs (deploys). */
 export function addOwnedResourceSuppressions(app: App): void {
   Aspects.of(app).add(new OwnedResourceSuppressions(), { priority: AspectPriority.MUTATING });
+}
+
+/**
+ * The role aws-scheduler-targets creates for a schedule's Lambda target (named per target) may invoke the
+ * function and its versions (`ARN:*`): the one wildcard, confined to the function whose logical id starts with
+ * `functionId`.
+ */
+export function suppressScheduleTargetRole(stack: Stack, functionId: string, what: string): void {
+  const role = stack.node.children.find((child) => child.node.id.startsWith("SchedulerRoleForTarget"));
+  if (!role) return;
+  NagSuppressions.addResourceSuppressions(
+    role,
+    [
+      {
+        id: "AwsSolutions-IAM5",
+        reason: `aws-scheduler-targets grants lambda:InvokeFunction on ${what} and its versions (ARN:*), nothing else`,
+        appliesTo: [{ regex: `/^Resource::<${functionId}[A-Za-z0-9]+\\.Arn>:\\*$/g` }],
+      },
+    ],
+    true,
+  );
 }

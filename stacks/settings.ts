@@ -91,10 +91,15 @@ export interface EventSharing {
 }
 
 export function eventSharingFromEnv(env: Record<string, string | undefined> = process.env): EventSharing {
-  const list = (value: string | undefined) => (value ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  const list = (value: string | undefined) =>
+    (value ?? "")
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   const problems: string[] = [];
   const accounts = list(env.FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS);
-  for (const a of accounts) if (!/^\d{12}$/.test(a)) problems.push(`FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS: ${a} is not a 12-digit account id`);
+  for (const a of accounts)
+    if (!/^\d{12}$/.test(a)) problems.push(`FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS: ${a} is not a 12-digit account id`);
   const organizationId = env.FLEETPLANE_EVENT_SUBSCRIBER_ORGANIZATION?.trim() || undefined;
   if (organizationId && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
     problems.push(`FLEETPLANE_EVENT_SUBSCRIBER_ORGANIZATION: ${organizationId} is not an AWS Organizations id (o-...)`);
