@@ -4,7 +4,7 @@
 import "../../packages/local/src/operations/promise-with-resolvers.js";
 import { registrationOf, startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 import { StateMachine, type StateMachineDefinition as LocalDefinition } from "aws-local-stepfunctions";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { operationStateMachine, TASK_FUNCTIONS, TASK_STATES, withTaskResources, type TaskName } from "@fleetplane/core";
 import { httpApiEvent, jsonOf, STATE_MACHINE_ARN, startHandlerWorld, type HandlerWorld } from "./lambda.js";
 
@@ -28,7 +28,10 @@ const ids: string[] = [];
 beforeAll(async () => {
   [world, simulator] = await Promise.all([startHandlerWorld({ mode: "development" }), startSimulator({ count: SERVERS, seed: 5 })]);
   for (const server of simulator.servers) {
-    const response = await world.invoke("api", httpApiEvent("POST", `${FLEET}/servers`, { key: world.adminKey, body: registrationOf(server) }));
+    const response = await world.invoke(
+      "api",
+      httpApiEvent("POST", `${FLEET}/servers`, { key: world.adminKey, body: registrationOf(server) }),
+    );
     expect(response.statusCode).toBe(201);
     ids.push(jsonOf(response).id);
   }
@@ -76,7 +79,8 @@ describe("operation handlers", () => {
       ]),
     );
     const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers as never } });
-    await execution.result;
+    const stdout = captureStdout();
+    await execution.result.finally(stdout.restore);
 
     const done = await operation(id);
     expect(done).toMatchObject({ status: "completed", total_servers: SERVERS, completed_servers: SERVERS, failed_servers: 0 });
@@ -88,6 +92,11 @@ describe("operation handlers", () => {
     expect(count("operation-finalize")).toBe(1);
     expect(invoked[0]!.payload).toEqual(input);
     for (const server of simulator.servers) expect(simulator.received(server.index).operations.length).toBe(1);
+
+    // The run-on-server invocations counted every server they finished in their EMF lines.
+    const lines = stdout.lines.map((line) => JSON.parse(line) as Record<string, any>);
+    const finished = lines.filter((line) => line._aws).flatMap((line) => [line.OperationServersFinished ?? []].flat() as number[]);
+    expect(finished.reduce((a, b) => a + b, 0)).toBe(SERVERS);
   });
 
   test("an execution stopped by hand is finalized by the ended-execution rule's event", async () => {
@@ -124,3 +133,17 @@ describe("operation handlers", () => {
     expect(ended.completed_servers).toBe(0);
   });
 });
+
+/** JSON lines written to stdout (where Lambda collects logs and EMF metrics) until `restore`. */
+function captureStdout(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((line) => line.startsWith("{")),
+    );
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}

@@ -1,7 +1,4 @@
-// Lambda entry point for the bulk-operation state machine's "Finalize operation" task: the domain task function, nothing else.
-import { OPERATION_TASKS } from "@fleetplane/core/operations/tasks";
-import { awsContext } from "./aws-context.js";
+// Lambda entry point for the bulk-operation state machine's "Finalize operation" task: the domain task function, logged and counted (operation-task.ts).
+import { operationTaskHandler } from "./operation-task.js";
 
-const ctx = awsContext();
-
-export const handler = (input: unknown): Promise<unknown> => OPERATION_TASKS.finalize(ctx, input);
+export const handler = operationTaskHandler("finalize", "operation-finalize");
