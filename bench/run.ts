@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   api: { module: "./api.ts", run: "runApiBench" },
   probes: { module: "./probes.ts", run: "runProbesBench" },
   operations: { module: "./operations.ts", run: "runOperationsBench" },
+  soak: { module: "./soak.ts", run: "runSoakBench" },
 };
 
 async function main(): Promise<void> {
