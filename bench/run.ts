@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   operations: { module: "./operations.ts", run: "runOperationsBench" },
   console: { module: "./console.ts", run: "runConsoleBench" },
   bundles: { module: "./bundles.ts", run: "runBundlesBench" },
+  soak: { module: "./soak.ts", run: "runSoakBench" },
 };
 
 async function main(): Promise<void> {

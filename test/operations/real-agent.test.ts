@@ -66,3 +66,13 @@ test("update_config with a value the agent cannot take (an object) is 400 at the
   });
   expect(res.status).toBe(400);
 });
+
+test("a server whose agent never answers fails with the time it took, not 0 ms", async () => {
+  const gone = await fleet.request("POST", `${FLEET}/servers`, { body: serverBody({ api_url: "http://127.0.0.1:9", api_token: TOKEN }) });
+  const res = await fleet.request("POST", `${FLEET}/operations`, { body: { operation_type: "run_health_check", server_ids: [gone.body.id] } });
+  expect(res.status).toBe(202);
+  await finished(fleet, res.body.id);
+  const [target] = await allTargets(fleet, res.body.id);
+  expect(target).toMatchObject({ status: "failed" });
+  expect(target.duration_ms).toBeGreaterThan(0);
+});
