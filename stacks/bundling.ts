@@ -10,7 +10,7 @@ export const LAMBDA_RUNTIME = "nodejs24.x";
 /**
  * SST `nodejs` props of every function. `@aws-sdk/*` stays external because the Lambda runtime provides
  * it: bundles carry only Fleetplane's code, hono and zod, which keeps them under the 1 MB budget.
- * Minified with source maps, so logs still show readable stack traces (with NODE_OPTIONS below).
+ * Minified, with a source map beside each bundle to map a logged stack trace back to the TypeScript.
  */
 export const NODEJS_BUNDLING = {
   format: "esm",
@@ -18,9 +18,6 @@ export const NODEJS_BUNDLING = {
   sourcemap: true,
   esbuild: { external: ["@aws-sdk/*"] },
 } as const;
-
-/** Environment every function gets: stack traces mapped through the bundle's source map. */
-export const LAMBDA_ENVIRONMENT = { NODE_OPTIONS: "--enable-source-maps" } as const;
 
 /** A deployed handler's bundle must stay below this many bytes (minified, without its source map). */
 export const HANDLER_BYTE_BUDGET = 1_000_000;
