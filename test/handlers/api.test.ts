@@ -58,10 +58,14 @@ describe("api handler", () => {
     world.aws.ssm.resetHistory();
     const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
     // The container's init attempt and the first request's retry both meet a throttle; the SSM stub answers after that.
-    world.aws.ssm.on(GetParametersCommand as never).rejectsOnce(throttled).rejectsOnce(throttled).callsFake((input: { Names: string[] }) => ({
-      Parameters: input.Names.filter((n) => n === ADMIN_KEY_PARAMETER).map((n) => ({ Name: n, Value: world.adminKey })),
-      InvalidParameters: input.Names.filter((n) => n !== ADMIN_KEY_PARAMETER),
-    }));
+    world.aws.ssm
+      .on(GetParametersCommand as never)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .callsFake((input: { Names: string[] }) => ({
+        Parameters: input.Names.filter((n) => n === ADMIN_KEY_PARAMETER).map((n) => ({ Name: n, Value: world.adminKey })),
+        InvalidParameters: input.Names.filter((n) => n !== ADMIN_KEY_PARAMETER),
+      }));
     await world.coldStart("api");
     const first = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey }));
     expect(first.statusCode).toBe(500);

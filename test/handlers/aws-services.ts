@@ -5,7 +5,13 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, KMSClient } from "@aws-sdk/client-kms";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { BatchRequestTooLong, SendMessageBatchCommand, SQSClient, TooManyEntriesInBatchRequest, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
+import {
+  BatchRequestTooLong,
+  SendMessageBatchCommand,
+  SQSClient,
+  TooManyEntriesInBatchRequest,
+  type SendMessageBatchRequestEntry,
+} from "@aws-sdk/client-sqs";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient, type AwsStub } from "aws-sdk-client-mock";
 import { putEventsEntrySize } from "../../packages/core/src/events/eventbridge-publisher.js";
@@ -65,14 +71,16 @@ export function mockAwsServices(): AwsServices {
   const sqs = stub(SQSClient);
   sqs.on(SendMessageBatchCommand as never).callsFake((input: SendMessageBatchCommand["input"]) => {
     const entries = input.Entries ?? [];
-    if (entries.length > SQS_MAX_ENTRIES)
-      throw new TooManyEntriesInBatchRequest({ message: `${entries.length} entries`, $metadata: {} });
+    if (entries.length > SQS_MAX_ENTRIES) throw new TooManyEntriesInBatchRequest({ message: `${entries.length} entries`, $metadata: {} });
     const bytes = entries.reduce((sum, e) => sum + Buffer.byteLength(e.MessageBody ?? "") + attributeBytes(e), 0);
     if (bytes > SQS_MAX_BATCH_BYTES) throw new BatchRequestTooLong({ message: `${bytes} bytes`, $metadata: {} });
     if (new Set(entries.map((e) => e.Id)).size !== entries.length) throw new Error("BatchEntryIdsNotDistinct");
     services.sqsBatches++;
     services.sqsMessages.push(...entries);
-    return { Successful: entries.map((e, i) => ({ Id: e.Id, MessageId: `m-${services.sqsMessages.length + i}`, MD5OfMessageBody: "" })), Failed: [] };
+    return {
+      Successful: entries.map((e, i) => ({ Id: e.Id, MessageId: `m-${services.sqsMessages.length + i}`, MD5OfMessageBody: "" })),
+      Failed: [],
+    };
   });
 
   services.eventBridge.on(PutEventsCommand as never).callsFake((input: PutEventsCommand["input"]) => {
@@ -142,7 +150,9 @@ export function mockAwsServices(): AwsServices {
     const names = input.Names ?? [];
     if (names.length > 10) throw Object.assign(new Error("at most 10 names"), { name: "ValidationException" });
     return {
-      Parameters: names.filter((n) => services.parameters.has(n)).map((n) => ({ Name: n, Type: "SecureString", Value: services.parameters.get(n) })),
+      Parameters: names
+        .filter((n) => services.parameters.has(n))
+        .map((n) => ({ Name: n, Type: "SecureString", Value: services.parameters.get(n) })),
       InvalidParameters: names.filter((n) => !services.parameters.has(n)),
     };
   });
@@ -165,7 +175,8 @@ function aad(keyId: string, context: Record<string, string> | undefined): Buffer
 
 function attributeBytes(entry: SendMessageBatchRequestEntry): number {
   return Object.entries(entry.MessageAttributes ?? {}).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""),
+    (sum, [name, value]) =>
+      sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""),
     0,
   );
 }

@@ -27,7 +27,9 @@ describe("handler bundles", () => {
     expect(bundles).toHaveLength(deployedHandlers().length);
     for (const bundle of bundles) {
       expect(bundle.bytes, `${bundle.name} is ${bundle.bytes} bytes`).toBeLessThan(HANDLER_BYTE_BUDGET);
-      expect(bundle.inputs.filter((input) => input.includes("node_modules/@aws-sdk/") || input.includes("node_modules/@smithy/"))).toEqual([]);
+      expect(bundle.inputs.filter((input) => input.includes("node_modules/@aws-sdk/") || input.includes("node_modules/@smithy/"))).toEqual(
+        [],
+      );
       expect(bundle.inputs).not.toContain("packages/core/src/index.ts");
       expect(bundle.inputs.some((input) => input.startsWith("node_modules/sst/"))).toBe(false);
     }

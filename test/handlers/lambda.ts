@@ -1,6 +1,8 @@
 // Runs bundled Lambda handlers as the Lambda runtime would: the deployed environment, a fresh module instance
 // per cold start, the runtime's context object, and AWS-shaped events; DynamoDB is dynalite.
 import { createHash, randomUUID } from "node:crypto";
+import { registrationOf, type Simulator } from "@fleetplane/agent/simulator";
+import { vi } from "vitest";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { pathToFileURL } from "node:url";
@@ -212,4 +214,32 @@ export function schedulerEvent(time: Date): Record<string, unknown> {
 export function jsonOf(response: { body?: string; isBase64Encoded?: boolean }): any {
   const text = response.isBase64Encoded ? Buffer.from(response.body ?? "", "base64").toString() : (response.body ?? "");
   return text ? JSON.parse(text) : undefined;
+}
+
+/** Registers every simulated server through the bundled API (201 each) and returns their ids in the simulator's order. */
+export async function registerSimulatedServers(world: HandlerWorld, simulator: Simulator): Promise<string[]> {
+  const ids: string[] = [];
+  for (const server of simulator.servers) {
+    const response = await world.invoke(
+      "api",
+      httpApiEvent("POST", "/api/v1/fleet/servers", { key: world.adminKey, body: registrationOf(server) }),
+    );
+    if (response.statusCode !== 201) throw new Error(`registering ${server.name}: ${response.statusCode} ${response.body}`);
+    ids.push(jsonOf(response).id);
+  }
+  return ids;
+}
+
+/** JSON lines written to stdout (where Lambda collects logs and EMF metrics) until `restore`. */
+export function captureStdout(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((line) => line.startsWith("{")),
+    );
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
 }

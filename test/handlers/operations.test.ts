@@ -2,11 +2,19 @@
 // real state machine definition runs with every Task state invoking its bundled Lambda handler with the payload
 // Step Functions would send, and the ended-execution rule's event finalizes an execution stopped by hand.
 import "../../packages/local/src/operations/promise-with-resolvers.js";
-import { registrationOf, startSimulator, type Simulator } from "@fleetplane/agent/simulator";
+import { startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 import { StateMachine, type StateMachineDefinition as LocalDefinition } from "aws-local-stepfunctions";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { operationStateMachine, TASK_FUNCTIONS, TASK_STATES, withTaskResources, type TaskName } from "@fleetplane/core";
-import { httpApiEvent, jsonOf, STATE_MACHINE_ARN, startHandlerWorld, type HandlerWorld } from "./lambda.js";
+import {
+  httpApiEvent,
+  jsonOf,
+  STATE_MACHINE_ARN,
+  startHandlerWorld,
+  captureStdout,
+  registerSimulatedServers,
+  type HandlerWorld,
+} from "./lambda.js";
 
 const FLEET = "/api/v1/fleet";
 const SERVERS = 4;
@@ -27,14 +35,7 @@ const ids: string[] = [];
 
 beforeAll(async () => {
   [world, simulator] = await Promise.all([startHandlerWorld({ mode: "development" }), startSimulator({ count: SERVERS, seed: 5 })]);
-  for (const server of simulator.servers) {
-    const response = await world.invoke(
-      "api",
-      httpApiEvent("POST", `${FLEET}/servers`, { key: world.adminKey, body: registrationOf(server) }),
-    );
-    expect(response.statusCode).toBe(201);
-    ids.push(jsonOf(response).id);
-  }
+  ids.push(...(await registerSimulatedServers(world, simulator)));
 });
 afterAll(async () => {
   await simulator?.close();
@@ -133,17 +134,3 @@ describe("operation handlers", () => {
     expect(ended.completed_servers).toBe(0);
   });
 });
-
-/** JSON lines written to stdout (where Lambda collects logs and EMF metrics) until `restore`. */
-function captureStdout(): { lines: string[]; restore: () => void } {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(
-      ...String(chunk)
-        .split("\n")
-        .filter((line) => line.startsWith("{")),
-    );
-    return true;
-  });
-  return { lines, restore: () => spy.mockRestore() };
-}

@@ -81,7 +81,9 @@ describe("outbox publisher handler", () => {
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(idsOf(world.aws.events)).toEqual(eventIds([singles[0]!, ...shared, singles[1]!, singles[2]!]));
-    expect(world.aws.events.every((e) => e.Source === "fleetplane" && e.EventBusName === BUS_NAME && e.DetailType === "Server Health Changed")).toBe(true);
+    expect(
+      world.aws.events.every((e) => e.Source === "fleetplane" && e.EventBusName === BUS_NAME && e.DetailType === "Server Health Changed"),
+    ).toBe(true);
     expect(world.aws.putEventsCalls.map((c) => c.entries)).toEqual([10, 10, 8]);
   });
 

@@ -1,10 +1,19 @@
 // The probe dispatcher and worker as bundled: an EventBridge Scheduler event fans the fleet out into SQS
 // batches within SQS's limits, and an SQS batch of several records, one of them unreadable, probes the
 // simulated agents and reports exactly the failed record.
-import { startSimulator, registrationOf, type Simulator } from "@fleetplane/agent/simulator";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { startSimulator, type Simulator } from "@fleetplane/agent/simulator";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SQS_MAX_BATCH_BYTES, SQS_MAX_ENTRIES } from "./aws-services.js";
-import { httpApiEvent, jsonOf, schedulerEvent, sqsEvent, startHandlerWorld, type HandlerWorld } from "./lambda.js";
+import {
+  httpApiEvent,
+  jsonOf,
+  schedulerEvent,
+  sqsEvent,
+  startHandlerWorld,
+  captureStdout,
+  registerSimulatedServers,
+  type HandlerWorld,
+} from "./lambda.js";
 
 const FLEET = "/api/v1/fleet";
 const SERVERS = 12;
@@ -18,14 +27,7 @@ beforeAll(async () => {
     startHandlerWorld({ mode: "development", env: { FLEETPLANE_PROBE_BATCH_SIZE: "3" } }),
     startSimulator({ count: SERVERS, seed: 11 }),
   ]);
-  for (const server of simulator.servers) {
-    const response = await world.invoke(
-      "api",
-      httpApiEvent("POST", `${FLEET}/servers`, { key: world.adminKey, body: registrationOf(server) }),
-    );
-    expect(response.statusCode).toBe(201);
-    ids.push(jsonOf(response).id);
-  }
+  ids.push(...(await registerSimulatedServers(world, simulator)));
 });
 afterAll(async () => {
   await simulator?.close();
@@ -103,17 +105,3 @@ describe("probe dispatcher and worker handlers", () => {
     expect([emf[0]!.HealthChecks].flat().reduce((a: number, b: number) => a + b, 0)).toBe(dispatched);
   });
 });
-
-/** Lines written to stdout (where Lambda collects logs and EMF metrics) until `restore`. */
-function captureStdout(): { lines: string[]; restore: () => void } {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(
-      ...String(chunk)
-        .split("\n")
-        .filter((line) => line.startsWith("{")),
-    );
-    return true;
-  });
-  return { lines, restore: () => spy.mockRestore() };
-}
