@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   simulator: { module: "./simulator.ts", run: "runSimulatorBench" },
   api: { module: "./api.ts", run: "runApiBench" },
   probes: { module: "./probes.ts", run: "runProbesBench" },
+  "probes-fleet-sizes": { module: "./probes.ts", run: "runProbesFleetSizesBench" },
   operations: { module: "./operations.ts", run: "runOperationsBench" },
   console: { module: "./console.ts", run: "runConsoleBench" },
   bundles: { module: "./bundles.ts", run: "runBundlesBench" },
