@@ -60,6 +60,8 @@ export interface LocalOptions {
   webhookPollMs?: number;
   /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
   probeWorkers?: number;
+  /** How long close() lets requests being answered finish before cutting their connections (default 10 s). */
+  requestGraceMs?: number;
 }
 
 export interface LocalFleetplane {
@@ -76,6 +78,7 @@ export interface LocalFleetplane {
   workflows: LocalOperationWorkflows;
   /** The in-process probe schedule: `tick()` runs one health cycle now and resolves when it is done. */
   probes: ProbeScheduler;
+  /** Stops taking requests, lets those being answered finish, then stops the schedule, operations and store. */
   close(): Promise<void>;
 }
 
@@ -138,9 +141,20 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
 
   const api = createApi(ctx, [eventStream(bus), ...routers]);
   const app = consoleApp(api);
+  // Requests being answered, so close() can let them finish before it stops what they call.
+  const answering = new Set<Promise<Response>>();
+  const answer: typeof app.fetch = (...args) => {
+    const response = Promise.resolve(app.fetch(...args));
+    answering.add(response);
+    void response.then(
+      () => answering.delete(response),
+      () => answering.delete(response),
+    );
+    return response;
+  };
   let server: ServerType;
   try {
-    server = await listen(app.fetch, options.port ?? 8787);
+    server = await listen(answer, options.port ?? 8787);
   } catch (error) {
     client.destroy();
     await dynamo.close();
@@ -193,21 +207,33 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     workflows,
     probes,
     async close() {
+      // No new connection; a request already being answered (an operation being started, a write) finishes
+      // against a runtime that still runs, then open streams and idle keep-alive connections are cut.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      http.closeIdleConnections?.();
+      await settleWithin([...answering], options.requestGraceMs ?? 10_000);
+      http.closeAllConnections?.();
+      await closed;
       await probes.stop();
       await workflows.close();
       await Promise.all(timers.map((t) => t.stop()));
       await flushEvents().catch(() => undefined);
       await Promise.all([...attempts]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
       // A summary's background refresh may still be reading: let it finish before the store goes.
       await summaryRefreshesSettled(ctx);
       client.destroy();
       await dynamo.close();
     },
   };
+}
+
+/** Resolves when every promise has settled, or after `ms`, whichever comes first. */
+async function settleWithin(promises: Array<Promise<unknown>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(promises), deadline]);
+  clearTimeout(timer);
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
