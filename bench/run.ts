@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   probes: { module: "./probes.ts", run: "runProbesBench" },
   "probes-fleet-sizes": { module: "./probes.ts", run: "runProbesFleetSizesBench" },
   operations: { module: "./operations.ts", run: "runOperationsBench" },
+  "operations-cancel": { module: "./operations.ts", run: "runOperationsCancelBench" },
   console: { module: "./console.ts", run: "runConsoleBench" },
   bundles: { module: "./bundles.ts", run: "runBundlesBench" },
   soak: { module: "./soak.ts", run: "runSoakBench" },
