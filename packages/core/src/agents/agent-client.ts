@@ -7,7 +7,8 @@ export interface AgentTarget {
   token: string;
 }
 
-export type AgentFailureKind = "timeout" | "connection" | "http" | "unauthorized" | "malformed" | "too_large";
+/** `refused`: production mode does not connect to the agent's address (loopback, link-local, metadata, ...). */
+export type AgentFailureKind = "timeout" | "connection" | "refused" | "http" | "unauthorized" | "malformed" | "too_large";
 
 export interface AgentFailure {
   kind: AgentFailureKind;
