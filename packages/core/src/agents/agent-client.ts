@@ -7,8 +7,8 @@ export interface AgentTarget {
   token: string;
 }
 
-/** `refused`: production mode does not connect to the agent's address (loopback, link-local, metadata, ...). */
-export type AgentFailureKind = "timeout" | "connection" | "refused" | "http" | "unauthorized" | "malformed" | "too_large";
+/** `forbidden_address`: production mode does not connect to the agent's address (loopback, link-local, metadata, ...). */
+export type AgentFailureKind = "timeout" | "connection" | "forbidden_address" | "http" | "unauthorized" | "malformed" | "too_large";
 
 export interface AgentFailure {
   kind: AgentFailureKind;

@@ -32,14 +32,17 @@ test("in production mode a call to an agent whose name resolves to loopback fail
   const result = await client.health({ api_url: `http://agent.example.test:${port}`, token: "t" });
   expect(result).toMatchObject({
     ok: false,
-    error: { kind: "refused", message: "refused: agent.example.test resolves to 127.0.0.1, a loopback, link-local, metadata or non-routable address" },
+    error: {
+      kind: "forbidden_address",
+      message: "refused: agent.example.test resolves to 127.0.0.1, a loopback, link-local, metadata or non-routable address",
+    },
   });
   expect(lookups).toBe(1);
   const literal = await client.runOperation(
     { api_url: `http://[::ffff:127.0.0.1]:${port}`, token: "t" },
     { operation_type: "run_health_check", parameters: {}, idempotency_key: "k", timeout_seconds: 5 },
   );
-  expect(literal).toMatchObject({ ok: false, error: { kind: "refused" } });
+  expect(literal).toMatchObject({ ok: false, error: { kind: "forbidden_address" } });
   // A refusal is final for a bulk operation's server: retrying would only ask DNS again.
   expect(!literal.ok && isTransient(literal.error)).toBe(false);
   expect(calls).toBe(0);
@@ -49,6 +52,9 @@ test("in production mode a call to an agent whose name resolves to loopback fail
 test("an agent answering with a redirect fails as an HTTP error; the redirect is not followed", async () => {
   const client = new HttpAgentClient();
   const result = await client.health({ api_url: `http://127.0.0.1:${port}/moved`, token: "t" });
-  expect(result).toMatchObject({ ok: false, error: { kind: "http", status: 301, message: "agent answered 301 (redirects are not followed)" } });
+  expect(result).toMatchObject({
+    ok: false,
+    error: { kind: "http", status: 301, message: "agent answered 301 (redirects are not followed)" },
+  });
   expect(calls).toBe(1);
 });

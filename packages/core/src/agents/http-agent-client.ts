@@ -132,7 +132,7 @@ export class HttpAgentClient implements AgentClient {
 
 function agentFailure(error: unknown): AgentFailure {
   if (!(error instanceof OutboundFailure)) return { kind: "connection", message: String((error as Error)?.message ?? error) };
-  if (error.kind === "refused") return { kind: "refused", message: `refused: ${error.message}` };
+  if (error.kind === "forbidden_address") return { kind: "forbidden_address", message: `refused: ${error.message}` };
   if (error.kind === "too_large") return { kind: "too_large", message: `agent ${error.message}` };
   return { kind: error.kind, message: error.message };
 }

@@ -43,7 +43,9 @@ async function listen(answer: (req: IncomingMessage, res: ServerResponse) => voi
 let agent: LocalServer;
 beforeAll(async () => {
   // Connection: close, so that every request needs a new connection, and so a new lookup.
-  agent = await listen((_req, res) => res.writeHead(200, { "content-type": "application/json", connection: "close" }).end('{"status":"healthy"}'));
+  agent = await listen((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json", connection: "close" }).end('{"status":"healthy"}'),
+  );
 });
 afterEach(() => {
   agent.requests.length = 0;
@@ -93,7 +95,7 @@ describe("production mode", () => {
 
     // The next connection resolves again, gets loopback, and is refused before any connection attempt.
     const refused = await failure(outbound.send(url, get));
-    expect(refused.kind).toBe("refused");
+    expect(refused.kind).toBe("forbidden_address");
     expect(refused.message).toBe("agent.example.test resolves to 127.0.0.1, a loopback, link-local, metadata or non-routable address");
     expect(resolver.calls).toBe(2);
     expect(toAgent()).toEqual([`93.184.216.34:${agent.port}`]);
@@ -112,7 +114,7 @@ describe("production mode", () => {
     expect(agent.requests.map((r) => r.headers.host)).toEqual([`agent.example.test:${agent.port}`]);
 
     const refused = await failure(outbound.send(url, get));
-    expect(refused).toMatchObject({ kind: "refused", message: expect.stringMatching(/resolves to 169\.254\.169\.254/) });
+    expect(refused).toMatchObject({ kind: "forbidden_address", message: expect.stringMatching(/resolves to 169\.254\.169\.254/) });
     expect(resolver.calls).toBe(2);
     expect(toAgent()).toEqual([`127.0.0.1:${agent.port}`]);
     expect(agent.requests).toHaveLength(1);
@@ -138,7 +140,7 @@ describe("production mode", () => {
     const resolver = scripted([address]);
     const outbound = new OutboundHttp({ refuseNonRoutable: true, resolver });
     const refused = await failure(outbound.send(`http://agent.example.test:${agent.port}/health`, get));
-    expect(refused.kind).toBe("refused");
+    expect(refused.kind).toBe("forbidden_address");
     expect(refused.message).toContain(`resolves to ${address},`);
     expect(toAgent()).toEqual([]);
     expect(agent.requests).toHaveLength(0);
@@ -147,7 +149,7 @@ describe("production mode", () => {
 
   test("one forbidden address among public ones refuses the host: every address is checked", async () => {
     const outbound = new OutboundHttp({ refuseNonRoutable: true, resolver: scripted(["93.184.216.34", "2606:2800:220:1::1", "::1"]) });
-    expect((await failure(outbound.send(`http://agent.example.test:${agent.port}/`, get))).kind).toBe("refused");
+    expect((await failure(outbound.send(`http://agent.example.test:${agent.port}/`, get))).kind).toBe("forbidden_address");
     expect(toAgent()).toEqual([]);
     outbound.close();
   });
@@ -163,7 +165,7 @@ describe("production mode", () => {
   ])("%s is refused by its text, without resolving", async (template) => {
     const resolver = scripted(["127.0.0.1"]);
     const outbound = new OutboundHttp({ refuseNonRoutable: true, resolver });
-    expect((await failure(outbound.send(template.replace("PORT", String(agent.port)), get))).kind).toBe("refused");
+    expect((await failure(outbound.send(template.replace("PORT", String(agent.port)), get))).kind).toBe("forbidden_address");
     expect(resolver.calls).toBe(0);
     expect(agent.requests).toHaveLength(0);
     outbound.close();

@@ -34,7 +34,7 @@ export interface OutboundResponse {
   body: string;
 }
 
-export type OutboundFailureKind = "refused" | "timeout" | "connection" | "too_large";
+export type OutboundFailureKind = "forbidden_address" | "timeout" | "connection" | "too_large";
 
 export class OutboundFailure extends Error {
   constructor(
@@ -67,10 +67,11 @@ export class OutboundHttp {
     } catch {
       return Promise.reject(new OutboundFailure("connection", "not an absolute URL"));
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new OutboundFailure("connection", "not an http(s) URL"));
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      return Promise.reject(new OutboundFailure("connection", "not an http(s) URL"));
     // IP literals never reach the lookup (there is nothing to resolve), so they and local names are checked here.
     const refusal = this.refuses ? hostRefusal(url.hostname, this.refuses) : undefined;
-    if (refusal) return Promise.reject(new OutboundFailure("refused", refusal));
+    if (refusal) return Promise.reject(new OutboundFailure("forbidden_address", refusal));
     return new Promise((resolve, reject) => {
       let deadline: NodeJS.Timeout | undefined;
       let settled = false;
@@ -147,7 +148,7 @@ function readAnswer(
 
 function asFailure(error: Error): OutboundFailure {
   if (error instanceof OutboundFailure) return error;
-  if (error instanceof EgressRefused) return new OutboundFailure("refused", error.message);
+  if (error instanceof EgressRefused) return new OutboundFailure("forbidden_address", error.message);
   const code = (error as NodeJS.ErrnoException).code;
   return new OutboundFailure("connection", code ?? error.message);
 }

@@ -83,11 +83,20 @@ function expand(ip: string): number[] {
 
 /** A URL's host as it is compared: no IPv6 brackets, lower case, no trailing dots (the fully qualified form names the same host). */
 export function comparableHost(hostname: string): string {
-  return hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.+$/, "");
+  return hostname
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/\.+$/, "");
 }
 
 /** Names that always mean the local machine or a metadata service, whatever DNS says. */
-const LOCAL_OR_METADATA_NAMES = new Set(["localhost", "metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal"]);
+const LOCAL_OR_METADATA_NAMES = new Set([
+  "localhost",
+  "metadata.google.internal",
+  "metadata",
+  "instance-data",
+  "instance-data.ec2.internal",
+]);
 
 /**
  * Why a host is refused by its text alone (an IP literal that is non-routable, or a local or metadata name), or
@@ -103,4 +112,5 @@ export function hostRefusal(hostname: string, refuses: (address: string) => bool
 /** Resolves a host name to its addresses (all families); injectable so tests can answer with any address. */
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
-export const systemResolver: HostResolver = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+export const systemResolver: HostResolver = async (hostname) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);

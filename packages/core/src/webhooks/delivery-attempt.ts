@@ -54,12 +54,16 @@ export async function postEvent(ctx: FleetContext, webhook: WebhookItem, event: 
 }
 
 /** Delay before attempt `attempts + 1`: exponential from the base, capped, with "equal jitter" (half fixed, half random). */
-export function deliveryRetry(settings: Pick<WebhookSettings, "retryBaseMs" | "retryMaxMs">, attempts: number, random = Math.random()): number {
+export function deliveryRetry(
+  settings: Pick<WebhookSettings, "retryBaseMs" | "retryMaxMs">,
+  attempts: number,
+  random = Math.random(),
+): number {
   const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
 
 function describe(error: unknown): string {
-  if (error instanceof OutboundFailure && error.kind === "refused") return `refused: ${error.message}`;
+  if (error instanceof OutboundFailure && error.kind === "forbidden_address") return `refused: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
