@@ -3,6 +3,7 @@
 // bundles neither carry nor load their SDK clients at cold start.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { HttpAgentClient } from "@fleetplane/core/agents/http";
+import { OutboundHttp } from "@fleetplane/core/egress/outbound-http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
 import type { FleetContext } from "@fleetplane/core/context";
@@ -29,12 +30,14 @@ export function awsContext(adapters: OptionalAdapters = {}): FleetContext {
   const { stateMachineArn } = config.operations;
   const { queueUrl } = config.probes;
   const table = new Table({ client: new DynamoDBClient({}), tableName: config.tableName });
+  const outbound = new OutboundHttp({ refuseNonRoutable: config.mode === "production" });
   context = {
     table,
     clock: systemClock,
     secrets: new KmsSecrets(keyId, table),
     config,
-    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
+    agents: new HttpAgentClient({ outbound }),
+    outbound,
     workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,
     probeQueue: queueUrl && adapters.probeQueue ? adapters.probeQueue(queueUrl) : undefined,
   };

@@ -6,6 +6,7 @@ import {
   CapacityMeter,
   configFromEnv,
   HttpAgentClient,
+  OutboundHttp,
   OUTBOX_PREFIX,
   createApi,
   ensureBootstrapKey,
@@ -22,6 +23,7 @@ import {
   type ConfigOverrides,
   type FleetContext,
   type FleetRouter,
+  type HostResolver,
 } from "@fleetplane/core";
 import { prepareDataDir } from "./data-dir.js";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
@@ -62,6 +64,8 @@ export interface LocalOptions {
   probeWorkers?: number;
   /** How long close() lets requests being answered finish before cutting their connections (default 10 s). */
   requestGraceMs?: number;
+  /** How agent and webhook host names are resolved in production mode (default: the system's); tests answer any address. */
+  resolver?: HostResolver;
 }
 
 export interface LocalFleetplane {
@@ -96,6 +100,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
   let wakeRelay = (_written: Array<{ pk: string; sk: string }>) => {};
+  const outbound = new OutboundHttp({ refuseNonRoutable: config.mode === "production", resolver: options.resolver });
   const ctx: FleetContext = {
     table: new Table({
       client,
@@ -112,7 +117,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       ? KeyFileSecrets.open(join(dataDir, "secrets.key"))
       : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
-    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
+    agents: new HttpAgentClient({ outbound }),
+    outbound,
   };
   // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
@@ -156,6 +162,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   try {
     server = await listen(answer, options.port ?? 8787);
   } catch (error) {
+    outbound.close();
     client.destroy();
     await dynamo.close();
     throw error;
@@ -222,6 +229,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       await Promise.all([...attempts]);
       // A summary's background refresh may still be reading: let it finish before the store goes.
       await summaryRefreshesSettled(ctx);
+      outbound.close();
       client.destroy();
       await dynamo.close();
     },
