@@ -84,6 +84,8 @@ export async function render(root, ctx) {
     query.set("sort", filters.sort === "name" ? "-name" : "name");
     ctx.navigate(`/servers?${query}`);
   };
+  // What the table shows: a live refresh that finds the page unchanged leaves it alone (and the focus in it).
+  let shown = "";
   const load = async () => {
     results.setAttribute("aria-busy", "true");
     try {
@@ -93,6 +95,10 @@ export async function render(root, ctx) {
       const body = await ctx.api.get("/servers", { query });
       if (ctx.signal.aborted) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      const fingerprint = JSON.stringify([page, body]);
+      if (fingerprint === shown) return;
+      shown = fingerprint;
       replace(
         results,
         h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
@@ -110,8 +116,8 @@ export async function render(root, ctx) {
           },
         ),
       );
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (error) {
+      shown = "";
       replace(results, errorNotice(error));
     } finally {
       results.setAttribute("aria-busy", "false");
