@@ -71,6 +71,14 @@ describe("console: the inventory", () => {
     expect((await rowNames())[0]).toBe(api);
   });
 
+  test("the Name header asks for the name order through the address, keeping the filter", async () => {
+    await page.goto(`${fleet.url}/#/servers?region=us-east-1`);
+    await page.locator("#server-table tbody tr").first().waitFor();
+    await page.locator("#sort-by-name").click();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#/servers?region=us-east-1&sort=name");
+    await expect.poll(() => page.locator("#filter-sort").inputValue()).toBe("name");
+  });
+
   test("the list updates itself when a server is registered through the API, and says when", async () => {
     await page.goto(`${fleet.url}/#/servers?sort=-registered`);
     await page.locator("#server-table tbody tr").first().waitFor();
