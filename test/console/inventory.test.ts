@@ -58,10 +58,16 @@ describe("console: the inventory", () => {
     await shot(page, "servers-inventory");
   });
 
-  test("the order follows registration: oldest first by default, newest first when chosen", async () => {
+  test("the order follows registration: oldest first by default (paging next and back), newest first when chosen", async () => {
     await page.goto(`${fleet.url}/#/servers`);
     await page.locator("#server-table tbody tr").first().waitFor();
     expect(await rowNames()).toEqual(names.slice(0, 25));
+    // Next draws the page read ahead; Previous goes back to the first.
+    await page.getByRole("button", { name: "Next →" }).click();
+    await expect.poll(rowNames).toEqual(names.slice(25, 50));
+    expect(await page.locator(".pager .muted").textContent()).toMatch(/^Page 2 · 25 shown of \d+ servers$/);
+    await page.getByRole("button", { name: "← Previous" }).click();
+    await expect.poll(rowNames).toEqual(names.slice(0, 25));
 
     await page.getByLabel("Order").selectOption("-registered");
     await page.getByRole("button", { name: "Apply" }).click();

@@ -16,28 +16,22 @@ import { healthStrip, RANGES, rangeSwitch, timeChart } from "../ui/chart.js";
  */
 export async function render(root, ctx) {
   const id = ctx.params[0] ?? "";
+  // The record, health, charts and checks are asked for together; the page fills in as they arrive.
+  const reading = ctx.api.get("/servers/{id}", { path: { id } });
   /** @type {Server} */
   let server;
-  try {
-    server = await ctx.api.get("/servers/{id}", { path: { id } });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      root.append(h("h1", {}, "Server not found"), h("p", {}, "It may have been purged. ", link("/servers", "Back to servers")));
-      return;
-    }
-    throw error;
-  }
 
   const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
   const healthSection = h("section", { class: "card", "aria-labelledby": "health-title" });
   const metricsSection = h("section", { class: "card", "aria-labelledby": "metrics-title" });
   const historySection = h("section", { class: "card", "aria-labelledby": "history-title" });
   const recordSection = h("section", { class: "card", "aria-labelledby": "record-title" });
-  const title = h("h1", {}, server.name);
+  const title = h("h1", {}, "Server");
+  const hostname = h("p", { class: "muted" });
   const head = h(
     "div",
     { class: "page-head" },
-    h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, h("p", { class: "muted" }, server.hostname)),
+    h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, hostname),
     h("div", { class: "actions" }),
   );
 
@@ -99,10 +93,22 @@ export async function render(root, ctx) {
   };
 
   root.append(head, actionStatus, h("div", { class: "grid two" }, recordSection, healthSection), metricsSection, historySection);
+  const health = refreshHealth();
+  try {
+    server = await reading;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      replace(root, h("h1", {}, "Server not found"), h("p", {}, "It may have been purged. ", link("/servers", "Back to servers")));
+      return;
+    }
+    throw error;
+  }
+  title.textContent = server.name;
+  hostname.textContent = server.hostname;
   if (ctx.query.get("registered"))
     actionStatus.append(infoNotice(`${server.name} is registered. Its health is unknown until the first check.`));
   refreshRecord(server);
-  await refreshHealth();
+  await health;
   // Auto-refresh while the page is open: health, charts and checks once a minute (a new point per minute at most).
   const timer = setInterval(() => refreshHealth().catch(() => {}), AUTO_REFRESH_MS);
   ctx.signal.addEventListener("abort", () => clearInterval(timer));

@@ -45,7 +45,10 @@ export async function render(root, ctx) {
     sort,
   };
   const pageSize = PAGE_SIZES.find((n) => n === Number(ctx.query.get("limit"))) ?? 25;
-  // The summary gives the dropdowns' regions and environments and, for one filter or none, the total.
+  const pages = pageCache(ctx, filters, pageSize);
+  // The first page is asked for at once, beside the summary (the dropdowns' regions and environments and,
+  // for one filter or none, the total), not after it.
+  pages.get(undefined);
   const summary = await readSummary(ctx.api).catch(() => null);
 
   const form = filterForm(filters, ctx, summary, pageSize);
@@ -86,15 +89,16 @@ export async function render(root, ctx) {
   };
   // What the table shows: a live refresh that finds the page unchanged leaves it alone (and the focus in it).
   let shown = "";
-  const load = async () => {
+  /** Draws the current page; a live refresh (`fresh`) asks the API again instead of using a page read ahead. */
+  const load = async (fresh = false) => {
     results.setAttribute("aria-busy", "true");
     try {
-      const { tag, sort, ...rest } = filters;
-      // The order is sent as the API names it; "name" and "-name" come with APIs that sort by name.
-      const query = /** @type {ServerListQuery} */ ({ ...rest, tag, sort: sort || undefined, limit: pageSize, cursor: cursors[page] });
-      const body = await ctx.api.get("/servers", { query });
+      if (fresh) pages.clear();
+      const body = await pages.get(cursors[page]);
       if (ctx.signal.aborted) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
+      // The next page is read ahead, so "Next" draws at once (not on every live refresh: that would double them).
+      if (body.next_cursor && !fresh) pages.get(body.next_cursor).catch(() => {});
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
       const fingerprint = JSON.stringify([page, body]);
       if (fingerprint === shown) return;
@@ -124,7 +128,46 @@ export async function render(root, ctx) {
     }
   };
   await load();
-  watchFleet(ctx, load, { maxAgeMs: MAX_AGE_MS });
+  watchFleet(ctx, () => load(true), { maxAgeMs: MAX_AGE_MS });
+}
+
+/** A page read ahead is used for this long; after that "Next" asks the API again. */
+const READ_AHEAD_MS = 15_000;
+
+/**
+ * The list's pages by cursor, each asked for once and kept briefly: the first page is asked for beside the
+ * summary, and the page after the one shown is read ahead.
+ * @param {ViewContext} ctx
+ * @param {Filters} filters
+ * @param {number} pageSize
+ */
+function pageCache(ctx, filters, pageSize) {
+  /** @typedef {Awaited<ReturnType<typeof fetchPage>>} Page */
+  /** @type {Map<string, { at: number, page: Promise<Page> }>} */
+  const cache = new Map();
+  /** @param {string | undefined} cursor */
+  const fetchPage = (cursor) => {
+    const { tag, sort, ...rest } = filters;
+    // The order is sent as the API names it; "name" and "-name" come with APIs that sort by name.
+    const query = /** @type {ServerListQuery} */ ({ ...rest, tag, sort: sort || undefined, limit: pageSize, cursor });
+    return ctx.api.get("/servers", { query });
+  };
+  return {
+    /** @param {string | undefined} cursor */
+    get(cursor) {
+      const key = cursor ?? "";
+      const kept = cache.get(key);
+      if (kept && Date.now() - kept.at < READ_AHEAD_MS) return kept.page;
+      const page = fetchPage(cursor);
+      cache.set(key, { at: Date.now(), page });
+      // A failed read is not kept: the next ask tries again.
+      page.catch(() => cache.delete(key));
+      return page;
+    },
+    clear() {
+      cache.clear();
+    },
+  };
 }
 
 /**
