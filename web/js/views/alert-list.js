@@ -73,7 +73,8 @@ export async function render(root, ctx) {
     }
   };
   await load();
-  watchFleet(ctx, load);
+  // Also once a minute: a safety net for an event the feed did not show (a browser clock far ahead of the API's).
+  watchFleet(ctx, load, { maxAgeMs: 60_000 });
 }
 
 /**
