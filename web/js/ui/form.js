@@ -3,8 +3,8 @@ import { ApiError } from "../api.js";
 import { h, uniqueId } from "./dom.js";
 import { describeError, errorNotice } from "./notice.js";
 
-/** A labelled field; `control` is an input/select/textarea whose name matches the API field. */
 /**
+ * A labelled field; `control` is an input/select/textarea whose name matches the API field.
  * @param {string} labelText
  * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} control
  * @param {string} [hint]
@@ -84,8 +84,10 @@ export function showErrors(form, error) {
   first?.focus();
 }
 
-/** "a, b  c" → ["a", "b", "c"]; empty → undefined. */
-/** @param {unknown} value */
+/**
+ * "a, b  c" → ["a", "b", "c"]; empty → undefined.
+ * @param {unknown} value
+ */
 export function list(value) {
   const items = String(value ?? "")
     .split(/[\s,]+/)
@@ -94,8 +96,10 @@ export function list(value) {
   return items.length ? items : undefined;
 }
 
-/** Empty string → undefined, so optional fields are simply not sent. */
-/** @param {unknown} value */
+/**
+ * Empty string → undefined, so optional fields are simply not sent.
+ * @param {unknown} value
+ */
 export function optional(value) {
   const text = String(value ?? "").trim();
   return text ? text : undefined;

@@ -40,8 +40,10 @@ export function duration(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${number(ms / 1000, 1)} s`;
 }
 
-/** "3 min ago" for recent times, a local date-time otherwise; the exact ISO time goes in the title. */
-/** @param {string | null | undefined} iso */
+/**
+ * "3 min ago" for recent times, a local date-time otherwise; the exact ISO time goes in the title.
+ * @param {string | null | undefined} iso
+ */
 export function when(iso) {
   if (!iso) return EMPTY;
   const date = new Date(iso);

@@ -20,8 +20,10 @@ const none = {
   read: () => ({}),
 };
 
-/** "key=value" lines → an object; true/false and numbers keep their type. */
-/** @param {unknown} raw */
+/**
+ * "key=value" lines → an object; true/false and numbers keep their type.
+ * @param {unknown} raw
+ */
 function settingsOf(raw) {
   /** @type {Record<string, string | number | boolean>} */
   const config = {};

@@ -117,8 +117,8 @@ export async function render(root, ctx) {
   );
 }
 
-/** What the address brings: servers picked in the inventory, a filter selected whole, or a retry of failed servers. */
 /**
+ * What the address brings: servers picked in the inventory, a filter selected whole, or a retry of failed servers.
  * @param {ViewContext} ctx
  * @returns {Promise<Preset>}
  */

@@ -98,8 +98,8 @@ export async function render(root, ctx) {
   watchFleet(ctx, refresh, { maxAgeMs: 60_000 });
 }
 
-/** Fleet-wide CPU and memory over the last 24 hours, in 5-minute buckets. */
 /**
+ * Fleet-wide CPU and memory over the last 24 hours, in 5-minute buckets.
  * @param {ViewContext} ctx
  * @param {HTMLElement} el
  */
@@ -128,8 +128,10 @@ async function loadFleetChart(ctx, el) {
   );
 }
 
-/** The health distribution as one stacked bar; each part links to the servers with that health. */
-/** @param {Record<string, number>} byHealth */
+/**
+ * The health distribution as one stacked bar; each part links to the servers with that health.
+ * @param {Record<string, number>} byHealth
+ */
 function healthDistribution(byHealth) {
   const total = Object.values(byHealth).reduce((a, b) => a + b, 0);
   if (!total) return null;
@@ -176,8 +178,10 @@ function fleetStatus(summary) {
   );
 }
 
-/** The suggested action as a place to go in the console. */
-/** @param {FleetSummary} summary */
+/**
+ * The suggested action as a place to go in the console.
+ * @param {FleetSummary} summary
+ */
 function nextStep(summary) {
   const h_ = summary.by_health ?? {};
   if (summary.open_alerts?.total) return link("/alerts", "Open the alerts");
@@ -188,8 +192,10 @@ function nextStep(summary) {
   return link("/servers", "Show the servers");
 }
 
-/** Summary figure names as an operator reads them, with their units. */
-/** @type {Record<string, string>} */
+/**
+ * Summary figure names as an operator reads them, with their units.
+ * @type {Record<string, string>}
+ */
 const FIGURE_LABELS = {
   as_of: "Metrics as of",
   llm_requests_per_minute: "LLM requests per minute",
@@ -322,8 +328,10 @@ function countTable(counts, key, title, filter) {
   );
 }
 
-/** Summary fields this console does not know yet: numbers and flat maps of numbers, shown as they come. */
-/** @param {FleetSummary} summary */
+/**
+ * Summary fields this console does not know yet: numbers and flat maps of numbers, shown as they come.
+ * @param {FleetSummary} summary
+ */
 function extraFigures(summary) {
   /** @type {[string, string][]} */
   const rows = [];
