@@ -58,12 +58,15 @@ export async function render(root, ctx) {
   /** @type {(string | undefined)[]} */
   const cursors = [undefined];
   let page = 0;
+  // Loads can overlap (a live refresh and a click): only the latest one draws.
+  let latest = 0;
   const load = async () => {
+    const mine = ++latest;
     results.setAttribute("aria-busy", "true");
     try {
       const content =
         view === "stale" ? await staleServers(ctx) : await alertPage(ctx, view, severity, cursors, page, (d) => ((page += d), load()));
-      if (ctx.signal.aborted) return;
+      if (ctx.signal.aborted || mine !== latest) return;
       replace(results, h("h2", { id: "alerts-results", class: "visually-hidden" }, "Alerts"), content);
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (error) {

@@ -54,11 +54,14 @@ export async function render(root, ctx) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   ctx.signal.addEventListener("abort", () => clearTimeout(timer));
+  // Loads can overlap (a live refresh and a click): only the latest one draws.
+  let latest = 0;
   const load = async () => {
+    const mine = ++latest;
     clearTimeout(timer);
     try {
       const body = await ctx.api.get("/operations", { query: { status, limit: 25, cursor: cursors[page] } });
-      if (ctx.signal.aborted) return;
+      if (ctx.signal.aborted || mine !== latest) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
       replace(
         results,

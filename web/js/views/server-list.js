@@ -89,13 +89,16 @@ export async function render(root, ctx) {
   };
   // What the table shows: a live refresh that finds the page unchanged leaves it alone (and the focus in it).
   let shown = "";
+  // Loads can overlap (a live refresh and a click): only the latest one draws.
+  let latest = 0;
   /** Draws the current page; a live refresh (`fresh`) asks the API again instead of using a page read ahead. */
   const load = async (fresh = false) => {
+    const mine = ++latest;
     results.setAttribute("aria-busy", "true");
     try {
       if (fresh) pages.clear();
       const body = await pages.get(cursors[page]);
-      if (ctx.signal.aborted) return;
+      if (ctx.signal.aborted || mine !== latest) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
       // The next page is read ahead, so "Next" draws at once (not on every live refresh: that would double them).
       if (body.next_cursor && !fresh) pages.get(body.next_cursor).catch(() => {});
