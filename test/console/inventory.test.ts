@@ -64,15 +64,15 @@ describe("console: the inventory", () => {
     expect(await rowNames()).toEqual(names.slice(0, 25));
     // Next draws the page read ahead; Previous goes back to the first.
     await page.getByRole("button", { name: "Next →" }).click();
-    await expect.poll(rowNames).toEqual(names.slice(25, 50));
+    await expect.poll(rowNames, { timeout: 10_000 }).toEqual(names.slice(25, 50));
     expect(await page.locator(".pager .muted").textContent()).toMatch(/^Page 2 · 25 shown of \d+ servers$/);
     await page.getByRole("button", { name: "← Previous" }).click();
-    await expect.poll(rowNames).toEqual(names.slice(0, 25));
+    await expect.poll(rowNames, { timeout: 10_000 }).toEqual(names.slice(0, 25));
 
     await page.getByLabel("Order").selectOption("-registered");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(() => new URL(page.url()).hash).toContain("sort=-registered");
-    await expect.poll(rowNames).toEqual(names.slice(-25).reverse());
+    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toContain("sort=-registered");
+    await expect.poll(rowNames, { timeout: 10_000 }).toEqual(names.slice(-25).reverse());
     const api = (await fleet.request("GET", `${FLEET}/servers?sort=-registered&limit=1`)).body.items[0].name;
     expect((await rowNames())[0]).toBe(api);
   });
@@ -81,8 +81,8 @@ describe("console: the inventory", () => {
     await page.goto(`${fleet.url}/#/servers?region=us-east-1`);
     await page.locator("#server-table tbody tr").first().waitFor();
     await page.locator("#sort-by-name").click();
-    await expect.poll(() => new URL(page.url()).hash).toBe("#/servers?region=us-east-1&sort=name");
-    await expect.poll(() => page.locator("#filter-sort").inputValue()).toBe("name");
+    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe("#/servers?region=us-east-1&sort=name");
+    await expect.poll(() => page.locator("#filter-sort").inputValue(), { timeout: 10_000 }).toBe("name");
   });
 
   test("the list updates itself when a server is registered through the API, and says when", async () => {
@@ -105,7 +105,7 @@ describe("console: the inventory", () => {
     expect(await page.locator("#group-member-table tbody tr").count()).toBe(50);
     expect(await page.locator("#group-members .pager .muted").textContent()).toBe(`1–50 of ${SERVERS}`);
     await page.getByRole("button", { name: "Next →" }).click();
-    await expect.poll(() => page.locator("#group-member-table tbody tr").count()).toBe(SERVERS - 50);
+    await expect.poll(() => page.locator("#group-member-table tbody tr").count(), { timeout: 10_000 }).toBe(SERVERS - 50);
     expect(await page.locator("#group-members .pager .muted").textContent()).toBe(`51–${SERVERS} of ${SERVERS}`);
   });
 
