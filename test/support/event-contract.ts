@@ -43,7 +43,8 @@ export function checkEvent(event: WireEvent): void {
   const key = `${subject.entity} ${subject.id} #${subject.sequence}`;
   const owner = claimed.get(key);
   if (owner === undefined) claimed.set(key, event.detail.event_id);
-  else if (owner !== event.detail.event_id) violations.push(`${detailType}: events ${owner} and ${event.detail.event_id} both claim ${key}`);
+  else if (owner !== event.detail.event_id)
+    violations.push(`${detailType}: events ${owner} and ${event.detail.event_id} both claim ${key}`);
 }
 
 // Only cross-package tests run a local Fleetplane; unit tests beside the code skip the import.

@@ -85,7 +85,12 @@ export function countUpdate(
     ":one": 1,
   };
   const set = "SET updated_at = :now, entity = :entity, operation_id = :id, expires_at = if_not_exists(expires_at, :expires)";
-  if (sequence === undefined) return { Key: progressKey(organizationId, operationId, position), UpdateExpression: `${set} ADD ${counter} :one`, ExpressionAttributeValues: values };
+  if (sequence === undefined)
+    return {
+      Key: progressKey(organizationId, operationId, position),
+      UpdateExpression: `${set} ADD ${counter} :one`,
+      ExpressionAttributeValues: values,
+    };
   return {
     Key: progressKey(organizationId, operationId, position),
     UpdateExpression: `${set}, #sequence = :sequence ADD ${counter} :one`,

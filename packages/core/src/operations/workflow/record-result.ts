@@ -109,7 +109,9 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
     } catch (error) {
       // The shard has a number at least as high (a result in the same millisecond, or a clock behind): go above it.
       if (!(error instanceof TransactionRejected && error.failedAt(1)) || attempt >= MAX_SEQUENCE_ATTEMPTS) throw error;
-      const shard = await ctx.table.get<ProgressItem>(progressKey(step.organization_id, step.operation_id, step.position), { consistent: true });
+      const shard = await ctx.table.get<ProgressItem>(progressKey(step.organization_id, step.operation_id, step.position), {
+        consistent: true,
+      });
       shardLast = shard?.sequence ?? 0;
     }
   }
