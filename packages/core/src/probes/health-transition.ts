@@ -93,7 +93,7 @@ function serverUpdate(organizationId: string, target: ProbeTarget, from: HealthS
     Update: {
       Key: keys.server(organizationId, target.id),
       UpdateExpression: `SET ${set}, revision = :revision`,
-      ConditionExpression: "health_status = :was AND #status = :active AND revision < :revision",
+      ConditionExpression: "health_status = :was AND #status = :active AND (attribute_not_exists(revision) OR revision < :revision)",
       ExpressionAttributeNames: { "#status": "status" },
       ExpressionAttributeValues: { ...rest, ":was": from, ":active": "active", ":revision": revision },
     },
@@ -198,7 +198,7 @@ export async function writeTransition(
       const fresh = await getServerItem(ctx, organizationId, target.id, true).catch(() => undefined);
       if (!fresh || fresh.status !== "active") return undefined;
       was = fresh.health_status;
-      storedRevision = fresh.revision;
+      storedRevision = fresh.revision ?? 0;
     }
   }
 }
