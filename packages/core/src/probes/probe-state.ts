@@ -166,7 +166,6 @@ export async function saveGroupState(
     const first = Math.max(base.version + 1, ctx.clock.now().getTime(), issued + 1);
     const numbered = unwritten.map((event, i) => withSequence(event, first + i));
     if (numbered.length > 0) issued = first + numbered.length - 1;
-    const stateItem = part(keys.probeState(organizationId, group), "probe_state", next.state, base.version, Math.max(base.version + 1, issued));
     // Rewritten every minute: nothing but keys, data and version (attribute names are billed too).
     const progressItem = part(
       keys.probeProgress(organizationId, group),
@@ -179,20 +178,27 @@ export async function saveGroupState(
     if (attempt === 1) {
       await writeAlertRecords(ctx, organizationId, change.events);
       // A member leaving the group (decommissioned, purged) takes its open alerts' records with it.
-      const leaving = Object.entries(base.servers).filter(([m, s]) => s.al && !(m in servers)).map(([m]) => m);
+      const leaving = Object.entries(base.servers)
+        .filter(([m, s]) => s.al && !(m in servers))
+        .map(([m]) => m);
       if (leaving.length > 0) await forgetOpenAlertsOfMembers(ctx, organizationId, leaving);
     }
-    let events = outboxItems(numbered);
-    // Beyond one transaction's worth, the earliest events go first: a crash in between repeats them, never loses
-    // them, and the latest stay in the transaction, so renumbering them higher on a retry keeps each alert's order.
-    if (events.length > OUTBOX_ITEMS_PER_TRANSACTION) {
-      const early = events.slice(0, events.length - OUTBOX_ITEMS_PER_TRANSACTION);
-      await ctx.table.batchWrite(early.map((item) => ({ put: item })));
-      const written = new Set(early.flatMap(eventsFromOutbox).map((event) => event.detail.event_id));
-      unwritten = unwritten.filter((event) => !written.has(event.detail.event_id));
-      events = events.slice(early.length);
-    }
     try {
+      let events = outboxItems(numbered);
+      let expected = base.version;
+      // Beyond one transaction's worth, the earliest events go first: a crash in between repeats them, never loses
+      // them, and the latest stay in the transaction, so renumbering them higher on a retry keeps each alert's order.
+      // Before them the state's version moves past their numbers, so a save racing this one cannot issue the same.
+      if (events.length > OUTBOX_ITEMS_PER_TRANSACTION) {
+        await reserveNumbers(ctx, keys.probeState(organizationId, group), base.version, issued);
+        expected = issued;
+        const early = events.slice(0, events.length - OUTBOX_ITEMS_PER_TRANSACTION);
+        await ctx.table.batchWrite(early.map((item) => ({ put: item })));
+        const written = new Set(early.flatMap(eventsFromOutbox).map((event) => event.detail.event_id));
+        unwritten = unwritten.filter((event) => !written.has(event.detail.event_id));
+        events = events.slice(early.length);
+      }
+      const stateItem = part(keys.probeState(organizationId, group), "probe_state", next.state, expected, Math.max(expected + 1, issued));
       if (next.state !== base.stored.state || events.length > 0) {
         // Without events a plain conditional put does: a transaction bills every item twice.
         if (events.length === 0) await ctx.table.put(stateItem);
@@ -209,6 +215,17 @@ export async function saveGroupState(
       base = await loadGroupState(ctx, organizationId, group);
     }
   }
+}
+
+/** Moves the STATE item's version to `to` and changes nothing else (an absent state becomes an empty one), if it is still `from`. */
+async function reserveNumbers(ctx: FleetContext, key: { pk: string; sk: string }, from: number, to: number): Promise<void> {
+  await ctx.table.update({
+    Key: key,
+    UpdateExpression: "SET version = :to, entity = :entity, #data = if_not_exists(#data, :empty)",
+    ConditionExpression: "attribute_not_exists(pk) OR version = :from",
+    ExpressionAttributeNames: { "#data": "data" },
+    ExpressionAttributeValues: { ":to": to, ":from": from, ":entity": "probe_state", ":empty": JSON.stringify({ servers: {} }) },
+  });
 }
 
 function part(key: { pk: string; sk: string }, entity: string, data: string, version: number, nextVersion: number) {
