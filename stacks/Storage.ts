@@ -60,7 +60,9 @@ export function Storage({ stack, app }: StackContext) {
     timeToLiveAttribute: TTL_ATTRIBUTE,
     // The outbox publisher reads inserts from the stream; old images make REMOVE/MODIFY consumers possible later.
     stream: "new_and_old_images",
-    cdk: { table: { removalPolicy, deletionProtection: isProductionStage(app.stage) } },
+    // Named by CloudFormation, not SST's fixed "<stage>-fleetplane-Table": production retains the table on
+    // `sst remove`, and a fixed name would make the next deploy fail on it (docs/runbook.md, removing a stage).
+    cdk: { table: { tableName: undefined, removalPolicy, deletionProtection: isProductionStage(app.stage) } },
   });
 
   // Envelope encryption of agent tokens: a data key per token, sealed by this key (core's KmsSecrets).
