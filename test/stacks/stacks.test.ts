@@ -7,7 +7,7 @@ import { Api } from "../../stacks/Api.js";
 import { Console } from "../../stacks/Console.js";
 import { Events } from "../../stacks/Events.js";
 import { API_THROTTLE, EVENT_ARCHIVE_RETENTION_DAYS, OUTBOX_DELIVERY } from "../../stacks/settings.js";
-import { Storage } from "../../stacks/Storage.js";
+import { AGENT_TOKEN_KEY_VARIABLE, agentTokenKeyArnFromEnv, Storage } from "../../stacks/Storage.js";
 import { synthesize, type Synthesized } from "./synth.js";
 
 type Json = Record<string, unknown>;
@@ -135,6 +135,22 @@ describe("Storage stack", () => {
       Properties: Match.objectLike({ DeletionProtectionEnabled: true, TableName: Match.absent() }),
     });
     prod.hasResource("AWS::KMS::Key", { DeletionPolicy: "Retain" });
+  });
+
+  it("seals agent tokens with a retained key named by FLEETPLANE_AGENT_TOKEN_KEY_ARN instead of creating one", async () => {
+    const arn = "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    process.env[AGENT_TOKEN_KEY_VARIABLE] = arn;
+    let prod: Template;
+    try {
+      prod = (await synthesize({ stacks: [Storage], stage: "prod" })).template(Storage);
+    } finally {
+      delete process.env[AGENT_TOKEN_KEY_VARIABLE];
+    }
+    prod.resourceCountIs("AWS::KMS::Key", 0);
+    prod.resourceCountIs("AWS::KMS::Alias", 0);
+    const outputs = prod.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.values(outputs).map((o) => o.Value)).toContain("1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(() => agentTokenKeyArnFromEnv({ [AGENT_TOKEN_KEY_VARIABLE]: "alias/fleetplane-prod-agent-tokens" })).toThrow(/KMS key ARN/);
   });
 });
 
