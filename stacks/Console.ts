@@ -2,7 +2,6 @@
 // through Origin Access Control with the console's security headers; hashed files cached for a year, the rest revalidated.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy, type Stack } from "aws-cdk-lib";
 import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
@@ -23,8 +22,6 @@ import {
 import { consoleSiteSettings } from "./console-settings.js";
 import { isProductionStage } from "./settings.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
 /** Where the hashed bundle files live in the build output and the bucket (console-bundle.ts names them assets/...). */
 export const HASHED_PREFIX = "assets";
 
@@ -41,9 +38,11 @@ export function consoleApiOrigins(stack: Stack): string[] {
  * process, because CDK assets need the files while the stack is constructed, and the bundler is asynchronous.
  */
 function buildConsole(): string {
-  const out = path.join(useProject().paths.out, "console-site");
-  execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "packages/local/src/console-bundle.ts"), out], {
-    cwd: ROOT,
+  // The project's paths, not this module's URL: `sst deploy` runs the stacks from a bundled copy of sst.config.ts.
+  const { root, out: synthesisOutput } = useProject().paths;
+  const out = path.join(synthesisOutput, "console-site");
+  execFileSync(process.execPath, ["--import", "tsx", path.join(root, "packages/local/src/console-bundle.ts"), out], {
+    cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
   });
   return out;
