@@ -157,7 +157,12 @@ export function Console({ stack, app }: StackContext) {
     [
       ...(logs
         ? []
-        : [{ id: "AwsSolutions-CFR3", reason: "Access logs are a setting (FLEETPLANE_CONSOLE_ACCESS_LOGS), on by default for production stages" }]),
+        : [
+            {
+              id: "AwsSolutions-CFR3",
+              reason: "Access logs are a setting (FLEETPLANE_CONSOLE_ACCESS_LOGS), on by default for production stages",
+            },
+          ]),
       { id: "AwsSolutions-CFR1", reason: "The console is static files for operators anywhere; the API authorizes every call" },
       {
         id: "AwsSolutions-CFR2",

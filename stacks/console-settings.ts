@@ -32,9 +32,12 @@ export function consoleSiteSettings(stage: string, env: Record<string, string | 
     problems.push(`${v.domain} must be a lowercase DNS name such as console.example.com (got "${domainName}")`);
   }
   if (certificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)) {
-    problems.push(`${v.certificateArn} must be an ACM certificate ARN in us-east-1, where CloudFront reads certificates (got "${certificateArn}")`);
+    problems.push(
+      `${v.certificateArn} must be an ACM certificate ARN in us-east-1, where CloudFront reads certificates (got "${certificateArn}")`,
+    );
   }
-  if (Boolean(domainName) !== Boolean(certificateArn)) problems.push(`${v.domain} and ${v.certificateArn} go together: set both or neither`);
+  if (Boolean(domainName) !== Boolean(certificateArn))
+    problems.push(`${v.domain} and ${v.certificateArn} go together: set both or neither`);
 
   const rawLogs = env[v.accessLogs]?.trim().toLowerCase();
   if (rawLogs && !["on", "off"].includes(rawLogs)) problems.push(`${v.accessLogs} must be "on" or "off" (got "${rawLogs}")`);

@@ -59,7 +59,8 @@ class OwnedResourceSuppressions implements IAspect {
       NagSuppressions.addResourceSuppressions(node, BUCKET_DEPLOYMENT_HANDLER);
       return;
     }
-    if (node.node.scopes.some((scope) => scope.node.id === "CustomResourceHandler")) NagSuppressions.addResourceSuppressions(node, SST_STACK_HANDLER);
+    if (node.node.scopes.some((scope) => scope.node.id === "CustomResourceHandler"))
+      NagSuppressions.addResourceSuppressions(node, SST_STACK_HANDLER);
   }
 }
 

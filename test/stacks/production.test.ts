@@ -59,7 +59,11 @@ describe("the console site (stage prod, custom domain)", () => {
 
   it("reads its private bucket through Origin Access Control, not an origin access identity", () => {
     const [oacId] = only(site(), "AWS::CloudFront::OriginAccessControl", {
-      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" }),
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: "s3",
+        SigningBehavior: "always",
+        SigningProtocol: "sigv4",
+      }),
     });
     site().resourceCountIs("AWS::CloudFront::CloudFrontOriginAccessIdentity", 0);
     const [bucketId] = only(site(), "AWS::S3::Bucket", { LifecycleConfiguration: Match.absent() });
@@ -86,7 +90,12 @@ describe("the console site (stage prod, custom domain)", () => {
       },
     });
     site().hasResourceProperties("AWS::S3::Bucket", {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
     });
   });
@@ -99,7 +108,12 @@ describe("the console site (stage prod, custom domain)", () => {
         Bucket: { Ref: bucketId },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: "Deny", Action: "s3:*", Principal: { AWS: "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+            Match.objectLike({
+              Effect: "Deny",
+              Action: "s3:*",
+              Principal: { AWS: "*" },
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            }),
             Match.objectLike({ Effect: "Deny", Action: "s3:*", Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } } }),
           ]),
         },
@@ -121,7 +135,11 @@ describe("the console site (stage prod, custom domain)", () => {
     // The same policy as `npm start` sends, but for the API's origin: API Gateway in the stack's region.
     const local = consoleSecurityHeaders();
     expect(csp.replace(" https://*.execute-api.us-east-1.amazonaws.com", "")).toBe(local["Content-Security-Policy"]);
-    expect([local["X-Frame-Options"], local["Referrer-Policy"], local["X-Content-Type-Options"]]).toEqual(["DENY", "no-referrer", "nosniff"]);
+    expect([local["X-Frame-Options"], local["Referrer-Policy"], local["X-Content-Type-Options"]]).toEqual([
+      "DENY",
+      "no-referrer",
+      "nosniff",
+    ]);
     site().hasResourceProperties("AWS::CloudFront::Distribution", {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: policyId }, ViewerProtocolPolicy: "redirect-to-https" }),
@@ -149,9 +167,13 @@ describe("the console site (stage prod, custom domain)", () => {
 
   it("keeps access logs of the bucket and the distribution in production, in a bucket that expires them", () => {
     const [logsId] = only(site(), "AWS::S3::Bucket", { LifecycleConfiguration: Match.anyValue() });
-    site().hasResourceProperties("AWS::S3::Bucket", { LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: "s3/" } });
+    site().hasResourceProperties("AWS::S3::Bucket", {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: "s3/" },
+    });
     site().hasResourceProperties("AWS::CloudFront::Distribution", {
-      DistributionConfig: Match.objectLike({ Logging: { Bucket: { "Fn::GetAtt": [logsId, "RegionalDomainName"] }, Prefix: "cloudfront/" } }),
+      DistributionConfig: Match.objectLike({
+        Logging: { Bucket: { "Fn::GetAtt": [logsId, "RegionalDomainName"] }, Prefix: "cloudfront/" },
+      }),
     });
   });
 
@@ -169,7 +191,9 @@ describe("the console site (stage prod, custom domain)", () => {
 
   it("deploys the hashed bundle under assets/ cached for a year, then index.html revalidated, keeping older files", () => {
     const deployments = site().findResources("Custom::CDKBucketDeployment");
-    const byCache = Object.fromEntries(Object.entries(deployments).map(([id, r]) => [r.Properties.SystemMetadata["cache-control"], { id, ...r }]));
+    const byCache = Object.fromEntries(
+      Object.entries(deployments).map(([id, r]) => [r.Properties.SystemMetadata["cache-control"], { id, ...r }]),
+    );
     expect(Object.keys(byCache).sort()).toEqual([IMMUTABLE, REVALIDATE].sort());
     expect(byCache[IMMUTABLE]!.Properties).toMatchObject({ DestinationBucketKeyPrefix: "assets/", Prune: false });
     expect(byCache[REVALIDATE]!.Properties).toMatchObject({ Prune: false });
@@ -193,10 +217,16 @@ describe("the console site (stage prod, custom domain)", () => {
     const [apiId] = only(api, "AWS::ApiGatewayV2::Api");
     const [, deployment] = only(api, "Custom::CDKBucketDeployment");
     expect(deployment.Properties).toMatchObject({ Prune: false, SystemMetadata: { "cache-control": REVALIDATE } });
-    expect(deployment.Properties.DestinationBucketName).toEqual({ "Fn::ImportValue": expect.stringMatching(/Console:ExportsOutputRefFiles/) });
+    expect(deployment.Properties.DestinationBucketName).toEqual({
+      "Fn::ImportValue": expect.stringMatching(/Console:ExportsOutputRefFiles/),
+    });
     // Source.jsonData: the API endpoint is substituted for its marker when the file is written.
     expect(deployment.Properties.SourceMarkers).toEqual([
-      { [Object.keys(deployment.Properties.SourceMarkers[0])[0]!]: { "Fn::Join": ["", ['"', { "Fn::GetAtt": [apiId, "ApiEndpoint"] }, '"']] } },
+      {
+        [Object.keys(deployment.Properties.SourceMarkers[0])[0]!]: {
+          "Fn::Join": ["", ['"', { "Fn::GetAtt": [apiId, "ApiEndpoint"] }, '"']],
+        },
+      },
     ]);
   });
 });
@@ -238,15 +268,24 @@ describe("log retention and removal (stage prod)", () => {
     expect(Object.keys(operations.findResources("AWS::Logs::LogGroup"))).toContain(machineGroup);
     const api = app.template(Api);
     const [, stage] = only(api, "AWS::ApiGatewayV2::Stage");
-    expect(Object.keys(api.findResources("AWS::Logs::LogGroup"))).toContain(stage.Properties.AccessLogSettings.DestinationArn["Fn::GetAtt"][0]);
+    expect(Object.keys(api.findResources("AWS::Logs::LogGroup"))).toContain(
+      stage.Properties.AccessLogSettings.DestinationArn["Fn::GetAtt"][0],
+    );
   });
 
   it("retains the table, the token key and Fleetplane's function logs; the site's files go with the stack", () => {
-    app.template(Storage).hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Retain", Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
+    app
+      .template(Storage)
+      .hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Retain", Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
     app.template(Storage).hasResource("AWS::KMS::Key", { DeletionPolicy: "Retain" });
     app.template(Api).hasResource("AWS::Logs::LogGroup", { DeletionPolicy: "Retain" });
     const [filesId] = only(app.template(Console), "AWS::S3::Bucket", { LifecycleConfiguration: Match.absent() });
-    app.template(Console).hasResource("AWS::S3::Bucket", { DeletionPolicy: "Delete", Properties: Match.objectLike({ LoggingConfiguration: Match.anyValue() }) });
+    app
+      .template(Console)
+      .hasResource("AWS::S3::Bucket", {
+        DeletionPolicy: "Delete",
+        Properties: Match.objectLike({ LoggingConfiguration: Match.anyValue() }),
+      });
     app.template(Console).hasResourceProperties("Custom::S3AutoDeleteObjects", { BucketName: { Ref: filesId } });
   });
 

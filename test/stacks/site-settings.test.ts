@@ -38,7 +38,12 @@ describe("console site settings", () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const variable of ["FLEETPLANE_CONSOLE_DOMAIN", "FLEETPLANE_CONSOLE_CERTIFICATE_ARN", "FLEETPLANE_CONSOLE_ACCESS_LOGS", "FLEETPLANE_CONSOLE_ACCESS_LOG_DAYS"]) {
+    for (const variable of [
+      "FLEETPLANE_CONSOLE_DOMAIN",
+      "FLEETPLANE_CONSOLE_CERTIFICATE_ARN",
+      "FLEETPLANE_CONSOLE_ACCESS_LOGS",
+      "FLEETPLANE_CONSOLE_ACCESS_LOG_DAYS",
+    ]) {
       expect(message).toContain(variable);
     }
   });
