@@ -1,8 +1,11 @@
 // Api stack: the HTTP API in front of the Hono Lambda, with least-privilege access to the table and the token key.
+import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { NagSuppressions } from "cdk-nag";
 import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
 import { API_CORS_MAX_AGE, API_FUNCTION, API_THROTTLE, LAMBDA_CONCURRENCY } from "./settings.js";
+import { CONSOLE_CONFIG_FILE, REVALIDATE, type ConsoleConfig } from "../packages/local/src/console-headers.js";
 import { Console } from "./Console.js";
+import { logRetentionDays, sstRetention } from "./log-groups.js";
 import { Events } from "./Events.js";
 import { Operations } from "./Operations.js";
 import { Probes } from "./Probes.js";
@@ -11,7 +14,7 @@ import { Storage } from "./Storage.js";
 export function Api({ stack }: StackContext) {
   const storage = use(Storage);
   const { bus } = use(Events);
-  const { origins: consoleOrigins } = use(Console);
+  const consoleSite = use(Console);
 
   // The platform (bootstrap) admin key; set per stage with `npx sst secrets set FLEETPLANE_ADMIN_API_KEY <key>`.
   const adminApiKey = new Config.Secret(stack, "FLEETPLANE_ADMIN_API_KEY");
@@ -54,13 +57,15 @@ export function Api({ stack }: StackContext) {
   const api = new HttpApi(stack, "Api", {
     // Bearer keys, not cookies: credentials stay off, so CORS only decides which pages may read answers.
     cors: {
-      allowOrigins: consoleOrigins,
+      allowOrigins: consoleSite.origins,
       allowMethods: ["ANY"],
       allowHeaders: ["authorization", "content-type"],
       allowCredentials: false,
       maxAge: API_CORS_MAX_AGE,
     },
     defaults: { throttle: API_THROTTLE },
+    // SST's JSON access log of every request, kept as long as every other log group.
+    accessLog: { retention: sstRetention(logRetentionDays()) },
     routes: {
       "ANY /api/{proxy+}": handler,
     },
@@ -71,6 +76,16 @@ export function Api({ stack }: StackContext) {
     [{ id: "AwsSolutions-APIG4", reason: "Every request is authorized by the app: a Bearer API key checked per organization and role" }],
     true,
   );
+
+  // The console reads config.json at start, so an operator only pastes a key. Written here, not by the Console
+  // stack, because the API's URL exists only once this stack does.
+  const consoleConfig: ConsoleConfig = { api_url: api.url };
+  new s3deploy.BucketDeployment(stack, "ConsoleConfig", {
+    sources: [s3deploy.Source.jsonData(CONSOLE_CONFIG_FILE, consoleConfig)],
+    destinationBucket: consoleSite.bucket,
+    cacheControl: [s3deploy.CacheControl.fromString(REVALIDATE)],
+    prune: false,
+  });
 
   stack.addOutputs({ ApiUrl: api.url });
 

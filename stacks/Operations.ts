@@ -11,6 +11,7 @@ import { Function, use, type StackContext } from "sst/constructs";
 import { operationStateMachine, TASK_FUNCTIONS, type TaskName } from "../packages/core/src/operations/workflow/definition.js";
 import { ENDED_WITHOUT_FINALIZE } from "../packages/core/src/operations/workflow/execution-ended.js";
 import { MAX_TIMEOUT_SECONDS } from "../packages/core/src/operations/schema.js";
+import { logRetentionDays, stackInstanceSuffix } from "./log-groups.js";
 import { isProductionStage, LAMBDA_CONCURRENCY } from "./settings.js";
 import { PROBE_TABLE_ACTIONS, Storage, type TableAccess } from "./Storage.js";
 
@@ -90,9 +91,11 @@ export function Operations({ stack, app }: StackContext) {
   // A token sealed before organization keys is re-sealed on read, which may create the organization's key.
   storage.grantTokenSealing(functions.runOnServer);
 
+  // Under /aws/vendedlogs/ (Step Functions' advice, which keeps CloudWatch Logs' resource policy small). Production
+  // keeps it after `sst remove`; the stack-instance suffix lets a redeploy create its own instead of colliding.
   const logGroup = new logs.LogGroup(stack, "StateMachineLogs", {
-    logGroupName: `/aws/vendedlogs/states/fleetplane-${app.stage}-operations`,
-    retention: isProductionStage(app.stage) ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
+    logGroupName: `/aws/vendedlogs/states/fleetplane-${app.stage}-operations-${stackInstanceSuffix(stack)}`,
+    retention: logRetentionDays(),
     removalPolicy: isProductionStage(app.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
 

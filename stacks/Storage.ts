@@ -44,6 +44,21 @@ export interface TableAccess {
   baseTable?: boolean;
 }
 
+/**
+ * FLEETPLANE_AGENT_TOKEN_KEY_ARN: an existing KMS key (the one a removed production stage retained) to seal and
+ * unseal agent tokens with, instead of creating a new one, so data copied from the retained table still decrypts
+ * (docs/runbook.md, "Remove and redeploy a stage").
+ */
+export const AGENT_TOKEN_KEY_VARIABLE = "FLEETPLANE_AGENT_TOKEN_KEY_ARN";
+
+export function agentTokenKeyArnFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+  const arn = env[AGENT_TOKEN_KEY_VARIABLE]?.trim() || undefined;
+  if (arn && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(arn)) {
+    throw new Error(`${AGENT_TOKEN_KEY_VARIABLE} must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), got "${arn}"`);
+  }
+  return arn;
+}
+
 export function Storage({ stack, app }: StackContext) {
   const removalPolicy = isProductionStage(app.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -60,16 +75,22 @@ export function Storage({ stack, app }: StackContext) {
     timeToLiveAttribute: TTL_ATTRIBUTE,
     // The outbox publisher reads inserts from the stream; old images make REMOVE/MODIFY consumers possible later.
     stream: "new_and_old_images",
-    cdk: { table: { removalPolicy, deletionProtection: isProductionStage(app.stage) } },
+    // Named by CloudFormation, not SST's fixed "<stage>-fleetplane-Table": production retains the table on
+    // `sst remove`, and a fixed name would make the next deploy fail on it (docs/runbook.md, removing a stage).
+    cdk: { table: { tableName: undefined, removalPolicy, deletionProtection: isProductionStage(app.stage) } },
   });
 
   // Envelope encryption of agent tokens: a data key per token, sealed by this key (core's KmsSecrets).
-  const agentTokenKey = new kms.Key(stack, "AgentTokenKey", {
-    description: `Fleetplane ${app.stage}: seals the agent token stored for each server`,
-    enableKeyRotation: true,
-    alias: `alias/fleetplane-${app.stage}-agent-tokens`,
-    removalPolicy,
-  });
+  const existingKeyArn = agentTokenKeyArnFromEnv();
+  const agentTokenKey: kms.IKey = existingKeyArn
+    ? kms.Key.fromKeyArn(stack, "AgentTokenKey", existingKeyArn)
+    : new kms.Key(stack, "AgentTokenKey", {
+        description: `Fleetplane ${app.stage}: seals the agent token stored for each server`,
+        enableKeyRotation: true,
+        // The alias is deleted with the stack (the key is retained on production stages), so a redeploy can take it again.
+        alias: `alias/fleetplane-${app.stage}-agent-tokens`,
+        removalPolicy,
+      });
 
   function grantTable(grantee: iam.IGrantable, access: TableAccess): void {
     if (access.baseTable !== false) {

@@ -14,11 +14,6 @@ const SST_STACK_HANDLER: NagPackSuppression[] = [
   { id: "AwsSolutions-L1", reason: "SST's stack-metadata custom resource handler: SST 2 chooses its runtime" },
 ];
 
-const LOG_RETENTION_HANDLER: NagPackSuppression[] = [
-  { id: "AwsSolutions-IAM4", reason: "CDK's log-retention handler (SST's logRetention): its role is CDK's" },
-  { id: "AwsSolutions-IAM5", reason: "CDK's log-retention handler sets retention on log groups created by Lambda, named at runtime" },
-];
-
 const FUNCTION_ROLE: NagPackSuppression[] = [
   {
     id: "AwsSolutions-IAM4",
@@ -36,12 +31,18 @@ const FUNCTION_POLICY: NagPackSuppression[] = [
   },
 ];
 
-const SITE_UPLOADER_POLICY: NagPackSuppression[] = [
+const BUCKET_DEPLOYMENT_HANDLER: NagPackSuppression[] = [
+  {
+    id: "AwsSolutions-IAM4",
+    reason: "CDK's BucketDeployment handler (the console's files): its role is CDK's, writing its own logs",
+    appliesTo: [BASIC_EXECUTION_ROLE],
+  },
   {
     id: "AwsSolutions-IAM5",
-    reason: "SST's deploy-time uploader copies a site's files from the CDK asset bucket into the site bucket (object ARNs /*)",
-    appliesTo: [{ regex: "/^Resource::.*\\/\\*$/g" }],
+    reason: "CDK's BucketDeployment handler reads the deploy's asset objects and writes the console bucket's objects (ARN/*), nothing else",
+    appliesTo: [{ regex: "/^Action::s3:[A-Za-z]+\\*$/g" }, { regex: "/^Resource::.*\\/\\*$/g" }],
   },
+  { id: "AwsSolutions-L1", reason: "CDK's BucketDeployment handler: aws-cdk-lib chooses its Python runtime and the AWS CLI layer" },
 ];
 
 /** Adds the suppressions above while the app is synthesized, before any rule pack looks at a resource. */
@@ -54,11 +55,12 @@ class OwnedResourceSuppressions implements IAspect {
       return;
     }
     if (!(node instanceof CfnResource)) return;
-    // SST's StaticSite adds this policy when it is bound at the end of synthesis.
-    if (node.node.scope?.node.id === "S3UploaderPolicy") NagSuppressions.addResourceSuppressions(node, SITE_UPLOADER_POLICY);
-    const owner = node.node.scopes.find((scope) => scope.node.id === "CustomResourceHandler" || scope.node.id.startsWith("LogRetention"));
-    if (!owner) return;
-    NagSuppressions.addResourceSuppressions(node, owner.node.id === "CustomResourceHandler" ? SST_STACK_HANDLER : LOG_RETENTION_HANDLER);
+    if (node.node.scopes.some((scope) => scope.node.id.startsWith("Custom::CDKBucketDeployment"))) {
+      NagSuppressions.addResourceSuppressions(node, BUCKET_DEPLOYMENT_HANDLER);
+      return;
+    }
+    if (node.node.scopes.some((scope) => scope.node.id === "CustomResourceHandler"))
+      NagSuppressions.addResourceSuppressions(node, SST_STACK_HANDLER);
   }
 }
 

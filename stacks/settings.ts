@@ -1,6 +1,7 @@
 // Deployment settings in one place: stage policy, Lambda defaults, API throttling, event delivery tuning.
 import type { App } from "sst/constructs";
 import { LAMBDA_RUNTIME, NODEJS_BUNDLING } from "./bundling.js";
+import { addFunctionLogGroups } from "./log-groups.js";
 
 /** Stages whose data must survive `sst remove` and stack replacement. */
 const PRODUCTION_STAGES = new Set(["prod", "production"]);
@@ -19,8 +20,9 @@ export function applyAppDefaults(app: App): void {
     architecture: "arm_64",
     // ESM, minified, with source maps, the AWS SDK bundled lean (stacks/bundling.ts; tests load the same build).
     nodejs: { ...NODEJS_BUNDLING, esbuild: { ...NODEJS_BUNDLING.esbuild, external: [...NODEJS_BUNDLING.esbuild.external] } },
-    logRetention: isProductionStage(app.stage) ? "one_year" : "one_month",
   });
+  // Every function logs to a log group of its own with the retention setting (stacks/log-groups.ts).
+  addFunctionLogGroups(app, isProductionStage(app.stage));
   // Development and test stages clean up after themselves on `sst remove`; production stages keep
   // each resource's own policy (the table and the key are retained, see Storage).
   if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
@@ -146,13 +148,4 @@ export const LAMBDA_CONCURRENCY = {
   operationServersInFlight: 100,
   /** Opt-in reservations; only for an account whose quota is well above 100 + the sum reserved. */
   reserved: {} as ReservedConcurrency,
-};
-
-// ---------------------------------------------------------------------------------------------------
-// Console access logs: S3 server access logs and CloudFront standard logs of the console, into one
-// bucket kept after `sst remove`. On for production stages; development stages skip the extra bucket.
-// ---------------------------------------------------------------------------------------------------
-export const CONSOLE_ACCESS_LOGS = {
-  enabled: (stage: string): boolean => isProductionStage(stage),
-  retentionDays: 90,
 };

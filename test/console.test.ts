@@ -44,6 +44,11 @@ async function signIn(key: string): Promise<void> {
 const figure = (name: string) => page.locator(`[data-figure="${name}"] .figure-value`);
 
 describe("console", () => {
+  test("sign-in fills the API base URL from the server's config.json, so the operator only pastes a key", async () => {
+    await page.goto(`${fleet.url}/#/sign-in`);
+    await expect.poll(() => page.getByLabel("API base URL").inputValue()).toBe(new URL(fleet.url).origin);
+  });
+
   test("a wrong key keeps the operator on sign-in with the error shown", async () => {
     await signIn("fpk_not-a-real-key");
     await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toContain("not accepted (401)");

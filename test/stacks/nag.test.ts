@@ -42,9 +42,9 @@ describe("cdk-nag AwsSolutions checks (stage prod)", () => {
     for (const f of findings.suppressed) expect(f.reason, `${f.stack} ${f.path} ${f.finding}`).toMatch(/\w{3,}.{20,}/);
   });
 
-  it("allows Resource * only for X-Ray, log delivery, CDK's log retention and stream listing, which take no resource", () => {
+  it("allows Resource * only for X-Ray, log delivery and stream listing, which take no resource", () => {
     const unscopable =
-      /^(xray:|logs:(PutRetentionPolicy|DeleteRetentionPolicy|CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|dynamodb:ListStreams$)/;
+      /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|dynamodb:ListStreams$)/;
     for (const stack of app.stacks()) {
       for (const policy of Object.values(app.template(stack).findResources("AWS::IAM::Policy")) as Json[]) {
         for (const statement of policy.Properties.PolicyDocument.Statement as Json[]) {

@@ -1,7 +1,7 @@
 // Infrastructure test of the Operations stack: the state machine CDK deploys is the one the local runner executes,
 // it logs to CloudWatch Logs, and its role may invoke the four task functions and nothing else.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Template } from "aws-cdk-lib/assertions";
+import { Match, type Template } from "aws-cdk-lib/assertions";
 import { LocalOperationWorkflows } from "@fleetplane/local";
 import { TASK_FUNCTIONS, TASK_STATES, type FleetContext, type TaskName } from "@fleetplane/core";
 import { MAX_TIMEOUT_SECONDS } from "../../packages/core/src/operations/schema.js";
@@ -83,7 +83,9 @@ describe("Operations stack", () => {
   });
 
   it("logs failures with their execution data to its own CloudWatch log group", () => {
-    const [logGroupId, logGroup] = only(ops, "AWS::Logs::LogGroup");
+    // Every function has a log group of its own too; the state machine's is the one under /aws/vendedlogs/states/.
+    const [logGroupId, logGroup] = only(ops, "AWS::Logs::LogGroup", { LogGroupName: Match.anyValue() });
+    expect(JSON.stringify(logGroup.Properties.LogGroupName)).toContain("/aws/vendedlogs/states/fleetplane-test-operations-");
     expect(logGroup.Properties.RetentionInDays).toBe(30);
     const [, machine] = only(ops, "AWS::StepFunctions::StateMachine");
     expect(machine.Properties.LoggingConfiguration).toEqual({

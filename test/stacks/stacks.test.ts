@@ -7,7 +7,7 @@ import { Api } from "../../stacks/Api.js";
 import { Console } from "../../stacks/Console.js";
 import { Events } from "../../stacks/Events.js";
 import { API_THROTTLE, EVENT_ARCHIVE_RETENTION_DAYS, OUTBOX_DELIVERY } from "../../stacks/settings.js";
-import { Storage } from "../../stacks/Storage.js";
+import { AGENT_TOKEN_KEY_VARIABLE, agentTokenKeyArnFromEnv, Storage } from "../../stacks/Storage.js";
 import { synthesize, type Synthesized } from "./synth.js";
 
 type Json = Record<string, unknown>;
@@ -131,9 +131,26 @@ describe("Storage stack", () => {
     prod.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
       UpdateReplacePolicy: "Retain",
-      Properties: Match.objectLike({ DeletionProtectionEnabled: true, TableName: "prod-fleetplane-Table" }),
+      // Named by CloudFormation: a retained table with a fixed name would block the next deploy after `sst remove`.
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true, TableName: Match.absent() }),
     });
     prod.hasResource("AWS::KMS::Key", { DeletionPolicy: "Retain" });
+  });
+
+  it("seals agent tokens with a retained key named by FLEETPLANE_AGENT_TOKEN_KEY_ARN instead of creating one", async () => {
+    const arn = "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    process.env[AGENT_TOKEN_KEY_VARIABLE] = arn;
+    let prod: Template;
+    try {
+      prod = (await synthesize({ stacks: [Storage], stage: "prod" })).template(Storage);
+    } finally {
+      delete process.env[AGENT_TOKEN_KEY_VARIABLE];
+    }
+    prod.resourceCountIs("AWS::KMS::Key", 0);
+    prod.resourceCountIs("AWS::KMS::Alias", 0);
+    const outputs = prod.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.values(outputs).map((o) => o.Value)).toContain("1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(() => agentTokenKeyArnFromEnv({ [AGENT_TOKEN_KEY_VARIABLE]: "alias/fleetplane-prod-agent-tokens" })).toThrow(/KMS key ARN/);
   });
 });
 
@@ -302,7 +319,7 @@ describe("Api stack", () => {
 describe("Console stack", () => {
   const site = () => app.template(Console);
 
-  it("serves web/ from a private S3 bucket through CloudFront", () => {
+  it("serves the built console from a private S3 bucket through CloudFront with Origin Access Control", () => {
     site().hasResourceProperties("AWS::S3::Bucket", {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -311,10 +328,52 @@ describe("Console stack", () => {
         RestrictPublicBuckets: true,
       },
     });
+    site().resourceCountIs("AWS::CloudFront::OriginAccessControl", 1);
+    site().resourceCountIs("AWS::CloudFront::CloudFrontOriginAccessIdentity", 0);
     site().hasResourceProperties("AWS::CloudFront::Distribution", {
       DistributionConfig: Match.objectLike({ DefaultRootObject: "index.html" }),
     });
-    site().resourceCountIs("Custom::S3Uploader", 1);
+    site().resourceCountIs("Custom::CDKBucketDeployment", 2);
+  });
+
+  it("uses CloudFront's default certificate without a custom domain, and no access logs outside production", () => {
+    const [, distribution] = only(site(), "AWS::CloudFront::Distribution");
+    const config = (distribution.Properties as Json).DistributionConfig as Json;
+    expect(config.ViewerCertificate).toBeUndefined();
+    expect(config.Logging).toBeUndefined();
+    site().resourceCountIs("AWS::S3::Bucket", 1);
+  });
+});
+
+describe("removal of a non-production stage", () => {
+  it("deletes every resource of every stack with it, log groups included", () => {
+    for (const stack of app.stacks()) {
+      for (const [id, resource] of Object.entries(app.template(stack).toJSON().Resources as Record<string, Json>)) {
+        const policies = [resource.DeletionPolicy, resource.UpdateReplacePolicy].filter(Boolean);
+        expect({ stack: stack.stackName, id, policies }).toEqual({
+          stack: stack.stackName,
+          id,
+          policies: policies.map(() => "Delete"),
+        });
+      }
+    }
+  });
+
+  it("empties every bucket before deleting it", () => {
+    for (const stack of app.stacks()) {
+      const template = app.template(stack);
+      for (const bucketId of Object.keys(template.findResources("AWS::S3::Bucket"))) {
+        template.hasResourceProperties("Custom::S3AutoDeleteObjects", { BucketName: { Ref: bucketId } });
+      }
+    }
+  });
+
+  it("keeps each log group for the default retention of 30 days", () => {
+    for (const stack of app.stacks()) {
+      for (const group of Object.values(app.template(stack).findResources("AWS::Logs::LogGroup"))) {
+        expect(group.Properties.RetentionInDays).toBe(30);
+      }
+    }
   });
 });
 

@@ -1,24 +1,23 @@
-// Serves the web console beside the API, as CloudFront does in AWS, with the same headers: the esbuild bundle
-// of web/ (console-bundle.ts), built in memory on the first request; hashed assets cached for a year,
-// index.html revalidated on every load.
+// Serves the web console beside the API, as CloudFront does in AWS, with the same headers (console-headers.ts): the
+// esbuild bundle of web/ (console-bundle.ts), built in memory on the first request; hashed assets cached for a year,
+// index.html revalidated on every load; and config.json naming this server as the API, as the deploy writes it.
 import { Hono } from "hono";
 import { bundleConsole, type ConsoleFile } from "./console-bundle.js";
+import { CONSOLE_CONFIG_FILE, consoleSecurityHeaders, IMMUTABLE, REVALIDATE, type ConsoleConfig } from "./console-headers.js";
+
+export { IMMUTABLE, REVALIDATE } from "./console-headers.js";
 
 /** Locally the console and the API share an origin, so the console may call only its own origin. */
-const CONSOLE_HEADERS = {
-  "Content-Security-Policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Referrer-Policy": "no-referrer",
-};
-export const IMMUTABLE = "public, max-age=31536000, immutable";
-export const REVALIDATE = "no-cache";
+const CONSOLE_HEADERS = consoleSecurityHeaders();
 
 export function consoleApp(api: { fetch: (request: Request) => Response | Promise<Response> }): Hono {
   const app = new Hono();
   let bundle: Promise<Map<string, ConsoleFile>> | undefined;
   app.all("/api/*", (c) => api.fetch(c.req.raw));
+  app.on(["GET", "HEAD"], `/${CONSOLE_CONFIG_FILE}`, (c) => {
+    const config: ConsoleConfig = { api_url: new URL(c.req.url).origin };
+    return c.json(config, 200, { ...CONSOLE_HEADERS, "Cache-Control": REVALIDATE });
+  });
   app.on(["GET", "HEAD"], "/*", async (c, next) => {
     bundle ??= bundleConsole();
     const files = await bundle;

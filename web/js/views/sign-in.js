@@ -21,6 +21,13 @@ export async function render(root, ctx) {
     placeholder: location.origin,
     spellcheck: "false",
   });
+  // The deploy writes config.json with its API's URL (`npm start` serves its own), so the operator only pastes a key.
+  fetch("config.json", { cache: "no-cache" })
+    .then((response) => (response.ok ? response.json() : {}))
+    .then((/** @type {{ api_url?: unknown }} */ config) => {
+      if (typeof config?.api_url === "string" && !baseUrl.value) baseUrl.value = config.api_url;
+    })
+    .catch(() => {});
   const key = h("input", { name: "key", type: "password", autocomplete: "current-password", required: true, spellcheck: "false" });
   const submit = h("button", { type: "submit", class: "button primary" }, "Sign in");
 
