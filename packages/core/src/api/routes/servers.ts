@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decommissionServer, getServer, purgeServer, registerServer, rotateServerToken, updateServer } from "../../servers/registry.js";
 import { listServers } from "../../servers/listing.js";
-import { Server, ServerCreate, ServerListQuery, ServerPage, ServerUpdate, TokenRotation } from "../../servers/schema.js";
+import { ListedServer, Server, ServerCreate, ServerListQuery, ServerPage, ServerUpdate, TokenRotation } from "../../servers/schema.js";
+import { latestReadingsOf } from "../../probes/latest-readings.js";
 import { errorResponses, IdParam, json, jsonBody, router } from "../env.js";
 import { requireRole } from "../middleware/auth.js";
 
@@ -35,7 +36,10 @@ servers.openapi(
   }),
   async (c) => {
     const query = ServerListQuery.parse({ ...c.req.valid("query"), tag: c.req.queries("tag") });
-    return c.json(await listServers(c.get("ctx"), c.get("caller").organizationId, query), 200);
+    const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+    const withReadings = latestReadingsOf(ctx, caller.organizationId);
+    const page = await listServers(ctx, caller.organizationId, query);
+    return c.json({ items: await withReadings(page.items), next_cursor: page.next_cursor }, 200);
   },
 );
 
@@ -47,9 +51,14 @@ servers.openapi(
     summary: "Get a server",
     operationId: "getServer",
     request: { params: IdParam },
-    responses: { 200: json(Server), ...errorResponses },
+    responses: { 200: json(ListedServer), ...errorResponses },
   }),
-  async (c) => c.json(await getServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
+  async (c) => {
+    const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+    const withReadings = latestReadingsOf(ctx, caller.organizationId);
+    const [server] = await withReadings([await getServer(ctx, caller.organizationId, c.req.valid("param").id)]);
+    return c.json(server!, 200);
+  },
 );
 
 for (const method of ["patch", "put"] as const) {
