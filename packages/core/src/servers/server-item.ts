@@ -148,5 +148,7 @@ export function inCurrentLayout(item: Record<string, unknown>): Record<string, u
   if (item.entity !== "server") return [item];
   const server = item as unknown as ServerItem;
   const upgraded = { ...server, placement: keys.placement(server.organization_id, server.environment ?? null, server.region ?? null) };
-  return [upgraded, nameItem(upgraded), ...tagItems(upgraded)];
+  // (A server always has a name; an item without one gets no guard rather than a broken one.)
+  const guard = typeof server.name === "string" ? [nameItem(upgraded)] : [];
+  return [upgraded, ...guard, ...tagItems(upgraded)];
 }
