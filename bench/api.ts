@@ -42,7 +42,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   // The control plane runs in its own process, as `npm start` does; this process is only its client.
   let fleet = await controlPlaneProcess({ dataDir, adminKey });
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
-  const api = `${fleet.url}/api/v1/fleet`;
+  let api = `${fleet.url}/api/v1/fleet`;
   try {
     const ids: string[] = [];
     const writeUnitsBefore = await fleet.writeUnits();
@@ -77,6 +77,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     await fleet.close();
     await seedProbeProgress(dataDir, adminKey, ids);
     fleet = await controlPlaneProcess({ dataDir, adminKey });
+    api = `${fleet.url}/api/v1/fleet`;
 
     const client = keepAliveClient(api, { authorization: headers.authorization });
     const get = async (path: string) => void (await client.get(path));
