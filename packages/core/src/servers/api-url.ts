@@ -17,18 +17,14 @@ export function checkApiUrl(value: string, mode: Mode): string {
   if (url.username || url.password) throw invalid("api_url must not carry credentials; send api_token instead");
   if (mode === "production") {
     if (url.protocol !== "https:") throw invalid("api_url must use https in production mode");
-    if (isMetadataOrLinkLocal(url.hostname))
-      throw invalid("api_url must not point at a loopback, link-local, metadata or non-routable address");
+    if (isMetadataOrLinkLocal(url.hostname)) throw invalid("api_url must not point at a loopback, link-local, metadata or non-routable address");
   }
   return url.toString().replace(/\/$/, "");
 }
 
 /** By the URL's text (names are resolved again at every connection, see agents/routable-address.ts). */
 function isMetadataOrLinkLocal(hostname: string): boolean {
-  const host = hostname
-    .replace(/^\[|\]$/g, "")
-    .toLowerCase()
-    .replace(/\.+$/, "");
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.+$/, "");
   if (isIP(host)) return isNonRoutable(host);
   return ["localhost", "metadata", "metadata.google.internal", "instance-data", "instance-data.ec2.internal"].includes(host);
 }
