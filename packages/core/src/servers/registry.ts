@@ -219,7 +219,7 @@ async function rewriteUntilWritten(
         { Delete: { Key: keys.serverName(organizationId, before.name) } },
       );
     } else if (!sameTagEntries(before, item)) {
-      // The guard carries the filter fields a listing by name reads (after the items whose index a rejection names).
+      // The guard carries the filter fields a listing by name reads (pushed after the items failedAt() looks at).
       writes.push({ Put: { Item: nameItem(item) } });
     }
     const counters = summaryUpdate(organizationId, delta(before, after));

@@ -87,7 +87,7 @@ export type Server = z.infer<typeof Server>;
 /** The orders GET /servers lists in; anything else is a 400. */
 export const SERVER_SORTS = ["registered", "-registered", "name", "-name"] as const;
 
-/** A server as GET /servers and GET /servers/{id} answer it: the record and its latest check and metrics. */
+/** A server as the /servers endpoints answer it: the record and its latest check and metrics (events carry the record alone). */
 export const ListedServer = Server.extend({
   last_check_at: z.string().nullable().openapi({
     description:
