@@ -1,12 +1,14 @@
 // The latest check and metrics on GET /servers and GET /servers/{id}: from probes run against the agent
 // simulator, fresher than the server record (which only a change of health or a heartbeat rewrites).
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { DEFAULT_ORGANIZATION_ID, keys } from "@fleetplane/core";
+import { groupOf, loadProbeLayout } from "../../packages/core/src/probes/probe-layout.js";
 import { FLEET } from "../support/fleet.js";
 import { startProbeFleet, type ProbeFleet } from "../probes/support.js";
 
 let f: ProbeFleet;
 beforeAll(async () => {
-  f = await startProbeFleet(4, { config: { probes: { requestTimeoutMs: 300 } } });
+  f = await startProbeFleet(4, { config: { probes: { requestTimeoutMs: 300, summaryFiguresSeconds: 1 } } });
 });
 afterAll(() => f?.close());
 
@@ -89,4 +91,22 @@ test("a check asked for through the API shows in the list at once", async () => 
   const servers = await listed();
   expect(servers.get(f.ids[2]!)!.last_check_at).toBe(f.clock.now().toISOString());
   expect(servers.get(f.ids[3]!)!.last_check_at).not.toBe(f.clock.now().toISOString());
+});
+
+test("readings another process's probes wrote show up once the process's reuse window (summaryFiguresSeconds) has passed", async () => {
+  const ctx = f.fleet.runtime.ctx;
+  const id = f.ids[3]!;
+  await listed(); // read and kept now
+  // A probe worker elsewhere (another Lambda) records a newer sample: this process has saved nothing.
+  const key = keys.probeProgress(DEFAULT_ORGANIZATION_ID, groupOf(await loadProbeLayout(ctx, DEFAULT_ORGANIZATION_ID), id));
+  const item = (await ctx.table.get<{ data: string; version: number }>(key, { consistent: true }))!;
+  const data = JSON.parse(item.data) as { servers: Record<string, unknown[]> };
+  const member = data.servers[id.slice(-12)]!;
+  member[3] = 12.3;
+  member[4] = 45.6;
+  await ctx.table.put({ Item: { ...item, data: JSON.stringify(data), version: item.version + 1 } });
+  await vi.waitFor(async () => expect((await listed()).get(id)).toMatchObject({ cpu_percent: 12.3, memory_percent: 45.6 }), {
+    timeout: 10_000,
+    interval: 100,
+  });
 });
