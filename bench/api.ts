@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { controlPlaneProcess } from "./control-plane-process.js";
+import { seedProbeProgress } from "./probe-progress-seed.js";
 import { keepAliveClient } from "./http-client.js";
 import { round, summarize, timeSequential, type LatencySummary } from "./stats.js";
 
@@ -39,9 +40,9 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   const adminKey = "bench-admin-key-0123456789abcdef-0123";
   const dataDir = mkdtempSync(join(tmpdir(), "fleetplane-bench-api-"));
   // The control plane runs in its own process, as `npm start` does; this process is only its client.
-  const fleet = await controlPlaneProcess({ dataDir, adminKey });
+  let fleet = await controlPlaneProcess({ dataDir, adminKey });
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
-  const api = `${fleet.url}/api/v1/fleet`;
+  let api = `${fleet.url}/api/v1/fleet`;
   try {
     const ids: string[] = [];
     const writeUnitsBefore = await fleet.writeUnits();
@@ -72,6 +73,11 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     );
     const registrationSeconds = (performance.now() - started) / 1000;
     const writeUnits = (await fleet.writeUnits()) - writeUnitsBefore;
+    // Listings read the latest check and metrics of their servers: give the fleet those of one probe cycle.
+    await fleet.close();
+    await seedProbeProgress(dataDir, adminKey, ids);
+    fleet = await controlPlaneProcess({ dataDir, adminKey });
+    api = `${fleet.url}/api/v1/fleet`;
 
     const client = keepAliveClient(api, { authorization: headers.authorization });
     const get = async (path: string) => void (await client.get(path));
@@ -84,18 +90,21 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     for (let i = 0; i < 50; i++) await get("/servers?limit=50");
     for (let i = 0; i < 50; i++) await getWithFetch("/servers?limit=50");
 
-    const pageCursors: string[] = [];
-    {
+    const cursorsOf = async (query: string) => {
+      const cursors: string[] = [];
       let cursor: string | null = null;
       for (let i = 0; i < 40; i++) {
-        const page = JSON.parse((await client.get(`/servers?limit=50${cursor ? `&cursor=${cursor}` : ""}`)).toString()) as {
+        const page = JSON.parse((await client.get(`/servers?limit=50${query}${cursor ? `&cursor=${cursor}` : ""}`)).toString()) as {
           next_cursor: string | null;
         };
         cursor = page.next_cursor;
         if (!cursor) break;
-        pageCursors.push(cursor);
+        cursors.push(cursor);
       }
-    }
+      return cursors;
+    };
+    const pageCursors = await cursorsOf("");
+    const nameCursors = await cursorsOf("&sort=name");
     const latency: Record<string, LatencySummary> = {
       "GET /servers?limit=50": summarize(await timeSequential(samples, 60, () => get("/servers?limit=50"))),
       "GET /servers?limit=50&cursor (deep pages)": summarize(
@@ -109,6 +118,13 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       ),
       "GET /servers?limit=50&tag=critical&q=bench-0": summarize(
         await timeSequential(samples, 60, () => get("/servers?limit=50&tag=critical&q=bench-0")),
+      ),
+      "GET /servers?limit=50&sort=name": summarize(await timeSequential(samples, 60, () => get("/servers?limit=50&sort=name"))),
+      "GET /servers?limit=50&sort=name&cursor (deep pages)": summarize(
+        await timeSequential(samples, 60, (i) => get(`/servers?limit=50&sort=name&cursor=${nameCursors[i % nameCursors.length]}`)),
+      ),
+      "GET /servers?limit=50&sort=-name&environment=production&region=eu-west-1": summarize(
+        await timeSequential(samples, 60, () => get("/servers?limit=50&sort=-name&environment=production&region=eu-west-1")),
       ),
       "GET /servers/{id}": summarize(await timeSequential(samples * 2, 60, (i) => get(`/servers/${ids[(i * 7919) % ids.length]}`))),
     };
@@ -136,7 +152,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       await live.close();
     }
     // The target covers every list case: unfiltered, deep pages, and each filter path (reading in order, the
-    // placement index, tag entries).
+    // placement index, tag entries), by registration and by name.
     const listP99 = Math.max(
       ...Object.entries(latency).flatMap(([name, summary]) => (name.startsWith("GET /servers?") ? [summary.p99] : [])),
     );
@@ -159,7 +175,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
         latency_ms_through_fetch: throughFetch,
         targets: { list_p99_ms: 50, summary_p99_ms: 10, list_p99_met: listP99 < 50, summary_p99_met: summaryP99 < 10 },
         setup:
-          "local runtime in a child process, as npm start runs it (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir, no probe schedule); sequential requests over one keep-alive node:http connection from the parent process after 50 warm-up requests (latency_ms_through_fetch: the same through Node's fetch)",
+          "local runtime in a child process, as npm start runs it (API over real HTTP on 127.0.0.1, dynalite on LevelDB in a temp dir, no probe schedule; every server given the probe progress of one metrics cycle, so each page reads its latest check, CPU and memory); sequential requests over one keep-alive node:http connection from the parent process after 50 warm-up requests (latency_ms_through_fetch: the same through Node's fetch)",
       },
     };
     if (options.write !== false)

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_ORGANIZATION_ID, PERIOD_SECONDS, keys, type Clock, type FleetContext } from "@fleetplane/core";
 import { startLocalFleetplane, type LocalFleetplane, type LocalOptions } from "@fleetplane/local";
 import { fleetRoster, startSimulator, type SimulatedServer } from "../packages/agent/src/simulator/index.js";
-import { toServerItem } from "../packages/core/src/servers/server-item.js";
+import { nameItem, toServerItem } from "../packages/core/src/servers/server-item.js";
 import { contribution } from "../packages/core/src/summary/counters.js";
 import { newId } from "../packages/core/src/ids.js";
 import type { Server } from "../packages/core/src/servers/schema.js";
@@ -70,14 +70,13 @@ async function seedServers(ctx: FleetContext, roster: SimulatedServer[], now: Da
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    writes.push({
-      put: toServerItem(
-        server,
-        await ctx.secrets.encrypt(s.token, { organization_id: DEFAULT_ORGANIZATION_ID, server_id: server.id }),
-        1,
-      ) as unknown as Record<string, unknown>,
-    });
-    writes.push({ put: { ...keys.serverName(DEFAULT_ORGANIZATION_ID, s.name), entity: "server_name", server_id: server.id } });
+    const item = toServerItem(
+      server,
+      await ctx.secrets.encrypt(s.token, { organization_id: DEFAULT_ORGANIZATION_ID, server_id: server.id }),
+      1,
+    );
+    writes.push({ put: item as unknown as Record<string, unknown> });
+    writes.push({ put: nameItem(item) as unknown as Record<string, unknown> });
     for (const [name, n] of Object.entries(contribution(server))) counters[`n:${name}`] = (counters[`n:${name}`] ?? 0) + n;
   }
   await ctx.table.batchWrite(writes);

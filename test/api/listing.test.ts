@@ -86,7 +86,7 @@ describe("sort", () => {
   });
 
   test("an unknown sort is a 400 naming the field", async () => {
-    const res = await fleet.request("GET", `${FLEET}/servers?sort=name`);
+    const res = await fleet.request("GET", `${FLEET}/servers?sort=hostname`);
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe("sort");
   });

@@ -51,6 +51,8 @@ test("the check finds each broken invariant, --repair fixes them all, and the su
   // entry, membership or count; a guard gone; a tag entry of a tag the server lacks; a stale entry; a count off.
   await table.delete({ Key: keys.server(org, vanished.id) });
   await table.delete({ Key: keys.serverName(org, unguarded.name) });
+  // A guard as written before guards carried the filter fields that listing by name reads.
+  await table.put({ Item: { ...keys.serverName(org, kept.name), entity: "server_name", server_id: kept.id } });
   await table.put({
     Item: { ...keys.serverTag(org, "ghost", kept.id), entity: "server_tag", status: "active", tags: ["ghost"], search_text: "" },
   });
@@ -77,6 +79,7 @@ test("the check finds each broken invariant, --repair fixes them all, and the su
     "orphan_name_guard",
     "orphan_tag_entry",
     "orphan_tag_entry",
+    "stale_name_guard",
     "stale_tag_entry",
     "summary_counter",
   ]);
@@ -85,7 +88,7 @@ test("the check finds each broken invariant, --repair fixes them all, and the su
   const repaired = await check("--repair");
   expect(repaired.report.problems.filter((p) => !p.fixed)).toEqual([]);
   expect(repaired.code).toBe(0);
-  expect(repaired.report.problems).toHaveLength(7);
+  expect(repaired.report.problems).toHaveLength(8);
   expect(repaired.report.problems.every((p) => p.fixed)).toBe(true);
 
   fleet = await startTestFleet({ inMemory: false, dataDir });
@@ -97,6 +100,8 @@ test("the check finds each broken invariant, --repair fixes them all, and the su
     by_region: Record<string, number>;
   };
   expect(list.items.map((s) => s.id).sort()).toEqual([kept.id, unguarded.id].sort());
+  const byName = (await fleet.request("GET", `${FLEET}/servers?sort=name&tag=web`)).body as { items: Array<{ id: string }> };
+  expect(byName.items.map((s) => s.id)).toEqual([kept.id, unguarded.id]);
   expect(summary).toMatchObject({ total_servers: 2, by_health: { unknown: 2 } });
   expect(summary.by_region["eu-west-1"]).toBeUndefined();
   const taken = await fleet.request("POST", `${FLEET}/servers`, { body: serverBody({ name: "unguarded" }) });

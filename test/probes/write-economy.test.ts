@@ -29,9 +29,15 @@ describe("probe group state and progress", () => {
     const after = await versions(0);
     expect(after.state).toBe(before.state);
     expect(after.progress).toBe(before.progress + 2);
-    // The cursor and last success live in PROGRESS only.
-    expect(after.stateData).not.toMatch(/"(c|ok)":/);
-    expect(Object.values(JSON.parse(after.progressData).servers)).toContainEqual([expect.any(Number), expect.any(String)]);
+    // The cursor, last success, last check and latest CPU and memory live in PROGRESS only.
+    expect(after.stateData).not.toMatch(/"(c|ok|lc|cpu|mem)":/);
+    expect(Object.values(JSON.parse(after.progressData).servers)).toContainEqual([
+      expect.any(Number),
+      expect.any(String),
+      expect.any(Number),
+      expect.any(Number),
+      expect.any(Number),
+    ]);
   });
 
   test("a failure moves the state item, and the merged view keeps both parts", async () => {

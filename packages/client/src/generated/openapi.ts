@@ -786,6 +786,14 @@ export interface components {
     };
     /** @enum {string} */
     HealthStatus: "healthy" | "degraded" | "critical" | "unreachable" | "unknown";
+    ListedServer: components["schemas"]["Server"] & {
+      /** @description CPU percent of the latest metrics sample collected (one decimal); null: none yet */
+      cpu_percent: number | null;
+      /** @description time of the latest health check: kept by every metrics cycle (60 s) and every check asked for, so at most one health interval (30 s) behind the latest check record; unlike last_health_check_at, which the server record keeps only on a change of health or a 15-minute heartbeat. null: never checked */
+      last_check_at: string | null;
+      /** @description memory percent of the latest metrics sample collected (one decimal); null: none yet */
+      memory_percent: number | null;
+    };
     Me: {
       key_id: string;
       organization_id: string;
@@ -1024,7 +1032,7 @@ export interface components {
       unreachable_since: string | null;
     };
     ServerPage: {
-      items: components["schemas"]["Server"][];
+      items: components["schemas"]["ListedServer"][];
       next_cursor: string | null;
     };
     /** @enum {string} */
@@ -2490,8 +2498,8 @@ export interface operations {
         /** @description case-insensitive search on name and hostname */
         q?: string;
         region?: string;
-        /** @description registration order, oldest first (registered, the default) or newest first (-registered) */
-        sort?: "registered" | "-registered";
+        /** @description registration order, oldest first (registered, the default) or newest first (-registered); or by name, A to Z (name) or Z to A (-name): names compared case-insensitively (lower-cased), then by Unicode code point, so '-' < '.' < digits < '_' < letters and 'web' < 'web-1'. A cursor continues only the order it came from. */
+        sort?: "registered" | "-registered" | "name" | "-name";
         status?: components["schemas"]["ServerStatus"];
         /** @description repeatable; every tag must match */
         tag?: string[];
@@ -3069,8 +3077,8 @@ export interface operations {
         /** @description case-insensitive search on name and hostname */
         q?: string;
         region?: string;
-        /** @description registration order, oldest first (registered, the default) or newest first (-registered) */
-        sort?: "registered" | "-registered";
+        /** @description registration order, oldest first (registered, the default) or newest first (-registered); or by name, A to Z (name) or Z to A (-name): names compared case-insensitively (lower-cased), then by Unicode code point, so '-' < '.' < digits < '_' < letters and 'web' < 'web-1'. A cursor continues only the order it came from. */
+        sort?: "registered" | "-registered" | "name" | "-name";
         status?: components["schemas"]["ServerStatus"];
         /** @description repeatable; every tag must match */
         tag?: string[];
@@ -3156,7 +3164,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Server"];
+          "application/json": components["schemas"]["ListedServer"];
         };
       };
       /** @description invalid request */
@@ -3223,7 +3231,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Server"];
+          "application/json": components["schemas"]["ListedServer"];
         };
       };
       /** @description invalid request */
@@ -3294,7 +3302,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Server"];
+          "application/json": components["schemas"]["ListedServer"];
         };
       };
       /** @description invalid request */
@@ -3363,7 +3371,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Server"];
+          "application/json": components["schemas"]["ListedServer"];
         };
       };
       /** @description purged */
@@ -3441,7 +3449,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Server"];
+          "application/json": components["schemas"]["ListedServer"];
         };
       };
       /** @description invalid request */
@@ -3945,7 +3953,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Server"];
+          "application/json": components["schemas"]["ListedServer"];
         };
       };
       /** @description invalid request */

@@ -1,7 +1,7 @@
 // The fleet invariants on hand-made items: each violation is found once, with the write that fixes it.
 import { expect, test } from "vitest";
 import { keys } from "../store/keys.js";
-import { tagItems, toServerItem, type ServerItem } from "../servers/server-item.js";
+import { nameItem, tagItems, toServerItem, type ServerItem } from "../servers/server-item.js";
 import type { Server } from "../servers/schema.js";
 import { findProblems, type OrganizationItems } from "./invariants.js";
 
@@ -42,7 +42,7 @@ function consistent(servers: ServerItem[]): OrganizationItems {
   }
   return {
     servers,
-    nameGuards: servers.map((s) => ({ ...keys.serverName(ORG, s.name), entity: "server_name", server_id: s.id })),
+    nameGuards: servers.map((s) => nameItem(s)),
     tagEntries: servers.flatMap((s) => tagItems(s)),
     groupIds: new Set(["g1"]),
     members: servers.map((s) => ({ ...keys.groupMember(ORG, "g1", s.id), group_id: "g1", server_id: s.id })),
@@ -74,6 +74,18 @@ test("a guard without its server is deleted, and a server without its guard gets
     ["orphan_name_guard", "delete"],
     ["missing_name_guard", "put"],
   ]);
+});
+
+test("a name guard lacking the server's filter fields (written before guards carried them) is rewritten from the server", () => {
+  const a = server("a", { tags: ["web", "db"] });
+  const items = consistent([a]);
+  items.nameGuards = [{ ...keys.serverName(ORG, a.name), entity: "server_name", server_id: "a" }];
+  const problems = findProblems(ORG, items);
+  expect(problems.map((p) => p.kind)).toEqual(["stale_name_guard"]);
+  expect(problems[0]!.fix).toEqual({
+    put: nameItem(a),
+    condition: { server_id: "a", status: undefined, environment: undefined, region: undefined, search_text: undefined },
+  });
 });
 
 test("tag entries: one for a tag the server lacks is deleted, a missing one written, a stale one rewritten from the server", () => {

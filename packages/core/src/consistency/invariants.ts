@@ -1,10 +1,11 @@
 // What must hold between a fleet's items whatever happened to the process writing them, and what to write
-// when it does not: summary counters equal to its servers, a name guard per server and a server per guard,
-// a tag entry per tag of a server and none for anything else, and group members whose server and group exist.
+// when it does not: summary counters equal to its servers, a name guard per server (carrying its filter fields)
+// and a server per guard, a tag entry per tag of a server and none for anything else, and group members whose
+// server and group exist.
 import { keys } from "../store/keys.js";
 import type { Item } from "../store/table.js";
 import { contribution, type Counters } from "../summary/counters.js";
-import { tagItems, type ServerItem } from "../servers/server-item.js";
+import { nameItem, tagItems, type ServerItem } from "../servers/server-item.js";
 
 /** The items of one organization the invariants are about, as a scan found them. */
 export interface OrganizationItems {
@@ -22,6 +23,7 @@ export type ProblemKind =
   | "summary_counter"
   | "orphan_name_guard"
   | "missing_name_guard"
+  | "stale_name_guard"
   | "orphan_tag_entry"
   | "missing_tag_entry"
   | "stale_tag_entry"
@@ -80,6 +82,18 @@ export function findProblems(organizationId: string, items: OrganizationItems): 
     const key = { pk: String(guard.pk), sk: String(guard.sk) };
     if (server && keys.serverName(organizationId, server.name).sk === key.sk) {
       guarded.add(server.id);
+      const wanted = nameItem(server);
+      if (sameEntry(guard, wanted)) continue;
+      problems.push({
+        kind: "stale_name_guard",
+        organization_id: organizationId,
+        key,
+        message: `the name guard of server ${server.id} does not carry the server's current fields`,
+        fix: {
+          put: wanted,
+          condition: { server_id: server.id, ...Object.fromEntries(SCALAR_ENTRY_FIELDS.map((field) => [field, guard[field]])) },
+        },
+      });
       continue;
     }
     problems.push({
@@ -92,7 +106,7 @@ export function findProblems(organizationId: string, items: OrganizationItems): 
   }
   for (const server of items.servers) {
     if (guarded.has(server.id)) continue;
-    const guard = { ...keys.serverName(organizationId, server.name), entity: "server_name", server_id: server.id };
+    const guard = nameItem(server);
     problems.push({
       kind: "missing_name_guard",
       organization_id: organizationId,
@@ -151,6 +165,6 @@ export function findProblems(organizationId: string, items: OrganizationItems): 
 const SCALAR_ENTRY_FIELDS = ["status", "environment", "region", "search_text"] as const;
 const ENTRY_FIELDS = [...SCALAR_ENTRY_FIELDS, "tags"] as const;
 
-function sameEntry(found: Item, entry: ReturnType<typeof tagItems>[number]): boolean {
+function sameEntry(found: Item, entry: ReturnType<typeof tagItems>[number] | ReturnType<typeof nameItem>): boolean {
   return ENTRY_FIELDS.every((field) => JSON.stringify(found[field] ?? null) === JSON.stringify(entry[field] ?? null));
 }

@@ -2,6 +2,7 @@
 // then writes the group's check record, metrics, transitions or heartbeats, and its state, batched.
 import type { FleetContext } from "../context.js";
 import { epochSeconds } from "../clock.js";
+import type { MetricsSample } from "../agents/protocol.js";
 import type { FleetEvent } from "../events/fleet-event.js";
 import { keys } from "../store/keys.js";
 import { evaluateHealthAlerts, evaluateMetricsAlerts } from "./alerts.js";
@@ -84,6 +85,12 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
   const changed: Record<string, ServerProbeState> = {};
   for (const p of probed) {
     if (!p.state) continue;
+    // The last check is kept (for listings) by metrics cycles and checks asked for: a scheduled health-only
+    // cycle keeps the one before, so it writes PROGRESS no more often than it did without it.
+    if (!options.metrics && !options.force) {
+      if (p.before?.lc === undefined) delete p.state.lc;
+      else p.state.lc = p.before.lc;
+    }
     // `ok` moves every cycle; between metrics cycles it is not worth a write of its own.
     const comparable = (s: ServerProbeState | undefined) => (s && !options.metrics ? { ...s, ok: undefined } : s);
     if (JSON.stringify(comparable(p.before)) !== JSON.stringify(comparable(p.state))) changed[memberKey(p.target.id)] = p.state;
@@ -122,6 +129,7 @@ async function probeServer(
       : { ok: false, error: reply.error, response_time_ms: reply.response_time_ms };
     const step = nextHealth(state, state.hs ?? "unknown", outcome, now, ctx.config.probes);
     state = step.state;
+    state.lc = now;
     probed.packed = packCheck(outcome);
     probed.result.check = unpackCheck(target.id, at, probed.packed);
     probed.result.health_status = step.health;
@@ -133,6 +141,14 @@ async function probeServer(
     if (collected.ok) {
       if (collected.cursor !== undefined) state.c = collected.cursor;
       probed.points = collected.samples.map((s) => [bucketStart(epoch(s.timestamp), "1m"), packSample(s)]);
+      const latest = collected.samples.reduce<MetricsSample | undefined>(
+        (a, b) => (!a || epoch(b.timestamp) >= epoch(a.timestamp) ? b : a),
+        undefined,
+      );
+      if (latest) {
+        state.cpu = percent(latest.cpu_percent);
+        state.mem = percent(latest.memory_percent);
+      }
       probed.result.samples_collected = collected.samples.length;
       probed.events.push(...evaluateMetricsAlerts(ref, state, collected.samples, now, ctx.config.alerts));
     } else {
@@ -143,6 +159,11 @@ async function probeServer(
   else delete state.id;
   probed.state = state;
   return probed;
+}
+
+/** A percentage as kept for listings: one decimal (a few bytes per member of the PROGRESS item). */
+function percent(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
 }
 
 /** Writes the transitions of servers whose health changed, and heartbeats of those whose item has gone stale. */

@@ -12,7 +12,8 @@ import type { HealthStatus } from "./health-record.js";
 
 /**
  * Keyed by member key (probe-batch.ts) and kept small: defaults are left out and the full server id is
- * kept only while the server is failing. `ok` and `c` are stored in the PROGRESS item, the rest in STATE.
+ * kept only while the server is failing. `ok`, `c`, `lc`, `cpu` and `mem` are stored in the PROGRESS item
+ * (what listings read for the latest check and metrics), the rest in STATE.
  */
 export interface ServerProbeState {
   /** The server's id, while it is failing or has never answered (stale listings need it). */
@@ -31,6 +32,11 @@ export interface ServerProbeState {
   us?: number;
   /** Agent metrics cursor. */
   c?: string;
+  /** Last health check (epoch s), as of the last metrics cycle or forced check (scheduled health-only cycles keep the one before). */
+  lc?: number;
+  /** CPU and memory percent of the latest metrics sample collected (null: the sample had none). */
+  cpu?: number | null;
+  mem?: number | null;
   /** Open alerts: rule → raised at (epoch s). */
   al?: Record<string, number>;
   /** Consecutive points above (positive) or below (negative) each resource threshold. */
@@ -52,16 +58,22 @@ interface StoredParts {
   progress: string;
 }
 
-/** STATE's part of a member (everything but last success and cursor). */
-type StatePart = Omit<ServerProbeState, "ok" | "c">;
+/** PROGRESS's fields of a member; the rest is STATE's. */
+type ProgressFields = Pick<ServerProbeState, "ok" | "c" | "lc" | "cpu" | "mem">;
+/** STATE's part of a member (everything but progress: last success, cursor, last check, latest CPU and memory). */
+type StatePart = Omit<ServerProbeState, keyof ProgressFields>;
 /**
- * PROGRESS's part of a member: [seconds before the item's `at` of the last success, metrics cursor].
- * Most members succeeded in the same cycle, so the first element is usually a one-character 0.
+ * PROGRESS's part of a member: [seconds before the item's `at` of the last success, metrics cursor, seconds
+ * before the item's `lc` of the last check, CPU percent, memory percent]; the last three are left out when
+ * unknown (and items written before they existed hold two). Most members succeeded and were checked in the
+ * same cycle, so the offsets are usually a one-character 0.
  */
-type ProgressPart = [number | null, string | null];
+type ProgressPart = [number | null, string | null, (number | null)?, (number | null)?, (number | null)?];
 interface ProgressData {
   /** The newest last success of any member (epoch s). */
   at?: number;
+  /** The newest last check of any member (epoch s). */
+  lc?: number;
   servers?: Record<string, ProgressPart>;
   rolled?: Record<string, string>;
 }
@@ -70,16 +82,35 @@ function split(servers: Record<string, ServerProbeState>, rolled: Record<string,
   const state: Record<string, StatePart> = {};
   const progress: Record<string, ProgressPart> = {};
   const at = Math.max(0, ...Object.values(servers).map((s) => s.ok ?? 0));
-  for (const [member, { ok, c, ...rest }] of Object.entries(servers)) {
+  const checked = Math.max(0, ...Object.values(servers).map((s) => s.lc ?? 0));
+  for (const [member, { ok, c, lc, cpu, mem, ...rest }] of Object.entries(servers)) {
     state[member] = rest;
-    if (ok !== undefined || c !== undefined) progress[member] = [ok === undefined ? null : at - ok, c ?? null];
+    if (ok === undefined && c === undefined && lc === undefined && cpu === undefined && mem === undefined) continue;
+    const part: ProgressPart = [ok === undefined ? null : at - ok, c ?? null];
+    if (lc !== undefined || cpu !== undefined || mem !== undefined) part.push(lc === undefined ? null : checked - lc);
+    if (cpu !== undefined || mem !== undefined) part.push(cpu ?? null, mem ?? null);
+    progress[member] = part;
   }
   return {
     state: JSON.stringify({ servers: state }),
-    progress: JSON.stringify({ at, servers: progress, rolled } satisfies ProgressData),
+    progress: JSON.stringify({ at, ...(checked ? { lc: checked } : {}), servers: progress, rolled } satisfies ProgressData),
   };
 }
 
+/** Each member's progress fields, from a PROGRESS item's data. */
+export function progressOf(data: string | undefined): Record<string, ProgressFields> {
+  const progress: ProgressData = data ? (JSON.parse(data) as ProgressData) : {};
+  const members: Record<string, ProgressFields> = {};
+  for (const [member, [before, c, checkedBefore, cpu, mem]] of Object.entries(progress.servers ?? {})) {
+    const entry: ProgressFields = (members[member] = {});
+    if (before !== null) entry.ok = (progress.at ?? 0) - before;
+    if (c !== null) entry.c = c;
+    if (checkedBefore !== undefined && checkedBefore !== null) entry.lc = (progress.lc ?? 0) - checkedBefore;
+    if (cpu !== undefined) entry.cpu = cpu;
+    if (mem !== undefined) entry.mem = mem;
+  }
+  return members;
+}
 export async function loadGroupState(ctx: FleetContext, organizationId: string, group: number): Promise<GroupState> {
   const { items } = await ctx.table.query<{ sk: string; data: string; version: number }>({
     KeyConditionExpression: "pk = :pk",
@@ -92,13 +123,9 @@ export async function loadGroupState(ctx: FleetContext, organizationId: string, 
   const state = stateItem
     ? (JSON.parse(stateItem.data) as { servers?: Record<string, ServerProbeState>; rolled?: Record<string, string> })
     : {};
-  const progress: ProgressData = progressItem ? (JSON.parse(progressItem.data) as ProgressData) : {};
+  const progress = progressItem ? (JSON.parse(progressItem.data) as ProgressData) : {};
   const servers: Record<string, ServerProbeState> = state.servers ?? {};
-  for (const [member, [before, c]] of Object.entries(progress.servers ?? {})) {
-    const entry = (servers[member] ??= {});
-    if (before !== null) entry.ok = (progress.at ?? 0) - before;
-    if (c !== null) entry.c = c;
-  }
+  for (const [member, fields] of Object.entries(progressOf(progressItem?.data))) Object.assign((servers[member] ??= {}), fields);
   const rolled = progress.rolled ?? state.rolled ?? {};
   return {
     servers,

@@ -2,36 +2,40 @@
 // in registration order (ids are time-ordered), with a bounded amount of work per request. Filters run in
 // DynamoDB (a FilterExpression), so a selective filter reads many servers but returns only its matches.
 import type { FleetContext } from "../context.js";
-import { ValidationFailed } from "../errors.js";
 import { keys, SERVER_PREFIX } from "../store/keys.js";
 import type { Projection } from "../store/table.js";
 import { INDEXES } from "../store/table-definition.js";
 import { recentServerCounts, UNASSIGNED, type ServerCounts } from "../summary/counters.js";
 import type { Server, ServerListQuery } from "./schema.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  LIST_SCAN_BUDGET,
+  matches,
+  readSize,
+  serverFilter,
+  type CheckedServer,
+  type ServerFilter,
+  type ServerPage,
+} from "./list-filter.js";
+import { listByName } from "./name-order.js";
 import { serverProjection, toServer, type ServerItem, type StoredServer } from "./server-item.js";
-
-/** A server as listing reads it: its public record's attributes and what a page's re-check reads. */
-type ListedServer = StoredServer & { sk: string; search_text: string };
 
 /** What listing reads of a server: in order, the public record; by key, what the re-check needs besides. */
 const IN_ORDER = serverProjection();
 const BY_KEY = serverProjection("sk", "search_text");
 
-/** Items examined per request at most; a selective filter returns a short page and a cursor rather than scan on. */
-export const LIST_SCAN_BUDGET = 5_000;
 /** An environment or region filter reads the placement index only when it keeps less than 1/4 of the fleet. */
 const PLACEMENT_SHARE_LIMIT = 4;
 
-export interface ServerPage {
-  items: Server[];
-  next_cursor: string | null;
-}
+export type { ServerPage } from "./list-filter.js";
 
 export async function listServers(ctx: FleetContext, organizationId: string, query: ServerListQuery): Promise<ServerPage> {
   // The summary's counts tell what share of the fleet each of these filters keeps (and name the placement
   // partitions), so that a read asks for about as many items as hold a page of matches.
   const counted = Boolean(query.status || query.health_status || query.environment || query.region);
   const counts = counted ? await recentServerCounts(ctx, organizationId) : undefined;
+  if (query.sort === "name" || query.sort === "-name") return listByName(ctx, organizationId, query, expectedShare(counts, query));
   // Health is on neither the placement index nor the tag entries (probes rewrite it): a health filter reads
   // the fleet in order. Otherwise an environment or region slice under a quarter of the fleet reads the
   // `placement` index, and a tag filter its tag's entries, so that only (nearly) matching servers are read.
@@ -50,9 +54,9 @@ export async function listServers(ctx: FleetContext, organizationId: string, que
     IN_ORDER,
   );
   if (found.length > query.limit) {
-    return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor(found[query.limit - 1]!.id) };
+    return { items: found.slice(0, query.limit).map(toServer), next_cursor: encodeCursor({ after: found[query.limit - 1]!.id }) };
   }
-  return { items: found.map(toServer), next_cursor: lastExamined ? encodeCursor(lastExamined) : null };
+  return { items: found.map(toServer), next_cursor: lastExamined ? encodeCursor({ after: lastExamined }) : null };
 }
 
 /**
@@ -72,7 +76,7 @@ async function readInOrder<T extends object>(
 ): Promise<{ found: T[]; lastExamined: string | undefined }> {
   const found: T[] = [];
   let start: Record<string, unknown> | undefined = query.cursor
-    ? { pk: partition, sk: `${SERVER_PREFIX}${decodeCursor(query.cursor)}` }
+    ? { pk: partition, sk: `${SERVER_PREFIX}${decodeCursor(query.cursor, "registered")}` }
     : undefined;
   let examined = 0;
   let lastExamined: string | undefined;
@@ -97,18 +101,6 @@ async function readInOrder<T extends object>(
     start = page.lastKey;
   }
   return { found, lastExamined };
-}
-
-/**
- * Items a Query should ask for to find the `wanted - found` matches still missing. An unfiltered read asks
- * for exactly those; a filtered one for as many as should hold them at the share matching so far (before
- * the first read, the share expected from the counts), with a margin, so most pages take one read.
- * DynamoDB caps a Query's answer at 1 MB, this at 1,000 items.
- */
-function readSize(wanted: number, found: number, examined: number, selective: boolean, expected: number): number {
-  if (!selective) return wanted - found;
-  const matching = examined > 0 ? found / examined : expected;
-  return Math.min(1_000, Math.ceil(((wanted - found) / Math.max(matching, 1 / 1_000)) * 1.2));
 }
 
 /**
@@ -155,30 +147,17 @@ async function listByTag(
   const page = found.slice(0, query.limit).map((entry) => entry.sk);
   const servers = await serversInOrder(ctx, organizationId, page, query);
   const last = found.length > query.limit ? page[page.length - 1]!.slice(SERVER_PREFIX.length) : lastExamined;
-  return { items: servers, next_cursor: last ? encodeCursor(last) : null };
+  return { items: servers, next_cursor: last ? encodeCursor({ after: last }) : null };
 }
 
 /** The servers of a page of sort keys, read with one BatchGetItem, in the page's order; servers that no longer match are left out. */
 async function serversInOrder(ctx: FleetContext, organizationId: string, page: string[], query: ServerListQuery): Promise<Server[]> {
-  const items = await ctx.table.batchGet<ListedServer>(
+  const items = await ctx.table.batchGet<CheckedServer>(
     page.map((sk) => ({ pk: keys.organizationPartition(organizationId), sk })),
     { projection: BY_KEY },
   );
   const bySk = new Map(items.filter((item) => matches(item, query)).map((item) => [item.sk, item]));
   return page.flatMap((sk) => (bySk.has(sk) ? [toServer(bySk.get(sk)!)] : []));
-}
-
-/** The list filters, checked on a server read back from the table. */
-function matches(item: ListedServer, query: ServerListQuery): boolean {
-  const q = query.q?.trim().toLowerCase();
-  return (
-    (query.status ? item.status === query.status : item.status !== "decommissioned") &&
-    (!query.health_status || item.health_status === query.health_status) &&
-    (!query.environment || item.environment === query.environment) &&
-    (!query.region || item.region === query.region) &&
-    (query.tag ?? []).every((tag) => item.tags.includes(tag)) &&
-    (!q || item.search_text.includes(q))
-  );
 }
 
 /**
@@ -210,7 +189,7 @@ async function listByPlacement(
   );
   const filter = serverFilter({ ...query, environment: undefined, region: undefined });
   const share = expectedShare(counts, { status: query.status });
-  const after = query.cursor ? keys.server(organizationId, decodeCursor(query.cursor)).sk : undefined;
+  const after = query.cursor ? keys.server(organizationId, decodeCursor(query.cursor, "registered")).sk : undefined;
   const newestFirst = query.sort === "-registered";
   const budget = Math.ceil(LIST_SCAN_BUDGET / Math.max(1, partitions.length));
 
@@ -252,7 +231,7 @@ async function listByPlacement(
   // The index is eventually consistent: a server changed meanwhile is left out of a page it no longer matches.
   const servers = await serversInOrder(ctx, organizationId, page, query);
   const last = eligible.length > query.limit ? page[page.length - 1] : bound;
-  return { items: servers, next_cursor: last ? encodeCursor(last.slice(SERVER_PREFIX.length)) : null };
+  return { items: servers, next_cursor: last ? encodeCursor({ after: last.slice(SERVER_PREFIX.length) }) : null };
 }
 
 /** Every server of the organization matching a predicate; for groups and targeting (bounded by fleet size). */
@@ -261,62 +240,4 @@ export async function allServers(ctx: FleetContext, organizationId: string): Pro
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     ExpressionAttributeValues: { ":pk": keys.organizationPartition(organizationId), ":prefix": SERVER_PREFIX },
   });
-}
-
-interface ServerFilter {
-  expression: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-  /** Whether it asks for more than the default (every server but decommissioned ones). */
-  selective: boolean;
-}
-
-/** The list filters as a DynamoDB FilterExpression: every condition must hold. */
-function serverFilter(query: ServerListQuery): ServerFilter {
-  const conditions: string[] = [];
-  const names: Record<string, string> = { "#status": "status" };
-  const values: Record<string, unknown> = {};
-  // Decommissioned servers are hidden unless asked for by status.
-  if (query.status) {
-    conditions.push("#status = :status");
-    values[":status"] = query.status;
-  } else {
-    conditions.push("#status <> :decommissioned");
-    values[":decommissioned"] = "decommissioned";
-  }
-  const equal = (attribute: "health_status" | "region" | "environment", value: string | undefined) => {
-    if (value === undefined) return;
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    conditions.push(`#${attribute} = :${attribute}`);
-  };
-  equal("health_status", query.health_status);
-  equal("region", query.region);
-  equal("environment", query.environment);
-  (query.tag ?? []).forEach((tag, i) => {
-    names["#tags"] = "tags";
-    values[`:tag${i}`] = tag;
-    conditions.push(`contains(#tags, :tag${i})`);
-  });
-  const q = query.q?.trim().toLowerCase();
-  if (q) {
-    names["#search"] = "search_text";
-    values[":q"] = q;
-    conditions.push("contains(#search, :q)");
-  }
-  return { expression: conditions.join(" AND "), names, values, selective: Boolean(query.status) || conditions.length > 1 };
-}
-
-function encodeCursor(serverId: string): string {
-  return Buffer.from(JSON.stringify({ after: serverId })).toString("base64url");
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { after?: unknown };
-    if (typeof after === "string" && after.length <= 64) return after;
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationFailed("cursor is not valid", [{ path: "cursor", message: "use next_cursor from a previous page" }]);
 }

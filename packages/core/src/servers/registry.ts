@@ -11,7 +11,7 @@ import { removeServerFromGroups } from "../groups/membership.js";
 import { checkApiUrl } from "./api-url.js";
 import { inTurn } from "./write-turns.js";
 import type { Server, ServerCreate, ServerUpdate } from "./schema.js";
-import { sameTagEntries, tagItems, toServer, toServerItem, type ServerItem } from "./server-item.js";
+import { nameItem, sameTagEntries, tagItems, toServer, toServerItem, type ServerItem } from "./server-item.js";
 
 /** Attempts at a read-modify-write of one server before answering 409; jittered backoff spreads the writers. */
 const MAX_UPDATE_ATTEMPTS = 12;
@@ -46,12 +46,7 @@ export async function registerServer(ctx: FleetContext, organizationId: string, 
     1,
   );
   const writes: TransactItem[] = [
-    {
-      Put: {
-        Item: { ...keys.serverName(organizationId, server.name), entity: "server_name", server_id: server.id },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
+    { Put: { Item: nameItem(item), ConditionExpression: "attribute_not_exists(pk)" } },
     { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
     outboxPut(fleetEvent("Server Registered", organizationId, { server: toServer(item), sequence: item.revision }, ctx.clock.now())),
     ...tagItems(item).map((entry) => ({ Put: { Item: entry } })),
@@ -209,18 +204,23 @@ async function rewriteUntilWritten(
     const renamed = before.name.toLowerCase() !== after.name.toLowerCase();
     const writes: TransactItem[] = [
       { Put: { Item: item, ConditionExpression: "revision = :r", ExpressionAttributeValues: { ":r": before.revision } } },
-      outboxPut(fleetEvent(rewrite.detailType, organizationId, { server: toServer(item), sequence: item.revision, ...rewrite.data }, ctx.clock.now())),
+      outboxPut(
+        fleetEvent(
+          rewrite.detailType,
+          organizationId,
+          { server: toServer(item), sequence: item.revision, ...rewrite.data },
+          ctx.clock.now(),
+        ),
+      ),
     ];
     if (renamed) {
       writes.push(
-        {
-          Put: {
-            Item: { ...keys.serverName(organizationId, after.name), entity: "server_name", server_id: id },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
+        { Put: { Item: nameItem(item), ConditionExpression: "attribute_not_exists(pk)" } },
         { Delete: { Key: keys.serverName(organizationId, before.name) } },
       );
+    } else if (!sameTagEntries(before, item)) {
+      // The guard carries the filter fields a listing by name reads (pushed after the items failedAt() looks at).
+      writes.push({ Put: { Item: nameItem(item) } });
     }
     const counters = summaryUpdate(organizationId, delta(before, after));
     if (counters) writes.push(counters);

@@ -84,6 +84,26 @@ export const Server = z
   .openapi("Server");
 export type Server = z.infer<typeof Server>;
 
+/** The orders GET /servers lists in; anything else is a 400. */
+export const SERVER_SORTS = ["registered", "-registered", "name", "-name"] as const;
+
+/** A server as the /servers endpoints answer it: the record and its latest check and metrics (events carry the record alone). */
+export const ListedServer = Server.extend({
+  last_check_at: z.string().nullable().openapi({
+    description:
+      "time of the latest health check: kept by every metrics cycle (60 s) and every check asked for, so at most one health interval (30 s) behind the latest check record; unlike last_health_check_at, which the server record keeps only on a change of health or a 15-minute heartbeat. null: never checked",
+  }),
+  cpu_percent: z
+    .number()
+    .nullable()
+    .openapi({ description: "CPU percent of the latest metrics sample collected (one decimal); null: none yet" }),
+  memory_percent: z
+    .number()
+    .nullable()
+    .openapi({ description: "memory percent of the latest metrics sample collected (one decimal); null: none yet" }),
+}).openapi("ListedServer");
+export type ListedServer = z.infer<typeof ListedServer>;
+
 const repeated = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string()));
 
 export const ServerListQuery = z.object({
@@ -95,11 +115,11 @@ export const ServerListQuery = z.object({
   q: z.string().max(128).optional().openapi({ description: "case-insensitive search on name and hostname" }),
   limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "servers per page" }),
   cursor: z.string().max(512).optional().openapi({ description: "the next_cursor of the previous page" }),
-  sort: z
-    .enum(["registered", "-registered"])
-    .optional()
-    .openapi({ description: "registration order, oldest first (registered, the default) or newest first (-registered)" }),
+  sort: z.enum(SERVER_SORTS).optional().openapi({
+    description:
+      "registration order, oldest first (registered, the default) or newest first (-registered); or by name, A to Z (name) or Z to A (-name): names compared case-insensitively (lower-cased), then by Unicode code point, so '-' < '.' < digits < '_' < letters and 'web' < 'web-1'. A cursor continues only the order it came from.",
+  }),
 });
 export type ServerListQuery = z.infer<typeof ServerListQuery>;
 
-export const ServerPage = z.object({ items: z.array(Server), next_cursor: z.string().nullable() }).openapi("ServerPage");
+export const ServerPage = z.object({ items: z.array(ListedServer), next_cursor: z.string().nullable() }).openapi("ServerPage");

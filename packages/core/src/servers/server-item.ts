@@ -110,23 +110,45 @@ export function tagItems(item: ServerItem): ServerTagItem[] {
   }));
 }
 
-/** Whether a change leaves the tag entries as they are (no field they carry changed). */
+/**
+ * A server's name guard: reserves its name in the organization (case-insensitive) and, sorted by the lower-cased
+ * name, is what `sort=name` reads. It carries the same filter fields as a tag entry, so a filtered listing by
+ * name reads only (nearly) matching servers; like the tag entries it is rewritten when one of them changes.
+ */
+export type ServerNameItem = Omit<ServerTagItem, "entity"> & { entity: "server_name"; server_id: string };
+
+export function nameItem(item: ServerItem): ServerNameItem {
+  return {
+    ...keys.serverName(item.organization_id, item.name),
+    entity: "server_name",
+    server_id: item.id,
+    status: item.status,
+    environment: item.environment ?? null,
+    region: item.region ?? null,
+    tags: item.tags ?? [],
+    search_text: item.search_text ?? "",
+  };
+}
+
+/** Whether a change leaves the tag entries and the name guard's fields as they are (no field they carry changed). */
 export function sameTagEntries(before: ServerItem, after: ServerItem): boolean {
   return TAG_ENTRY_FIELDS.every((field) => JSON.stringify(before[field] ?? null) === JSON.stringify(after[field] ?? null));
 }
 
 /** The layout version this code writes; a table holding an older one is upgraded (locally: rebuilt). */
-export const ITEM_LAYOUT_VERSION = 2;
+export const ITEM_LAYOUT_VERSION = 3;
 
 /**
  * The items an item of an earlier layout becomes today: servers get the `placement` key (version 1 lacked
- * the index) and their tag entries (version 2), which are made anew from them (so existing entries are
- * dropped). Other items are returned as they are.
+ * the index), their tag entries (version 2) and name guards carrying the filter fields (version 3), which are
+ * made anew from them (so existing entries and guards are dropped). Other items are returned as they are.
  */
 export function inCurrentLayout(item: Record<string, unknown>): Record<string, unknown>[] {
-  if (item.entity === "server_tag") return [];
+  if (item.entity === "server_tag" || item.entity === "server_name") return [];
   if (item.entity !== "server") return [item];
   const server = item as unknown as ServerItem;
   const upgraded = { ...server, placement: keys.placement(server.organization_id, server.environment ?? null, server.region ?? null) };
-  return [upgraded, ...tagItems(upgraded)];
+  // (A server always has a name; an item without one gets no guard rather than a broken one.)
+  const guard = typeof server.name === "string" ? [nameItem(upgraded)] : [];
+  return [upgraded, ...guard, ...tagItems(upgraded)];
 }

@@ -10,6 +10,8 @@ const org = (organizationId: string) => `ORG#${organizationId}`;
 const placementPart = (value: string | null) => (value === null ? "-" : `=${encodeURIComponent(value)}`);
 
 export const SERVER_PREFIX = "SERVER#";
+/** Name guards sort by the lower-cased name: `sort=name` reads them in order. */
+export const SERVER_NAME_PREFIX = "SERVERNAME#";
 export const GROUP_PREFIX = "GROUP#";
 export const API_KEY_PREFIX = "APIKEY#";
 export const MEMBER_PREFIX = "MEMBER#";
@@ -40,7 +42,7 @@ export const keys = {
   /** Guards name uniqueness within an organization (case-insensitive). */
   serverName: (organizationId: string, name: string): Key => ({
     pk: org(organizationId),
-    sk: `SERVERNAME#${name.toLowerCase()}`,
+    sk: `${SERVER_NAME_PREFIX}${name.toLowerCase()}`,
   }),
 
   group: (organizationId: string, id: string): Key => ({ pk: org(organizationId), sk: `${GROUP_PREFIX}${id}` }),

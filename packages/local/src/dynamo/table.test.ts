@@ -65,7 +65,7 @@ test("a table with outdated indexes is rebuilt with every item, servers given th
   expect(await table.get(keys.serverTag("o1", "web", "s-1"))).toMatchObject({ entity: "server_tag", status: "active", tags: ["web"] });
 });
 
-test("a table of the first item layout (current indexes, no tag entries) gains its servers' tag entries on start", async () => {
+test("a table of the first item layout (current indexes, no tag entries) gains its servers' tag entries and full name guards on start", async () => {
   await client.send(new CreateTableCommand(createTableInput("layout-1")));
   await ensureTableActive("layout-1");
   const table = new Table({ client, tableName: "layout-1" });
@@ -73,6 +73,7 @@ test("a table of the first item layout (current indexes, no tag entries) gains i
     ...keys.server("o1", id),
     entity: "server",
     id,
+    name: `Name-${id}`,
     organization_id: "o1",
     environment: null,
     region: "eu-west-1",
@@ -83,7 +84,9 @@ test("a table of the first item layout (current indexes, no tag entries) gains i
   });
   // A tag entry left over from nowhere is dropped: entries are made anew from their servers.
   const stray = { ...keys.serverTag("o1", "gone", "s-9"), entity: "server_tag", status: "active", tags: ["gone"], search_text: "" };
-  await table.batchWrite([{ put: server("s-1", ["web", "db"]) }, { put: server("s-2", []) }, { put: stray }]);
+  // A name guard of the older layout carries only the server id; it is made anew with the filter fields.
+  const bareGuard = { ...keys.serverName("o1", "Name-s-1"), entity: "server_name", server_id: "s-1" };
+  await table.batchWrite([{ put: server("s-1", ["web", "db"]) }, { put: server("s-2", []) }, { put: stray }, { put: bareGuard }]);
 
   await ensureTable(client, "layout-1");
 
@@ -94,6 +97,15 @@ test("a table of the first item layout (current indexes, no tag entries) gains i
   expect(await entries("web")).toEqual([[keys.server("o1", "s-1").sk, "maintenance", "eu-west-1"]]);
   expect(await entries("db")).toEqual([[keys.server("o1", "s-1").sk, "maintenance", "eu-west-1"]]);
   expect(await entries("gone")).toEqual([]);
+  expect(await table.get(keys.serverName("o1", "name-s-1"))).toMatchObject({
+    entity: "server_name",
+    server_id: "s-1",
+    status: "maintenance",
+    region: "eu-west-1",
+    environment: null,
+    tags: ["web", "db"],
+  });
+  expect(await table.get(keys.serverName("o1", "name-s-2"))).toMatchObject({ server_id: "s-2", tags: [] });
   expect((await table.get(keys.layoutMarker()))?.version).toBe(ITEM_LAYOUT_VERSION);
 });
 

@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decommissionServer, getServer, purgeServer, registerServer, rotateServerToken, updateServer } from "../../servers/registry.js";
 import { listServers } from "../../servers/listing.js";
-import { Server, ServerCreate, ServerListQuery, ServerPage, ServerUpdate, TokenRotation } from "../../servers/schema.js";
+import { ListedServer, ServerCreate, ServerListQuery, ServerPage, ServerUpdate, TokenRotation } from "../../servers/schema.js";
+import { latestReadingsOf } from "../../probes/latest-readings.js";
 import { errorResponses, IdParam, json, jsonBody, router } from "../env.js";
 import { requireRole } from "../middleware/auth.js";
 
@@ -18,9 +19,13 @@ servers.openapi(
     operationId: "registerServer",
     middleware: [requireRole("admin")],
     request: { body: jsonBody(ServerCreate) },
-    responses: { 201: json(Server, "registered"), ...errorResponses },
+    responses: { 201: json(ListedServer, "registered"), ...errorResponses },
   }),
-  async (c) => c.json(await registerServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("json")), 201),
+  async (c) => {
+    const server = await registerServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("json"));
+    // Never checked yet: nothing to read.
+    return c.json({ ...server, last_check_at: null, cpu_percent: null, memory_percent: null }, 201);
+  },
 );
 
 servers.openapi(
@@ -35,7 +40,10 @@ servers.openapi(
   }),
   async (c) => {
     const query = ServerListQuery.parse({ ...c.req.valid("query"), tag: c.req.queries("tag") });
-    return c.json(await listServers(c.get("ctx"), c.get("caller").organizationId, query), 200);
+    const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+    const withReadings = latestReadingsOf(ctx, caller.organizationId);
+    const page = await listServers(ctx, caller.organizationId, query);
+    return c.json({ items: await withReadings(page.items), next_cursor: page.next_cursor }, 200);
   },
 );
 
@@ -47,9 +55,14 @@ servers.openapi(
     summary: "Get a server",
     operationId: "getServer",
     request: { params: IdParam },
-    responses: { 200: json(Server), ...errorResponses },
+    responses: { 200: json(ListedServer), ...errorResponses },
   }),
-  async (c) => c.json(await getServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id), 200),
+  async (c) => {
+    const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+    const withReadings = latestReadingsOf(ctx, caller.organizationId);
+    const [server] = await withReadings([await getServer(ctx, caller.organizationId, c.req.valid("param").id)]);
+    return c.json(server!, 200);
+  },
 );
 
 for (const method of ["patch", "put"] as const) {
@@ -62,10 +75,14 @@ for (const method of ["patch", "put"] as const) {
       operationId: method === "patch" ? "updateServer" : "putServer",
       middleware: [requireRole("admin")],
       request: { params: IdParam, body: jsonBody(ServerUpdate) },
-      responses: { 200: json(Server), ...errorResponses },
+      responses: { 200: json(ListedServer), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await updateServer(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => {
+      const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+      const withReadings = latestReadingsOf(ctx, caller.organizationId);
+      const [server] = await withReadings([await updateServer(ctx, caller.organizationId, c.req.valid("param").id, c.req.valid("json"))]);
+      return c.json(server!, 200);
+    },
   );
 }
 
@@ -78,7 +95,7 @@ servers.openapi(
     operationId: "decommissionServer",
     middleware: [requireRole("admin")],
     request: { params: IdParam, query: z.object({ purge: z.enum(["true", "false"]).optional() }) },
-    responses: { 200: json(Server, "decommissioned"), 204: { description: "purged" }, ...errorResponses },
+    responses: { 200: json(ListedServer, "decommissioned"), 204: { description: "purged" }, ...errorResponses },
   }),
   async (c) => {
     const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
@@ -87,7 +104,9 @@ servers.openapi(
       await purgeServer(ctx, caller.organizationId, id);
       return c.body(null, 204);
     }
-    return c.json(await decommissionServer(ctx, caller.organizationId, id), 200);
+    const withReadings = latestReadingsOf(ctx, caller.organizationId);
+    const [server] = await withReadings([await decommissionServer(ctx, caller.organizationId, id)]);
+    return c.json(server!, 200);
   },
 );
 
@@ -100,11 +119,14 @@ servers.openapi(
     operationId: "rotateServerToken",
     middleware: [requireRole("admin")],
     request: { params: IdParam, body: jsonBody(TokenRotation) },
-    responses: { 200: json(Server), ...errorResponses },
+    responses: { 200: json(ListedServer), ...errorResponses },
   }),
-  async (c) =>
-    c.json(
-      await rotateServerToken(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json").api_token),
-      200,
-    ),
+  async (c) => {
+    const { ctx, caller } = { ctx: c.get("ctx"), caller: c.get("caller") };
+    const withReadings = latestReadingsOf(ctx, caller.organizationId);
+    const [server] = await withReadings([
+      await rotateServerToken(ctx, caller.organizationId, c.req.valid("param").id, c.req.valid("json").api_token),
+    ]);
+    return c.json(server!, 200);
+  },
 );
