@@ -27,9 +27,13 @@ describe("handler bundles", () => {
     expect(bundles).toHaveLength(deployedHandlers().length);
     for (const bundle of bundles) {
       expect(bundle.bytes, `${bundle.name} is ${bundle.bytes} bytes`).toBeLessThan(HANDLER_BYTE_BUDGET);
-      expect(bundle.inputs.filter((input) => input.includes("node_modules/@aws-sdk/") || input.includes("node_modules/@smithy/"))).toEqual(
-        [],
+      // The X-Ray SDK pins its own copy of one small smithy module (error classification), which is bundled with it.
+      const sdk = bundle.inputs.filter(
+        (input) =>
+          (input.includes("node_modules/@aws-sdk/") || input.includes("node_modules/@smithy/")) &&
+          !input.startsWith("node_modules/aws-xray-sdk-core/node_modules/@smithy/service-error-classification/"),
       );
+      expect(sdk).toEqual([]);
       expect(bundle.inputs).not.toContain("packages/core/src/index.ts");
       expect(bundle.inputs.some((input) => input.startsWith("node_modules/sst/"))).toBe(false);
     }

@@ -1,5 +1,6 @@
 // The local control plane: dynalite, the table, the API, the outbox relay, the TTL sweeper and the console,
 // in one process on 127.0.0.1. `npm start` runs it; tests and benchmarks start it in-process.
+import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import {
@@ -23,6 +24,7 @@ import {
   type FleetContext,
   type FleetRouter,
 } from "@fleetplane/core";
+import { logLevelFrom, Telemetry, type FleetLogLevel } from "@fleetplane/core/observability/telemetry";
 import { prepareDataDir } from "./data-dir.js";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
@@ -60,6 +62,10 @@ export interface LocalOptions {
   webhookPollMs?: number;
   /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
   probeWorkers?: number;
+  /** Log level; default FLEETPLANE_LOG_LEVEL from `env`, else INFO. */
+  logLevel?: FleetLogLevel;
+  /** Where log lines go (default stdout), and whether they are readable text rather than JSON (default: stdout is a terminal). */
+  log?: { write?: (line: string) => void; pretty?: boolean };
 }
 
 export interface LocalFleetplane {
@@ -68,6 +74,8 @@ export interface LocalFleetplane {
   adminKey: string | undefined;
   adminKeyCreated: boolean;
   ctx: FleetContext;
+  /** The runtime's logs (JSON lines, as every Lambda function writes) and in-process metric totals. */
+  telemetry: Telemetry;
   bus: LocalEventBus;
   dataDir: string | undefined;
   /** Delivers every pending outbox event now (tests call this instead of waiting for the timer). */
@@ -80,6 +88,13 @@ export interface LocalFleetplane {
 }
 
 export async function startLocalFleetplane(options: LocalOptions = {}, routers: FleetRouter[] = []): Promise<LocalFleetplane> {
+  const telemetry = new Telemetry({
+    service: "local",
+    stage: "local",
+    logLevel: options.logLevel ?? logLevelFrom(options.env ?? {}),
+    pretty: options.log?.pretty ?? Boolean(process.stdout.isTTY),
+    write: options.log?.write,
+  });
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? ".fleetplane");
   if (dataDir) prepareDataDir(dataDir);
 
@@ -110,6 +125,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
     agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
+    signals: telemetry,
   };
   // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
@@ -121,7 +137,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   ctx.probeQueue = probeQueue;
   const probes = new ProbeScheduler(ctx, probeQueue);
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
-  const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
+  const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined, telemetry.log);
 
   // Webhooks: each event's deliveries are written before the relay moves on (durable), then attempted in the
   // background; a timer retries what is due, including deliveries a previous run left pending.
@@ -140,7 +156,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const app = consoleApp(api);
   let server: ServerType;
   try {
-    server = await listen(app.fetch, options.port ?? 8787);
+    // Each request's log lines carry its own request id (and, once authenticated, its organization).
+    server = await listen((request) => telemetry.withCorrelation({ request_id: randomUUID() }, () => app.fetch(request)), options.port ?? 8787);
   } catch (error) {
     client.destroy();
     await dynamo.close();
@@ -162,7 +179,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       });
     return relaying;
   };
-  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
+  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents, telemetry.log);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
   wakeRelay = (written) => {
     for (const key of written) relay.noteWritten(key);
@@ -170,23 +187,22 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   };
   const timers = [
     relayTimer,
-    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table)),
-    new Timer("webhook delivery", options.webhookPollMs ?? 5_000, () => deliverDue(ctx)),
+    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table), telemetry.log),
+    new Timer("webhook delivery", options.webhookPollMs ?? 5_000, () => deliverDue(ctx), telemetry.log),
   ];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
   const resumed = await workflows.resumeInterrupted();
   if (resumed.length > 0)
-    console.log(
-      JSON.stringify({ level: "info", msg: "resumed unfinished bulk operations", operation_ids: resumed.map((o) => o.operation_id) }),
-    );
+    telemetry.logger.info("resumed unfinished bulk operations", { operation_ids: resumed.map((o) => o.operation_id) });
 
   return {
     url: `http://127.0.0.1:${port}`,
     adminKey: bootstrap?.key,
     adminKeyCreated: bootstrap?.created ?? false,
     ctx,
+    telemetry,
     bus,
     dataDir,
     flushEvents,

@@ -106,6 +106,10 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
     if (error instanceof TransactionRejected && error.failedAt(0)) return {};
     throw error;
   }
+  if (outcome.outcome === "ran") {
+    ctx.signals?.metric("OperationServersFinished", 1);
+    if (status === "failed") ctx.signals?.metric("OperationServersFailed", 1);
+  }
   return {};
 }
 
