@@ -66,6 +66,8 @@ function lambdaEnvironment(dynamo: LocalDynamo, mode: "production" | "developmen
     FLEETPLANE_EVENT_BUS_NAME: BUS_NAME,
     FLEETPLANE_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
     FLEETPLANE_PROBE_QUEUE_URL: QUEUE_URL,
+    // Quieter than the deployed default (INFO); a test that reads INFO or DEBUG lines raises it before a cold start.
+    FLEETPLANE_LOG_LEVEL: "WARN",
   };
 }
 

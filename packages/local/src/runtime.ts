@@ -62,7 +62,7 @@ export interface LocalOptions {
   webhookPollMs?: number;
   /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
   probeWorkers?: number;
-  /** Log level; default FLEETPLANE_LOG_LEVEL from `env`, else INFO. */
+  /** Log level; default FLEETPLANE_LOG_LEVEL from `env` (INFO when unset), and WARN for an in-process start without `env` (tests, benchmarks). */
   logLevel?: FleetLogLevel;
   /** Where log lines go (default stdout), and whether they are readable text rather than JSON (default: stdout is a terminal). */
   log?: { write?: (line: string) => void; pretty?: boolean };
@@ -91,7 +91,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const telemetry = new Telemetry({
     service: "local",
     stage: "local",
-    logLevel: options.logLevel ?? logLevelFrom(options.env ?? {}),
+    logLevel: options.logLevel ?? (options.env ? logLevelFrom(options.env) : "WARN"),
     pretty: options.log?.pretty ?? Boolean(process.stdout.isTTY),
     write: options.log?.write,
   });
