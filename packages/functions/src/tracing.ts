@@ -16,7 +16,10 @@ export function tracingEnabled(env: Record<string, string | undefined>): boolean
 export async function loadTracer(env: Record<string, string | undefined>): Promise<Tracer | undefined> {
   if (!tracingEnabled(env)) return undefined;
   const { Tracer } = await import("@aws-lambda-powertools/tracer");
-  return new Tracer({ serviceName: "fleetplane", captureHTTPsRequests: false });
+  const tracer = new Tracer({ serviceName: "fleetplane", captureHTTPsRequests: false });
+  // Calls made while the container starts (the API's bootstrap) belong to no trace yet: untraced, not an error line.
+  tracer.provider.setContextMissingStrategy("IGNORE_ERROR");
+  return tracer;
 }
 
 /** What captureAWSv3Client instruments: an SDK v3 client's middleware stack. */
