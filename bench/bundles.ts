@@ -23,7 +23,14 @@ export interface BundlesBenchResult {
     /** cold_import_traced_ms: the same import as a Lambda container with X-Ray tracing on, which loads the tracer (packages/functions/src/tracing.ts). */
     handlers: Record<
       string,
-      { bytes: number; gzip_bytes: number; cold_import_ms: number; cold_import_cpu_ms: number; cold_import_traced_ms: number }
+      {
+        bytes: number;
+        gzip_bytes: number;
+        cold_import_ms: number;
+        cold_import_cpu_ms: number;
+        cold_import_traced_ms: number;
+        cold_import_traced_cpu_ms: number;
+      }
     >;
     byte_budget: number;
     lambda_runtime: string;
@@ -57,10 +64,10 @@ const HANDLER_ENV = {
 };
 
 /** What a Lambda container with active tracing adds: Powertools then loads the X-Ray tracer. */
-const TRACED_ENV = { AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME}` };
+export const TRACED_ENV = { AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME}` };
 
 /** Wall and CPU milliseconds from `import()` of the bundle to its module body having run, in a new node process. */
-function coldImport(file: string, env: Record<string, string> = {}): { wall: number; cpu: number } {
+export function coldImport(file: string, env: Record<string, string> = {}): { wall: number; cpu: number } {
   const script = [
     "const c = process.cpuUsage(); const t = performance.now();",
     `await import(${JSON.stringify(pathToFileURL(file).href)});`,
@@ -98,6 +105,7 @@ export async function runBundlesBench(options: BundlesBenchOptions = {}): Promis
         cold_import_ms: median(runs.map((r) => r.wall)),
         cold_import_cpu_ms: median(runs.map((r) => r.cpu)),
         cold_import_traced_ms: median(traced.map((r) => r.wall)),
+        cold_import_traced_cpu_ms: median(traced.map((r) => r.cpu)),
       };
     }
     const result: BundlesBenchResult = {
