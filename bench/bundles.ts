@@ -20,7 +20,7 @@ export interface BundlesBenchResult {
   node: string;
   results: {
     /** cold_import_cpu_ms: CPU time (user + system) of the same imports, which a loaded machine inflates far less than wall time. */
-    /** cold_import_traced_ms: the same import as a Lambda container with X-Ray tracing on, which loads the tracer (packages/functions/src/tracing.ts). */
+    /** cold_import_traced_ms: the same import as a Lambda container with X-Ray tracing on, whose SDK clients get the tracing middleware (packages/functions/src/tracing.ts). */
     handlers: Record<
       string,
       {
@@ -63,7 +63,7 @@ const HANDLER_ENV = {
   SST_Secret_value_FLEETPLANE_ADMIN_API_KEY: "bench-admin-key",
 };
 
-/** What a Lambda container with active tracing adds: Powertools then loads the X-Ray tracer. */
+/** What a Lambda container with active tracing adds: its SDK clients are traced. */
 export const TRACED_ENV = { AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME}` };
 
 /** Wall and CPU milliseconds from `import()` of the bundle to its module body having run, in a new node process. */
@@ -91,7 +91,7 @@ function median(values: number[]): number {
 export async function runBundlesBench(options: BundlesBenchOptions = {}): Promise<BundlesBenchResult> {
   const imports = options.imports ?? 10;
   const load = loadavg()[0]!;
-  // Inside node_modules so the external @aws-sdk imports resolve as the Lambda runtime's SDK would.
+  // Inside node_modules, where any package left external would resolve.
   const dir = mkdtempSync(join(root, "node_modules/.cache/fleetplane-bundles-bench-"));
   try {
     const bundles = await bundleHandlers(dir);
@@ -117,7 +117,7 @@ export async function runBundlesBench(options: BundlesBenchOptions = {}): Promis
         byte_budget: HANDLER_BYTE_BUDGET,
         lambda_runtime: LAMBDA_RUNTIME,
         load_average: Math.round(load * 100) / 100,
-        setup: `each handler bundled with the deploy's esbuild options (stacks/bundling.ts: ESM, minified, source maps, @aws-sdk/* external); bytes without the source map; cold_import_ms: median of ${imports} fresh node processes importing the bundle with the deployed environment, the AWS SDK loaded from node_modules; cold_import_traced_ms: the same with AWS_EXECUTION_ENV set as in a Lambda container, so the X-Ray tracer is loaded too`,
+        setup: `each handler bundled with the deploy's esbuild options (stacks/bundling.ts: ESM, minified, source maps, the AWS SDK bundled lean); bytes without the source map; cold_import_ms: median of ${imports} fresh node processes importing the bundle with the deployed environment; cold_import_traced_ms: the same with AWS_EXECUTION_ENV set as in a Lambda container, so SDK calls are traced`,
       },
     };
     if (options.write ?? true) writeFileSync(join(root, "bench/results/bundles.json"), `${JSON.stringify(result, null, 2)}\n`);

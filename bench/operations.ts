@@ -2,7 +2,7 @@
 // ~200 ms, on the local runtime (dynalite in memory, the real state machine run locally). Measures the wall
 // time against the ideal, the control plane's overhead per server, how soon a finished server shows in the
 // API, and DynamoDB capacity per server. Run with `npm run bench -- operations`; writes bench/results/operations.json.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { registrationOf, startSimulator } from "@fleetplane/agent/simulator";
@@ -146,6 +146,42 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
     if (options.write !== false)
       writeFileSync(fileURLToPath(new URL("./results/operations.json", import.meta.url)), JSON.stringify(result, null, 2) + "\n");
     return result;
+  } finally {
+    await fleet.close();
+    await simulator.close();
+  }
+}
+
+/**
+ * `npm run bench -- operations-cancel`: only the cancel case (400 servers), merged into an existing
+ * bench/results/operations.json, for when the whole operations benchmark does not fit the time a machine has.
+ */
+export async function runOperationsCancelBench(): Promise<{ name: string; results: CancelBenchResult }> {
+  const servers = 400;
+  const delay = 200;
+  const adminKey = "bench-operations-admin-key-0123456789";
+  const simulator = await startSimulator({ count: servers, seed: 5 });
+  const fleet = await startLocalFleetplane({ inMemory: true, port: 0, adminKey, probeSchedule: false });
+  const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${fleet.url}/api/v1/fleet${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  try {
+    const ids: string[] = [];
+    for (let start = 0; start < servers; start += 20) {
+      const created = await Promise.all(simulator.servers.slice(start, start + 20).map((s) => call("POST", "/servers", registrationOf(s))));
+      for (const res of created) {
+        if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+        ids.push(res.body.id);
+      }
+    }
+    const cancel = { ...(await runCancelCase(call, ids, simulator, delay)), date: new Date().toISOString(), load_average_1m: round(loadavg()[0] ?? 0) };
+    const file = fileURLToPath(new URL("./results/operations.json", import.meta.url));
+    const previous = JSON.parse(readFileSync(file, "utf8")) as OperationsBenchResult;
+    previous.results.cancel = cancel;
+    writeFileSync(file, JSON.stringify(previous, null, 2) + "\n");
+    return { name: "operations-cancel", results: cancel };
   } finally {
     await fleet.close();
     await simulator.close();

@@ -3,7 +3,7 @@
 // ConsumedCapacity at 30 s health / 60 s metrics, and minutes of metrics lost with 5 % of polls failing.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -348,6 +348,43 @@ export async function kmsCalls(servers: number) {
   }
 }
 
+/** 10,000 runs over fewer simulated minutes to stay within the benchmark's time: the hourly rollup then weighs more (a slight overstatement). */
+const FLEET_SIZES = [
+  { servers: 10, minutes: 30 },
+  { servers: 100, minutes: 30 },
+  { servers: 10_000, minutes: 10 },
+];
+
+async function writeUnitsByFleetSize(sizes = FLEET_SIZES) {
+  const bySize: Record<string, number> = {};
+  const sizeRuns = [];
+  for (const { servers, minutes } of sizes) {
+    const run = await writeEconomy(servers, minutes, "realistic");
+    sizeRuns.push(run);
+    bySize[String(servers)] = run.write_units_per_server_hour;
+  }
+  return { bySize, sizeRuns };
+}
+
+/**
+ * `npm run bench -- probes-fleet-sizes`: only the write units by fleet size (realistic mix), merged into an existing
+ * bench/results/probes.json, for when the whole probes benchmark does not fit the time a machine has.
+ */
+export async function runProbesFleetSizesBench() {
+  const file = join(root, "bench/results/probes.json");
+  const previous = JSON.parse(readFileSync(file, "utf8")) as { results: Record<string, any> };
+  const { bySize, sizeRuns } = await writeUnitsByFleetSize();
+  const merged = { ...previous.results.write_units_per_server_hour_by_fleet_size, ...bySize };
+  previous.results.write_units_per_server_hour_by_fleet_size = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => Number(a) - Number(b)));
+  const runs = new Map((previous.results.write_units_by_fleet_size as Array<{ servers: number }>).map((r) => [r.servers, r]));
+  for (const run of sizeRuns) runs.set(run.servers, run);
+  previous.results.write_units_by_fleet_size = [...runs.values()].sort((a, b) => a.servers - b.servers);
+  delete previous.results.write_units_per_server_hour_by_fleet_size_note;
+  previous.results.write_units_by_fleet_size_date = new Date().toISOString();
+  writeFileSync(file, JSON.stringify(previous, null, 2) + "\n");
+  return { name: "probes-fleet-sizes", results: { write_units_per_server_hour_by_fleet_size: previous.results.write_units_per_server_hour_by_fleet_size, runs: sizeRuns } };
+}
+
 export async function runProbesBench(options: ProbesBenchOptions = {}) {
   const cycle = [];
   for (const size of options.cycleSizes ?? [1_000, 10_000]) cycle.push(await fullCycle(size));
@@ -357,19 +394,8 @@ export async function runProbesBench(options: ProbesBenchOptions = {}) {
     await writeEconomy(options.economyServers ?? 1_000, options.economyMinutes ?? 30, "realistic"),
   ];
   const loss = await minutesLost(options.lossServers ?? 500, options.lossMinutes ?? 60);
-  // Write units by fleet size (realistic mix); 1,000 is the realistic run above. 10,000 over fewer simulated
-  // minutes to stay within the benchmark's time: the hourly rollup then weighs more (a slight overstatement).
-  const bySize: Record<string, number> = {};
-  const sizeRuns = [];
-  for (const { servers, minutes } of options.fleetSizes ?? [
-    { servers: 10, minutes: 30 },
-    { servers: 100, minutes: 30 },
-    { servers: 10_000, minutes: 10 },
-  ]) {
-    const run = await writeEconomy(servers, minutes, "realistic");
-    sizeRuns.push(run);
-    bySize[String(servers)] = run.write_units_per_server_hour;
-  }
+  // Write units by fleet size (realistic mix); 1,000 is the realistic run above.
+  const { bySize, sizeRuns } = await writeUnitsByFleetSize(options.fleetSizes);
   bySize[String(economy[1]!.servers)] = economy[1]!.write_units_per_server_hour;
   const kms = await kmsCalls(options.kmsServers ?? 10_000);
   const result = {

@@ -15,6 +15,16 @@ const SERVERS = 1_000;
 const REQUESTS_PER_SECOND = 50;
 const OPERATION_EVERY_MS = 60_000;
 const RSS_EVERY_MS = 15_000;
+const WARMUP_MINUTES = 5;
+
+/** The least-squares slope of y over x, rounded; null with fewer than two points. */
+function slope(points: Array<[number, number]>): number | null {
+  if (points.length < 2) return null;
+  const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
+  const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxx === 0 ? null : Math.round((points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx) * 100) / 100;
+}
 /** At most this many requests in flight: a slot that finds them all busy is counted as missed, not queued without bound. */
 const MAX_IN_FLIGHT = 25;
 
@@ -77,19 +87,33 @@ export async function runSoakBench(): Promise<{ results: unknown }> {
     latencies.set(call.route, list);
   };
 
-  const rss: Array<{ minute: number; rss_mb: number; heap_used_mb: number }> = [];
+  const rss: Array<{ minute: number; rss_mb: number; heap_used_mb: number; heap_after_gc_mb?: number }> = [];
   const startedAt = performance.now();
+  // The heap after a full collection (`npm run bench` runs node with --expose-gc) is what the process retains:
+  // a leak shows there as a steady climb, where the heap before collection only saws up and down.
+  const collect = (globalThis as { gc?: () => void }).gc;
   const sampleMemory = () => {
     const m = process.memoryUsage();
-    rss.push({ minute: round((performance.now() - startedAt) / 60_000), rss_mb: round(m.rss / 2 ** 20, 1), heap_used_mb: round(m.heapUsed / 2 ** 20, 1) });
+    collect?.();
+    rss.push({
+      minute: round((performance.now() - startedAt) / 60_000),
+      rss_mb: round(m.rss / 2 ** 20, 1),
+      heap_used_mb: round(m.heapUsed / 2 ** 20, 1),
+      ...(collect ? { heap_after_gc_mb: round(process.memoryUsage().heapUsed / 2 ** 20, 1) } : {}),
+    });
   };
   sampleMemory();
   const memoryTimer = setInterval(sampleMemory, RSS_EVERY_MS);
   const operations: string[] = [];
-  const startOperation = () =>
-    void send({ route: "POST /operations", method: "POST", path: "/operations", body: { operation_type: "run_health_check", group_ids: [group.id] } }).then(() => {
+  // Operation starts are awaited with the other requests before the runtime closes.
+  const operationsInFlight = new Set<Promise<void>>();
+  const startOperation = () => {
+    const p = send({ route: "POST /operations", method: "POST", path: "/operations", body: { operation_type: "run_health_check", group_ids: [group.id] } }).then(() => {
       operations.push(new Date().toISOString());
     });
+    operationsInFlight.add(p);
+    void p.finally(() => operationsInFlight.delete(p));
+  };
   startOperation();
   const operationTimer = setInterval(startOperation, OPERATION_EVERY_MS);
 
@@ -108,9 +132,9 @@ export async function runSoakBench(): Promise<{ results: unknown }> {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   }
-  await Promise.all(inFlight);
-  clearInterval(memoryTimer);
   clearInterval(operationTimer);
+  await Promise.all([...inFlight, ...operationsInFlight]);
+  clearInterval(memoryTimer);
   sampleMemory();
   await demo.close();
   await fleet.close();
@@ -133,6 +157,11 @@ export async function runSoakBench(): Promise<{ results: unknown }> {
     statuses: Object.fromEntries([...statuses.entries()].sort()),
     p99_ms_by_route: Object.fromEntries([...latencies.entries()].sort().map(([route, samples]) => [route, summarize(samples).p99])),
     latency_ms_by_route: Object.fromEntries([...latencies.entries()].sort().map(([route, samples]) => [route, summarize(samples)])),
+    // Least-squares slopes after the first five minutes (warm-up): MB per minute.
+    memory_trend_after_warmup_mb_per_minute: {
+      rss: slope(rss.filter((r) => r.minute >= WARMUP_MINUTES).map((r) => [r.minute, r.rss_mb])),
+      heap_after_gc: collect ? slope(rss.filter((r) => r.minute >= WARMUP_MINUTES).map((r) => [r.minute, r.heap_after_gc_mb!])) : null,
+    },
     rss_over_time: rss,
   };
   const result = { name: "soak", date: new Date().toISOString(), node: process.version, results };

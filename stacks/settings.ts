@@ -17,8 +17,8 @@ export function applyAppDefaults(app: App): void {
   app.setDefaultFunctionProps({
     runtime: LAMBDA_RUNTIME,
     architecture: "arm_64",
-    // ESM, minified, with source maps, the AWS SDK left to the runtime (stacks/bundling.ts; tests load the same build).
-    nodejs: { ...NODEJS_BUNDLING, esbuild: { external: [...NODEJS_BUNDLING.esbuild.external] } },
+    // ESM, minified, with source maps, the AWS SDK bundled lean (stacks/bundling.ts; tests load the same build).
+    nodejs: { ...NODEJS_BUNDLING, esbuild: { ...NODEJS_BUNDLING.esbuild, external: [...NODEJS_BUNDLING.esbuild.external] } },
     logRetention: isProductionStage(app.stage) ? "one_year" : "one_month",
   });
   // Development and test stages clean up after themselves on `sst remove`; production stages keep

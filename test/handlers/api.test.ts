@@ -3,6 +3,7 @@
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ADMIN_KEY_PARAMETER, captureStdout, httpApiEvent, jsonOf, startHandlerWorld, type HandlerWorld } from "./lambda.js";
+import { SDK_ATTEMPTS } from "./aws-services.js";
 
 const FLEET = "/api/v1/fleet";
 let world: HandlerWorld;
@@ -98,25 +99,28 @@ describe("api handler", () => {
     expect(first!.function_request_id).not.toBe(second!.function_request_id);
   });
 
-  test("a bootstrap that fails at cold start and on the first request is retried by the next request, not cached", async () => {
+  test("a bootstrap that fails at cold start (SSM throttling through the SDK's retries) is retried by the next request, not cached", async () => {
     world.aws.ssm.resetHistory();
     const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
-    // The container's init attempt and the first request's retry both meet a throttle; the SSM stub answers after that.
-    world.aws.ssm
-      .on(GetParametersCommand as never)
-      .rejectsOnce(throttled)
-      .rejectsOnce(throttled)
-      .callsFake((input: { Names: string[] }) => ({
+    // SSM throttles every attempt (the SDK's own retries included) until the outage ends.
+    let throttling = true;
+    world.aws.ssm.on(GetParametersCommand as never).callsFake((input: { Names: string[] }) => {
+      if (throttling) throw throttled;
+      return {
         Parameters: input.Names.filter((n) => n === ADMIN_KEY_PARAMETER).map((n) => ({ Name: n, Value: world.adminKey })),
         InvalidParameters: input.Names.filter((n) => n !== ADMIN_KEY_PARAMETER),
-      }));
+      };
+    });
     await world.coldStart("api");
     const first = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey }));
     expect(first.statusCode).toBe(500);
     expect(jsonOf(first)).toEqual({ error: { code: "internal", message: "internal error" } });
+    const attemptsDuringOutage = world.aws.ssm.commandCalls(GetParametersCommand as never).length;
+    expect(attemptsDuringOutage).toBeGreaterThanOrEqual(SDK_ATTEMPTS);
+    throttling = false;
     const second = await world.invoke("api", httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey }));
     expect(second.statusCode).toBe(200);
     expect(jsonOf(second).items.map((s: { name: string }) => s.name)).toEqual(["web-1"]);
-    expect(world.aws.ssm.commandCalls(GetParametersCommand as never).length).toBeGreaterThanOrEqual(3);
+    expect(world.aws.ssm.commandCalls(GetParametersCommand as never).length).toBe(attemptsDuringOutage + 1);
   });
 });

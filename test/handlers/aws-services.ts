@@ -1,7 +1,7 @@
 // The AWS services with no local emulator, recorded with aws-sdk-client-mock and holding handlers to what AWS
 // enforces: SQS and EventBridge batch limits, KMS ciphertexts bound to their key and encryption context, SSM
 // parameters that exist or are reported invalid, Step Functions executions named once.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, KMSClient } from "@aws-sdk/client-kms";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
@@ -22,6 +22,9 @@ export const SQS_MAX_BATCH_BYTES = 256 * 1024;
 /** EventBridge: 10 entries and 256 KB per PutEvents, sized as EventBridge counts. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
 export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+/** The SDK's standard retry mode makes three attempts at a call before a transient error reaches the caller. */
+export const SDK_ATTEMPTS = 3;
 
 const KMS_KEY_ID = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
 
@@ -78,7 +81,11 @@ export function mockAwsServices(): AwsServices {
     services.sqsBatches++;
     services.sqsMessages.push(...entries);
     return {
-      Successful: entries.map((e, i) => ({ Id: e.Id, MessageId: `m-${services.sqsMessages.length + i}`, MD5OfMessageBody: "" })),
+      Successful: entries.map((e, i) => ({
+        Id: e.Id,
+        MessageId: `m-${services.sqsMessages.length + i}`,
+        MD5OfMessageBody: createHash("md5").update(e.MessageBody ?? "").digest("hex"),
+      })),
       Failed: [],
     };
   });

@@ -1,5 +1,6 @@
 // Runs bundled Lambda handlers as the Lambda runtime would: the deployed environment, a fresh module instance
-// per cold start, the runtime's context object, and AWS-shaped events; DynamoDB is dynalite.
+// per cold start, the runtime's context object, and AWS-shaped events; DynamoDB is dynalite, the services with no
+// local emulator answer through aws-endpoint.ts.
 import { createHash, randomUUID } from "node:crypto";
 import { registrationOf, type Simulator } from "@fleetplane/agent/simulator";
 import { vi } from "vitest";
@@ -9,10 +10,12 @@ import { pathToFileURL } from "node:url";
 import { Table } from "@fleetplane/core";
 import { ensureTable, localDynamoClient, startLocalDynamo, type LocalDynamo } from "@fleetplane/local";
 import { currentHandlerBundles, type HandlerBundle } from "../support/handler-bundles.js";
+import { startAwsEndpoint, type AwsEndpoint } from "./aws-endpoint.js";
 import { mockAwsServices, type AwsServices } from "./aws-services.js";
 
 export const TABLE_NAME = "fleetplane-test-Storage-Table";
-export const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/000000000000/fleetplane-test-ProbeQueue";
+/** The probe queue's path; its URL names the endpoint that stands in for SQS, as the SDK sends to the queue URL's host. */
+const QUEUE_PATH = "/000000000000/fleetplane-test-ProbeQueue";
 export const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:fleetplane-test-operations";
 export const BUS_NAME = "fleet-test";
 /** Where SST keeps the platform key for app `fleetplane`, stage `test` (see packages/functions/src/sst-secret.ts). */
@@ -47,7 +50,7 @@ export interface HandlerWorld {
 let containers = 0;
 
 /** The environment the stacks give every function (stage `test`, production mode unless a test allows local http agents). */
-function lambdaEnvironment(dynamo: LocalDynamo, mode: "production" | "development"): Record<string, string> {
+function lambdaEnvironment(dynamo: LocalDynamo, aws: AwsEndpoint, mode: "production" | "development"): Record<string, string> {
   return {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",
@@ -65,7 +68,8 @@ function lambdaEnvironment(dynamo: LocalDynamo, mode: "production" | "developmen
     FLEETPLANE_KMS_KEY_ID: "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555",
     FLEETPLANE_EVENT_BUS_NAME: BUS_NAME,
     FLEETPLANE_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
-    FLEETPLANE_PROBE_QUEUE_URL: QUEUE_URL,
+    FLEETPLANE_PROBE_QUEUE_URL: `${aws.url}${QUEUE_PATH}`,
+    ...aws.environment,
     // Quieter than the deployed default (INFO); a test that reads INFO or DEBUG lines raises it before a cold start.
     FLEETPLANE_LOG_LEVEL: "WARN",
   };
@@ -79,11 +83,11 @@ export interface WorldOptions {
 }
 
 export async function startHandlerWorld(options: WorldOptions = {}): Promise<HandlerWorld> {
-  const [bundleList, dynamo] = await Promise.all([currentHandlerBundles(), startLocalDynamo()]);
+  const [bundleList, dynamo, endpoint] = await Promise.all([currentHandlerBundles(), startLocalDynamo(), startAwsEndpoint()]);
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, TABLE_NAME);
   const saved = { ...process.env };
-  Object.assign(process.env, lambdaEnvironment(dynamo, options.mode ?? "production"), options.env);
+  Object.assign(process.env, lambdaEnvironment(dynamo, endpoint, options.mode ?? "production"), options.env);
   const aws = mockAwsServices();
   const adminKey = `fp_admin_${randomUUID().replaceAll("-", "")}`;
   aws.parameters.set(ADMIN_KEY_PARAMETER, adminKey);
@@ -117,7 +121,7 @@ export async function startHandlerWorld(options: WorldOptions = {}): Promise<Han
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
       client.destroy();
-      await dynamo.close();
+      await Promise.all([dynamo.close(), endpoint.close()]);
     },
   };
 }

@@ -4,7 +4,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { fleetEvent, outboxItem, outboxItems, type FleetEvent } from "@fleetplane/core";
 import { BUS_NAME, startHandlerWorld, type HandlerWorld } from "./lambda.js";
-import { PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES } from "./aws-services.js";
+import { PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES, SDK_ATTEMPTS } from "./aws-services.js";
 
 let world: HandlerWorld;
 let sequence = 4_000_000_000_000_000_000n;
@@ -129,7 +129,8 @@ describe("outbox publisher handler", () => {
     const first = events(10);
     const second = events(3);
     const records = [...first, ...second].map((event) => insertRecord(outboxItem(event)));
-    world.aws.failingPutEventsCalls = 1;
+    // An outage the SDK's own retries do not ride out.
+    world.aws.failingPutEventsCalls = SDK_ATTEMPTS;
 
     const result = await world.invoke("outbox-publisher", { Records: records });
 

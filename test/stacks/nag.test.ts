@@ -1,5 +1,6 @@
-// cdk-nag's AwsSolutions rules over every stack of a production-stage synthesis: no finding left
-// unsuppressed, every suppression with its reason, and the few wildcards IAM cannot avoid pinned down.
+// cdk-nag's AwsSolutions rules over every stack of a production-stage synthesis, the optional ones included (the
+// Notifications stack, the bus policy and forwarding rules): no finding left unsuppressed, every suppression with
+// its reason, and the few wildcards IAM cannot avoid pinned down.
 import { beforeAll, describe, expect, it } from "vitest";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { Probes } from "../../stacks/Probes.js";
@@ -8,6 +9,14 @@ import { synthesize, type Synthesized } from "./synth.js";
 
 type Json = Record<string, any>;
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+// Every optional setting on, so the stacks and resources they add are checked too.
+Object.assign(process.env, {
+  FLEETPLANE_NOTIFICATION_EMAIL: "ops@example.com",
+  FLEETPLANE_EVENT_SUBSCRIBER_ACCOUNTS: "111111111111",
+  FLEETPLANE_EVENT_SUBSCRIBER_ORGANIZATION: "o-abcdef1234",
+  FLEETPLANE_EVENT_FORWARD_BUS_ARNS: "arn:aws:events:us-east-1:222222222222:event-bus/security-fleet",
+});
 
 const findings = new NagFindings();
 let app: Synthesized;
@@ -22,7 +31,7 @@ describe("cdk-nag AwsSolutions checks (stage prod)", () => {
     const checked = new Set(
       [...findings.suppressed, ...findings.unsuppressed].map((f) => app.shortName(app.stacks().find((s) => s.node.id === f.stack)!)),
     );
-    expect([...checked].sort()).toEqual(["Api", "Console", "Events", "Monitoring", "Operations", "Probes", "Storage", "Webhooks"]);
+    expect([...checked].sort()).toEqual(["Api", "Console", "Events", "Monitoring", "Notifications", "Operations", "Probes", "Storage", "Webhooks"]);
   });
 
   it("reports no unsuppressed finding on any stack", () => {

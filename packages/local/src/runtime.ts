@@ -66,6 +66,8 @@ export interface LocalOptions {
   logLevel?: FleetLogLevel;
   /** Where log lines go (default stdout), and whether they are readable text rather than JSON (default: stdout is a terminal). */
   log?: { write?: (line: string) => void; pretty?: boolean };
+  /** How long close() lets requests being answered finish before cutting their connections (default 10 s). */
+  requestGraceMs?: number;
 }
 
 export interface LocalFleetplane {
@@ -84,6 +86,7 @@ export interface LocalFleetplane {
   workflows: LocalOperationWorkflows;
   /** The in-process probe schedule: `tick()` runs one health cycle now and resolves when it is done. */
   probes: ProbeScheduler;
+  /** Stops taking requests, lets those being answered finish, then stops the schedule, operations and store. */
   close(): Promise<void>;
 }
 
@@ -154,10 +157,21 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
 
   const api = createApi(ctx, [eventStream(bus), ...routers]);
   const app = consoleApp(api);
+  // Requests being answered, so close() can let them finish before it stops what they call.
+  const answering = new Set<Promise<Response>>();
+  const answer: typeof app.fetch = (...args) => {
+    const response = Promise.resolve(app.fetch(...args));
+    answering.add(response);
+    void response.then(
+      () => answering.delete(response),
+      () => answering.delete(response),
+    );
+    return response;
+  };
   let server: ServerType;
   try {
     // Each request's log lines carry its own request id (and, once authenticated, its organization).
-    server = await listen((request) => telemetry.withCorrelation({ request_id: randomUUID() }, () => app.fetch(request)), options.port ?? 8787);
+    server = await listen((request) => telemetry.withCorrelation({ request_id: randomUUID() }, () => answer(request)), options.port ?? 8787);
   } catch (error) {
     client.destroy();
     await dynamo.close();
@@ -209,21 +223,33 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     workflows,
     probes,
     async close() {
+      // No new connection; a request already being answered (an operation being started, a write) finishes
+      // against a runtime that still runs, then open streams and idle keep-alive connections are cut.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      http.closeIdleConnections?.();
+      await settleWithin([...answering], options.requestGraceMs ?? 10_000);
+      http.closeAllConnections?.();
+      await closed;
       await probes.stop();
       await workflows.close();
       await Promise.all(timers.map((t) => t.stop()));
       await flushEvents().catch(() => undefined);
       await Promise.all([...attempts]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
       // A summary's background refresh may still be reading: let it finish before the store goes.
       await summaryRefreshesSettled(ctx);
       client.destroy();
       await dynamo.close();
     },
   };
+}
+
+/** Resolves when every promise has settled, or after `ms`, whichever comes first. */
+async function settleWithin(promises: Array<Promise<unknown>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(promises), deadline]);
+  clearTimeout(timer);
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
