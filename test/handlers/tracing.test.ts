@@ -62,7 +62,9 @@ describe("SDK call tracing", () => {
     await client.send(new CreateTableCommand(TABLE));
     trace = { ...trace, sampled: true };
     await client.send(new CreateTableCommand({ ...TABLE, TableName: "traced-two" }));
-    await expect(client.send(new GetItemCommand({ TableName: "no-such-table", Key: { pk: { S: "a" }, sk: { S: "b" } } }))).rejects.toThrow();
+    await expect(
+      client.send(new GetItemCommand({ TableName: "no-such-table", Key: { pk: { S: "a" }, sk: { S: "b" } } })),
+    ).rejects.toThrow();
     await datagramsReach(2);
 
     const [succeeded, refused] = datagrams.map((datagram) => {
@@ -83,7 +85,11 @@ describe("SDK call tracing", () => {
     });
     expect(succeeded!.end_time).toBeGreaterThanOrEqual(succeeded!.start_time);
     expect(succeeded).not.toHaveProperty("fault");
-    expect(refused).toMatchObject({ aws: { operation: "GetItem", table_name: "no-such-table" }, http: { response: { status: 400 } }, error: true });
+    expect(refused).toMatchObject({
+      aws: { operation: "GetItem", table_name: "no-such-table" },
+      http: { response: { status: 400 } },
+      error: true,
+    });
     // Only sampled calls carry the trace on to the service, each with its own subsegment as parent.
     expect(headers[0]).toBeUndefined();
     expect(headers[1]).toBe(`Root=${ROOT};Parent=${succeeded!.id};Sampled=1`);

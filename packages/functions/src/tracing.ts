@@ -62,7 +62,11 @@ export function xrayDaemon(address: string): SegmentSink {
       socket.unref();
       socket.on("error", () => undefined);
     }
-    socket.send(`{"format":"json","version":1}\n${JSON.stringify(subsegment)}`, port, host);
+    try {
+      socket.send(`{"format":"json","version":1}\n${JSON.stringify(subsegment)}`, port, host);
+    } catch {
+      // A subsegment that cannot be sent is dropped: tracing never fails a call.
+    }
   };
 }
 
@@ -78,7 +82,13 @@ interface CallMetadata {
   attempts?: number;
 }
 
-const THROTTLES = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded"]);
+const THROTTLES = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+]);
 
 /**
  * Adds a subsegment per call of `client` (retries included) to the current sampled trace, and passes the trace on to
@@ -108,7 +118,10 @@ export function traceSdkCalls<Client extends SdkClient>(
         metadata = (error as { $metadata?: CallMetadata }).$metadata;
         throw error;
       } finally {
-        const region = typeof client.config.region === "function" ? await (client.config.region as () => Promise<string>)().catch(() => undefined) : undefined;
+        const region =
+          typeof client.config.region === "function"
+            ? await (client.config.region as () => Promise<string>)().catch(() => undefined)
+            : undefined;
         const status = metadata?.httpStatusCode;
         const input = args.input ?? {};
         sink({

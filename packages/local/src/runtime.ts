@@ -171,7 +171,10 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   let server: ServerType;
   try {
     // Each request's log lines carry its own request id (and, once authenticated, its organization).
-    server = await listen((request) => telemetry.withCorrelation({ request_id: randomUUID() }, () => answer(request)), options.port ?? 8787);
+    server = await listen(
+      (...args: Parameters<typeof answer>) => telemetry.withCorrelation({ request_id: randomUUID() }, () => answer(...args)),
+      options.port ?? 8787,
+    );
   } catch (error) {
     client.destroy();
     await dynamo.close();
