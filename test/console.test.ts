@@ -46,7 +46,7 @@ const figure = (name: string) => page.locator(`[data-figure="${name}"] .figure-v
 describe("console", () => {
   test("a wrong key keeps the operator on sign-in with the error shown", async () => {
     await signIn("fpk_not-a-real-key");
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("not accepted (401)");
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toContain("not accepted (401)");
     expect(new URL(page.url()).hash).toMatch(/^#\/sign-in/);
     expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
   });
@@ -106,7 +106,7 @@ describe("console", () => {
     await page.getByLabel("Search").fill(`${run}-web`);
     await page.getByLabel("Region").selectOption("eu-west-1");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(() => page.locator("#server-table tbody tr").count()).toBe(2);
+    await expect.poll(() => page.locator("#server-table tbody tr").count(), { timeout: 10_000 }).toBe(2);
     expect(await page.locator("#server-table tbody th a").allTextContents()).toEqual(
       expect.arrayContaining([`${run}-web-1`, `${run}-web-2`]),
     );
@@ -120,7 +120,7 @@ describe("console", () => {
     await page.goto(`${fleet.url}/#/servers`);
     await page.locator("#server-table").waitFor();
     // The total comes from the summary; the region dropdown offers the summary's regions.
-    await expect.poll(() => page.locator(".pager .muted").textContent()).toMatch(/of 4 servers/);
+    await expect.poll(() => page.locator(".pager .muted").textContent(), { timeout: 10_000 }).toMatch(/of 4 servers/);
     expect(await page.locator("#filter-region option").allTextContents()).toEqual(["any", "ap-southeast-2", "eu-west-1", "us-east-1"]);
     expect(await page.getByRole("button", { name: "Next →" }).isDisabled()).toBe(true);
     expect(await page.getByRole("button", { name: "← Previous" }).isDisabled()).toBe(true);
@@ -156,7 +156,9 @@ describe("console", () => {
     await page.getByLabel("Agent URL (api_url)").fill("https://nope.example.com");
     await page.getByLabel("Agent token (api_token)").fill("t");
     await page.getByRole("button", { name: "Register server" }).click();
-    await expect.poll(() => page.locator(".form-status .notice").textContent()).toContain("Your key's role can't do this");
+    await expect
+      .poll(() => page.locator(".form-status .notice").textContent(), { timeout: 10_000 })
+      .toContain("Your key's role can't do this");
   });
 
   test("a key revoked mid-session sends the operator back to sign-in", async () => {

@@ -15,7 +15,13 @@ import * as operationStart from "./views/operation-start.js";
 import * as operationDetail from "./views/operation-detail.js";
 import * as alertList from "./views/alert-list.js";
 
-/** [pattern, view, nav section]; the first match wins, so "/servers/new" precedes "/servers/{id}". */
+/** @import { Session, ViewContext } from "./api-types.js" */
+/** @typedef {{ render(root: HTMLElement, ctx: ViewContext): Promise<void> }} View */
+
+/**
+ * [pattern, view, nav section]; the first match wins, so "/servers/new" precedes "/servers/{id}".
+ * @type {[RegExp, View, string | null][]}
+ */
 const ROUTES = [
   [/^\/sign-in$/, signIn, null],
   [/^\/overview$/, overview, "overview"],
@@ -30,7 +36,7 @@ const ROUTES = [
   [/^\/alerts$/, alertList, "alerts"],
 ];
 
-const view = document.getElementById("view");
+const view = /** @type {HTMLElement} */ (document.getElementById("view"));
 let current = new AbortController();
 
 function parseHash() {
@@ -39,11 +45,13 @@ function parseHash() {
   return { path, query: new URLSearchParams(search) };
 }
 
+/** @param {string} route */
 export function navigate(route) {
   if (location.hash === `#${route}`) render();
   else location.hash = route;
 }
 
+/** @param {string} [message] */
 function signInRoute(message) {
   const next = location.hash && !location.hash.startsWith("#/sign-in") ? location.hash.slice(1) : "";
   const query = new URLSearchParams();
@@ -52,14 +60,18 @@ function signInRoute(message) {
   return `/sign-in${query.size ? `?${query}` : ""}`;
 }
 
+/**
+ * @param {Session | null} session
+ * @param {string | null} section
+ */
 function updateShell(session, section) {
-  const nav = document.querySelector(".nav");
-  const info = document.querySelector(".session");
+  const nav = /** @type {HTMLElement} */ (document.querySelector(".nav"));
+  const info = /** @type {HTMLElement} */ (document.querySelector(".session"));
   nav.hidden = !session;
   info.hidden = !session;
   if (session) {
     const host = new URL(session.baseUrl).host;
-    info.querySelector(".session-info").textContent = `${host} · ${session.role}`;
+    /** @type {HTMLElement} */ (info.querySelector(".session-info")).textContent = `${host} · ${session.role}`;
   }
   for (const a of nav.querySelectorAll("a")) {
     if (a.dataset.section === section) a.setAttribute("aria-current", "page");
@@ -80,14 +92,15 @@ async function render() {
   updateShell(session, match.section);
   const container = h("div", { class: "page" });
   view.replaceChildren(container);
-  const ctx = {
+  // The sign-in view is the only one drawn without a session, and it uses neither the API nor the session.
+  const ctx = /** @type {ViewContext} */ ({
     api: session ? createClient(session) : null,
     session,
-    params: match.found.slice(1).map(decodeURIComponent),
+    params: (match.found ?? []).slice(1).map(decodeURIComponent),
     query,
     signal: current.signal,
     navigate,
-  };
+  });
   try {
     await match.module.render(container, ctx);
   } catch (error) {
@@ -107,7 +120,7 @@ window.addEventListener(UNAUTHORIZED_EVENT, () => {
   navigate(signInRoute("Your key was not accepted (401): it may have been revoked. Sign in again."));
 });
 
-document.getElementById("sign-out").addEventListener("click", () => {
+document.getElementById("sign-out")?.addEventListener("click", () => {
   clearSession();
   navigate("/sign-in");
 });

@@ -13,6 +13,7 @@ export function loadSession() {
   }
 }
 
+/** @param {{ baseUrl: string, key: string, role: string }} session */
 export function saveSession(session) {
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
 }
@@ -21,7 +22,10 @@ export function clearSession() {
   sessionStorage.removeItem(STORAGE_KEY);
 }
 
-/** "https://api.example.com/" or ".../api/v1/fleet" → "https://api.example.com"; empty → this page's origin. */
+/**
+ * "https://api.example.com/" or ".../api/v1/fleet" → "https://api.example.com"; empty → this page's origin.
+ * @param {unknown} input
+ */
 export function normalizeBaseUrl(input) {
   const text = String(input ?? "").trim();
   if (!text) return location.origin;

@@ -3,6 +3,7 @@ import type { AgentClient } from "./agents/agent-client.js";
 import type { Clock } from "./clock.js";
 import type { OperationWorkflows } from "./operations/workflow/workflows.js";
 import type { FleetConfig } from "./config.js";
+import type { OutboundHttp } from "./egress/outbound-http.js";
 import type { Signals } from "./observability/signals.js";
 import type { ProbeQueue } from "./probes/probe-batch.js";
 import type { Secrets } from "./secrets/secrets.js";
@@ -14,6 +15,11 @@ export interface FleetContext {
   secrets: Secrets;
   config: FleetConfig;
   agents: AgentClient;
+  /**
+   * HTTP to hosts users name (webhook receivers; the agent client holds the same one): in production mode it refuses
+   * non-routable addresses after resolution and connects only to the addresses it checked.
+   */
+  outbound: OutboundHttp;
   /** Starts bulk-operation workflows; absent where operations are not wired (a Lambda that never starts one). */
   workflows?: OperationWorkflows;
   /** Hands probe batches to probe workers (SQS in AWS, an in-process queue locally); absent where nothing dispatches probes. */

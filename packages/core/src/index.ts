@@ -46,6 +46,8 @@ export { EventBridgePublisher } from "./events/eventbridge-publisher.js";
 export { OutboxRelay, RELAY_SETTLE_MS } from "./events/outbox-relay.js";
 export type { AgentClient, AgentTarget, AgentResult, AgentFailure, AgentCallOptions } from "./agents/agent-client.js";
 export { HttpAgentClient, type HttpAgentClientOptions } from "./agents/http-agent-client.js";
+export { OutboundHttp, OutboundFailure, type OutboundHttpOptions } from "./egress/outbound-http.js";
+export { systemResolver, type HostResolver } from "./egress/routable-address.js";
 export { agentTarget } from "./agents/agent-target.js";
 export * from "./agents/protocol.js";
 export {

@@ -5,6 +5,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { HttpAgentClient } from "@fleetplane/core/agents/http";
+import { OutboundHttp } from "@fleetplane/core/egress/outbound-http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
 import type { FleetContext } from "@fleetplane/core/context";
@@ -33,12 +34,14 @@ export function awsContext(telemetry: Telemetry, adapters: OptionalAdapters = {}
   const { stateMachineArn } = config.operations;
   const { queueUrl } = config.probes;
   const table = new Table({ client: traced(new DynamoDBClient({})), tableName: config.tableName });
+  const outbound = new OutboundHttp({ refuseNonRoutable: config.mode === "production" });
   context = {
     table,
     clock: systemClock,
     secrets: new KmsSecrets(keyId, table, traced(new KMSClient({}))),
     config,
-    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
+    agents: new HttpAgentClient({ outbound }),
+    outbound,
     workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,
     probeQueue: queueUrl && adapters.probeQueue ? adapters.probeQueue(queueUrl) : undefined,
     signals: telemetry,

@@ -7,6 +7,7 @@ import {
   CapacityMeter,
   configFromEnv,
   HttpAgentClient,
+  OutboundHttp,
   OUTBOX_PREFIX,
   createApi,
   ensureBootstrapKey,
@@ -23,6 +24,7 @@ import {
   type ConfigOverrides,
   type FleetContext,
   type FleetRouter,
+  type HostResolver,
 } from "@fleetplane/core";
 import { logLevelFrom, Telemetry, type FleetLogLevel } from "@fleetplane/core/observability/telemetry";
 import { prepareDataDir } from "./data-dir.js";
@@ -68,6 +70,8 @@ export interface LocalOptions {
   log?: { write?: (line: string) => void; pretty?: boolean };
   /** How long close() lets requests being answered finish before cutting their connections (default 10 s). */
   requestGraceMs?: number;
+  /** How agent and webhook host names are resolved in production mode (default: the system's); tests answer any address. */
+  resolver?: HostResolver;
 }
 
 export interface LocalFleetplane {
@@ -111,6 +115,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   const client = localDynamoClient(dynamo.endpoint);
   await ensureTable(client, config.tableName);
   let wakeRelay = (_written: Array<{ pk: string; sk: string }>) => {};
+  const outbound = new OutboundHttp({ refuseNonRoutable: config.mode === "production", resolver: options.resolver });
   const ctx: FleetContext = {
     table: new Table({
       client,
@@ -127,7 +132,8 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       ? KeyFileSecrets.open(join(dataDir, "secrets.key"))
       : KeyFileSecrets.fromKey((await import("node:crypto")).randomBytes(32)),
     config,
-    agents: new HttpAgentClient({ refuseNonRoutable: config.mode === "production" }),
+    agents: new HttpAgentClient({ outbound }),
+    outbound,
     signals: telemetry,
   };
   // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
@@ -176,6 +182,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       options.port ?? 8787,
     );
   } catch (error) {
+    outbound.close();
     client.destroy();
     await dynamo.close();
     throw error;
@@ -241,6 +248,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       await Promise.all([...attempts]);
       // A summary's background refresh may still be reading: let it finish before the store goes.
       await summaryRefreshesSettled(ctx);
+      outbound.close();
       client.destroy();
       await dynamo.close();
     },

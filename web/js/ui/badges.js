@@ -2,6 +2,7 @@
 import { h } from "./dom.js";
 import { label } from "./format.js";
 
+/** @type {Record<string, string>} */
 const TONES = {
   // health_status
   healthy: "good",
@@ -30,11 +31,13 @@ const TONES = {
   skipped: "muted",
 };
 
+/** @param {string | null | undefined} status */
 export function badge(status) {
   const value = status ?? "unknown";
   return h("span", { class: `badge tone-${TONES[value] ?? "muted"}`, dataset: { status: value } }, label(value));
 }
 
+/** @param {string} status */
 export function toneOf(status) {
   return TONES[status] ?? "muted";
 }

@@ -3,7 +3,12 @@ import { ApiError } from "../api.js";
 import { h, uniqueId } from "./dom.js";
 import { describeError, errorNotice } from "./notice.js";
 
-/** A labelled field; `control` is an input/select/textarea whose name matches the API field. */
+/**
+ * A labelled field; `control` is an input/select/textarea whose name matches the API field.
+ * @param {string} labelText
+ * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} control
+ * @param {string} [hint]
+ */
 export function field(labelText, control, hint) {
   const id = control.id || uniqueId(`f-${control.name}`);
   control.id = id;
@@ -20,8 +25,9 @@ export function field(labelText, control, hint) {
   );
 }
 
+/** @param {HTMLFormElement} form */
 export function clearErrors(form) {
-  for (const p of form.querySelectorAll(".field-error")) {
+  for (const p of /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll(".field-error"))) {
     p.textContent = "";
     p.hidden = true;
   }
@@ -32,28 +38,40 @@ export function clearErrors(form) {
 /**
  * Shows a failed submit: each `details` entry next to its field (by the path's first segment: "tags.0" → tags),
  * the rest in the form's status area. Focuses the first invalid field.
+ * @param {HTMLFormElement} form
+ * @param {unknown} error
  */
 export function showErrors(form, error) {
   clearErrors(form);
   const status = form.querySelector(".form-status");
+  /** @type {string[]} */
   const unplaced = [];
+  /** @type {HTMLElement | undefined} */
   let first;
+  // One message per field: the API may report the same problem for several items ("tags.0", "tags.1").
+  /** @type {Map<Element, Set<string>>} */
+  const shown = new Map();
   const details = error instanceof ApiError ? error.details : [];
   for (const detail of details) {
     // The most specific field first: "parameters.services.0" → "parameters.services" → "parameters".
-    const parts = String(detail.path ?? "").split(/[.[]/).filter(Boolean);
+    const parts = String(detail.path ?? "")
+      .split(/[.[]/)
+      .filter(Boolean);
     let wrapper = null;
-    for (let n = parts.length; n > 0 && !wrapper; n--) wrapper = form.querySelector(`.field[data-field="${CSS.escape(parts.slice(0, n).join("."))}"]`);
-    if (!wrapper) {
+    for (let n = parts.length; n > 0 && !wrapper; n--)
+      wrapper = form.querySelector(`.field[data-field="${CSS.escape(parts.slice(0, n).join("."))}"]`);
+    const p = /** @type {HTMLElement | null | undefined} */ (wrapper?.querySelector(".field-error"));
+    if (!wrapper || !p) {
       unplaced.push(detail.path ? `${detail.path}: ${detail.message}` : detail.message);
       continue;
     }
-    const p = wrapper.querySelector(".field-error");
-    p.textContent = p.textContent ? `${p.textContent} ${detail.message}` : detail.message;
+    const messages = shown.get(p) ?? new Set();
+    shown.set(p, messages.add(detail.message));
+    p.textContent = [...messages].join(" ");
     p.hidden = false;
     const control = wrapper.querySelector("input, select, textarea");
     control?.setAttribute("aria-invalid", "true");
-    first ??= control;
+    first ??= /** @type {HTMLElement | null} */ (control) ?? undefined;
   }
   if (status) {
     const summary = details.length ? "Please correct the highlighted fields." : describeError(error);
@@ -66,7 +84,10 @@ export function showErrors(form, error) {
   first?.focus();
 }
 
-/** "a, b  c" → ["a", "b", "c"]; empty → undefined. */
+/**
+ * "a, b  c" → ["a", "b", "c"]; empty → undefined.
+ * @param {unknown} value
+ */
 export function list(value) {
   const items = String(value ?? "")
     .split(/[\s,]+/)
@@ -75,7 +96,10 @@ export function list(value) {
   return items.length ? items : undefined;
 }
 
-/** Empty string → undefined, so optional fields are simply not sent. */
+/**
+ * Empty string → undefined, so optional fields are simply not sent.
+ * @param {unknown} value
+ */
 export function optional(value) {
   const text = String(value ?? "").trim();
   return text ? text : undefined;

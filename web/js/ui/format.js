@@ -2,19 +2,26 @@
 
 const EMPTY = "—";
 
+/** @param {unknown} value */
 export function text(value) {
   return value === null || value === undefined || value === "" ? EMPTY : String(value);
 }
 
+/**
+ * @param {unknown} value
+ * @param {number} [digits]
+ */
 export function number(value, digits = 0) {
   if (typeof value !== "number" || !Number.isFinite(value)) return EMPTY;
   return value.toLocaleString(undefined, { maximumFractionDigits: digits });
 }
 
+/** @param {unknown} value */
 export function percent(value) {
   return typeof value === "number" && Number.isFinite(value) ? `${number(value, 1)} %` : EMPTY;
 }
 
+/** @param {unknown} value */
 export function bytes(value) {
   if (typeof value !== "number" || !Number.isFinite(value)) return EMPTY;
   const units = ["B", "KB", "MB", "GB", "TB"];
@@ -27,12 +34,16 @@ export function bytes(value) {
   return `${number(n, 1)} ${units[unit]}`;
 }
 
+/** @param {unknown} ms */
 export function duration(ms) {
   if (typeof ms !== "number" || !Number.isFinite(ms)) return EMPTY;
   return ms < 1000 ? `${Math.round(ms)} ms` : `${number(ms / 1000, 1)} s`;
 }
 
-/** "3 min ago" for recent times, a local date-time otherwise; the exact ISO time goes in the title. */
+/**
+ * "3 min ago" for recent times, a local date-time otherwise; the exact ISO time goes in the title.
+ * @param {string | null | undefined} iso
+ */
 export function when(iso) {
   if (!iso) return EMPTY;
   const date = new Date(iso);
@@ -44,6 +55,7 @@ export function when(iso) {
   return date.toLocaleString();
 }
 
+/** @param {string} name */
 export function label(name) {
   return String(name).replace(/_/g, " ");
 }

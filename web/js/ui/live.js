@@ -1,55 +1,93 @@
-// Keeps a view current: follows the fleet event feed (GET /events) when the API serves it, and refreshes the view
-// when new events arrive; otherwise refreshes on a timer. Stops when the view is left.
+// Keeps a view current: follows the fleet event feed (GET /events) when the API serves it and refreshes the view
+// when new events arrive; otherwise polls the summary and refreshes when it changed. Stops when the view is left.
 import { ApiError } from "../api.js";
 
-/** How often a view without the event feed re-reads what it shows, and how often the feed is asked for news. */
-export const POLL_MS = 10_000;
+/** @import { ViewContext } from "../api-types.js" */
+
+/** How often the feed is asked for news, and how often the summary is polled when there is no feed. */
 export const FEED_MS = 3_000;
-const CATCH_UP_PAGES = 20;
+export const POLL_MS = 10_000;
+/** The feed starts this long before the view was drawn, so a change made while it loaded is not missed. */
+const FEED_LOOKBACK_MS = 60_000;
+/** Pages of news read in one go before the view is refreshed (a burst of events is one refresh). */
+const PAGES_PER_TICK = 5;
 
-let feed; // undefined: not asked yet; null: not served; { after } once caught up
+/**
+ * Whether this API serves the event feed: undefined until asked, then true or false (a 404).
+ * @type {boolean | undefined}
+ */
+let feedServed;
 
-/** Calls `refresh()` whenever the fleet changes (or every POLL_MS without a feed) until `ctx.signal` aborts. */
-export function watchFleet(ctx, refresh, { pollMs = POLL_MS } = {}) {
+/**
+ * Calls `refresh()` whenever the fleet changes, until `ctx.signal` aborts. With the feed: after any new event
+ * (asked every FEED_MS). Without it: when the summary differs from the last one read (every POLL_MS). Either
+ * way also every `maxAgeMs` when set, for what changes without an event (a check that found the same health,
+ * new metrics).
+ * @param {ViewContext} ctx
+ * @param {() => Promise<unknown>} refresh
+ * @param {{ pollMs?: number, maxAgeMs?: number }} [options]
+ */
+export function watchFleet(ctx, refresh, { pollMs = POLL_MS, maxAgeMs } = {}) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   let stopped = false;
+  let after = eventIdAt(Date.now() - FEED_LOOKBACK_MS);
+  /** @type {string | undefined} */
+  let lastSummary;
+  let refreshedAt = Date.now();
   ctx.signal.addEventListener("abort", () => {
     stopped = true;
     clearTimeout(timer);
   });
+  /** @param {number} ms */
   const schedule = (ms) => {
     if (!stopped) timer = setTimeout(tick, ms);
   };
   const tick = async () => {
+    let changed = false;
     try {
-      if (feed === undefined) feed = await catchUp(ctx);
-      if (feed) {
-        const page = await ctx.api.get("/events", { after: feed.after, limit: 100 });
-        if (page.next_cursor) feed.after = page.next_cursor;
-        if (page.items?.length && page.next_cursor) await refresh();
-        return schedule(FEED_MS);
+      if (feedServed !== false) {
+        try {
+          for (let i = 0; i < PAGES_PER_TICK; i++) {
+            const page = await ctx.api.get("/events", { query: { after, limit: 500 } });
+            feedServed = true;
+            const last = page.items.at(-1);
+            if (last) {
+              after = last.id;
+              changed = true;
+            }
+            if (!page.next_cursor) break;
+          }
+        } catch (error) {
+          if (!(error instanceof ApiError && (error.status === 404 || error.status === 501))) throw error;
+          feedServed = false;
+        }
       }
-      await refresh();
+      if (feedServed === false) {
+        const { generated_at: _, ...summary } = await ctx.api.get("/summary");
+        const fingerprint = JSON.stringify(summary);
+        changed = lastSummary !== undefined && fingerprint !== lastSummary;
+        lastSummary = fingerprint;
+      }
+      if (stopped) return;
+      if (changed || (maxAgeMs !== undefined && Date.now() - refreshedAt >= maxAgeMs)) {
+        refreshedAt = Date.now();
+        await refresh();
+      }
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return; // the shell signs out
     }
-    schedule(pollMs);
+    schedule(feedServed === false ? pollMs : FEED_MS);
   };
-  schedule(feed ? FEED_MS : pollMs);
+  schedule(feedServed === false ? pollMs : FEED_MS);
 }
 
-/** The feed's cursor at its end, or null when the API has no feed (404) or it does not page as expected. */
-async function catchUp(ctx) {
-  try {
-    let after;
-    for (let i = 0; i < CATCH_UP_PAGES; i++) {
-      const page = await ctx.api.get("/events", { after, limit: 500 });
-      if (!page.next_cursor || page.next_cursor === after) return after ? { after } : null;
-      after = page.next_cursor;
-      if (!page.items?.length) return { after };
-    }
-    return { after };
-  } catch {
-    return null;
-  }
+/**
+ * A feed cursor at a moment: event ids are UUIDv7 (RFC 9562), time-ordered by their first 48 bits of Unix
+ * milliseconds, so the smallest id of that millisecond reads the events after it.
+ * @param {number} ms
+ */
+export function eventIdAt(ms) {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }

@@ -4,15 +4,28 @@ import { ApiError } from "../api.js";
 import { h } from "./dom.js";
 import { field, list } from "./form.js";
 
+/** @import { OperationType } from "../api-types.js" */
+/** @import { Child } from "./dom-types.js" */
+/**
+ * An operation type's form: its fields (filled from earlier parameters, as a retry's) and how they read back.
+ * @typedef {{ fields: (values: Record<string, any>) => Child, read: (data: FormData) => Record<string, unknown> }} ParameterForm
+ */
+
+/** @type {OperationType[]} */
 export const TYPES = ["restart_services", "update_config", "deploy_update", "run_health_check", "collect_diagnostics"];
 
+/** @type {ParameterForm} */
 const none = {
   fields: () => h("p", { class: "hint" }, "This operation takes no parameters."),
   read: () => ({}),
 };
 
-/** "key=value" lines → an object; true/false and numbers keep their type. */
+/**
+ * "key=value" lines → an object; true/false and numbers keep their type.
+ * @param {unknown} raw
+ */
 function settingsOf(raw) {
+  /** @type {Record<string, string | number | boolean>} */
   const config = {};
   const lines = String(raw ?? "")
     .split("\n")
@@ -31,6 +44,7 @@ function settingsOf(raw) {
   return config;
 }
 
+/** @type {Record<OperationType, ParameterForm>} */
 export const PARAMETER_FORMS = {
   restart_services: {
     fields: (v) =>
@@ -59,7 +73,12 @@ export const PARAMETER_FORMS = {
       h(
         "div",
         { class: "field", dataset: { field: "parameters.reload" } },
-        h("label", {}, h("input", { type: "checkbox", name: "parameters.reload", checked: v.reload === true }), " Reload the services that read them"),
+        h(
+          "label",
+          {},
+          h("input", { type: "checkbox", name: "parameters.reload", checked: v.reload === true }),
+          " Reload the services that read them",
+        ),
       ),
     ],
     read: (data) => ({ config: settingsOf(data.get("parameters.config")), ...(data.get("parameters.reload") ? { reload: true } : {}) }),

@@ -2,6 +2,7 @@
 import { h } from "./dom.js";
 import { number } from "./format.js";
 
+/** @param {{ progress_percent?: number, failed_servers: number }} op */
 export function progressBar(op) {
   const value = typeof op.progress_percent === "number" ? op.progress_percent : 0;
   return h(

@@ -1,6 +1,7 @@
 // A group's colour as a small square: drawn with an SVG fill, so no inline style is needed under the CSP.
 const SVG = "http://www.w3.org/2000/svg";
 
+/** @param {string | null} color */
 export function swatch(color) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "swatch");
@@ -10,7 +11,7 @@ export function swatch(color) {
   rect.setAttribute("width", "10");
   rect.setAttribute("height", "10");
   rect.setAttribute("rx", "2");
-  rect.setAttribute("fill", /^#[0-9a-fA-F]{6}$/.test(color ?? "") ? color : "#9aa3af");
+  rect.setAttribute("fill", color && /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#9aa3af");
   svg.append(rect);
   return svg;
 }

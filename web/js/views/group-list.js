@@ -4,6 +4,10 @@ import { text } from "../ui/format.js";
 import { swatch } from "../ui/swatch.js";
 import { cell, dataTable } from "../ui/table.js";
 
+/**
+ * @param {HTMLElement} root
+ * @param {import("../api-types.js").ViewContext} ctx
+ */
 export async function render(root, ctx) {
   const body = await ctx.api.get("/groups");
   const groups = body.items ?? [];
@@ -29,6 +33,7 @@ export async function render(root, ctx) {
   );
 }
 
+/** @param {import("../api-types.js").Group} g */
 export function criteria(g) {
   const parts = [];
   if (g.tags.length)

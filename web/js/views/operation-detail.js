@@ -6,13 +6,19 @@ import { duration, label, number, text, when } from "../ui/format.js";
 import { errorNotice, infoNotice } from "../ui/notice.js";
 import { FINISHED, progressBar } from "../ui/progress.js";
 import { cell, dataTable, pager } from "../ui/table.js";
+import { keyName, learnKeyNames } from "../ui/key-names.js";
+
+/** @import { Operation, OperationTarget, ViewContext } from "../api-types.js" */
 
 const REFRESH_MS = 1500;
 const TARGET_PAGE = 100;
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, ctx) {
-  const [id] = ctx.params;
-  const path = `/operations/${segment(id)}`;
+  const id = ctx.params[0] ?? "";
   const summary = h("section", { class: "card", "aria-labelledby": "op-summary" });
   const targets = h("section", { class: "card flush", "aria-labelledby": "op-targets" });
   const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
@@ -27,17 +33,20 @@ export async function render(root, ctx) {
     targets,
   );
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   ctx.signal.addEventListener("abort", () => clearTimeout(timer));
   await learnKeyNames(ctx);
+  /** @type {(string | undefined)[]} */
   const cursors = [undefined];
   let page = 0;
 
   const refresh = async () => {
     clearTimeout(timer);
+    /** @type {Operation} */
     let op;
     try {
-      op = await ctx.api.get(path);
+      op = await ctx.api.get("/operations/{id}", { path: { id } });
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         replace(root, h("h1", {}, "Operation not found"), link("/operations", "Back to operations"));
@@ -47,9 +56,9 @@ export async function render(root, ctx) {
     }
     // Failed servers first, then running ones with their elapsed time, then every server a page at a time.
     const [page_, failed, running] = await Promise.all([
-      ctx.api.get(`${path}/servers`, { limit: TARGET_PAGE, cursor: cursors[page] }),
-      op.failed_servers > 0 ? ctx.api.get(`${path}/servers`, { status: "failed", limit: TARGET_PAGE }) : { items: [] },
-      FINISHED.has(op.status) ? { items: [] } : ctx.api.get(`${path}/servers`, { status: "running", limit: TARGET_PAGE }),
+      targetPage(ctx, id, { limit: TARGET_PAGE, cursor: cursors[page] }),
+      op.failed_servers > 0 ? targetPage(ctx, id, { status: "failed", limit: TARGET_PAGE }) : { items: [], next_cursor: null },
+      FINISHED.has(op.status) ? { items: [], next_cursor: null } : targetPage(ctx, id, { status: "running", limit: TARGET_PAGE }),
     ]);
     if (ctx.signal.aborted) return;
     updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
@@ -71,9 +80,13 @@ export async function render(root, ctx) {
     );
     replace(
       actions,
-      FINISHED.has(op.status) || op.status === "cancelling" ? null : cancelButton(ctx, path, actionStatus, refresh),
+      FINISHED.has(op.status) || op.status === "cancelling" ? null : cancelButton(ctx, id, actionStatus, refresh),
       FINISHED.has(op.status) && op.failed_servers > 0
-        ? h("a", { class: "button primary", id: "retry-failed", href: `#/operations/new?retry_of=${segment(op.id)}` }, `Retry failed (${number(op.failed_servers)})`)
+        ? h(
+            "a",
+            { class: "button primary", id: "retry-failed", href: `#/operations/new?retry_of=${segment(op.id)}` },
+            `Retry failed (${number(op.failed_servers)})`,
+          )
         : null,
     );
     if (!FINISHED.has(op.status))
@@ -82,12 +95,18 @@ export async function render(root, ctx) {
   await refresh();
 }
 
-function cancelButton(ctx, path, status, refresh) {
+/**
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {HTMLElement} status
+ * @param {() => Promise<void>} refresh
+ */
+function cancelButton(ctx, id, status, refresh) {
   const button = h("button", { type: "button", class: "button danger" }, "Cancel operation");
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      await ctx.api.post(`${path}/cancel`);
+      await ctx.api.post("/operations/{id}/cancel", undefined, { path: { id } });
       status.replaceChildren(infoNotice("Cancelling: no new server starts; running ones finish."));
       await refresh();
     } catch (error) {
@@ -98,18 +117,9 @@ function cancelButton(ctx, path, status, refresh) {
   return button;
 }
 
-/** API key id → name, when this key may list keys (admin); other roles see the id. */
-const keyNames = new Map();
-async function learnKeyNames(ctx) {
-  if (keyNames.size || ctx.session.role !== "admin") return;
-  try {
-    for (const k of (await ctx.api.get("/api-keys")).items ?? []) keyNames.set(k.id, `${k.name} (${k.role})`);
-  } catch {
-    // Names are a nicety; the id still identifies the key.
-  }
-}
-
+/** @param {Operation} op */
 function overview(op) {
+  /** @type {[string, import("../ui/dom-types.js").Child][]} */
   const facts = [
     ["Status", badge(op.status)],
     ["Progress", progressBar(op)],
@@ -120,7 +130,7 @@ function overview(op) {
     ["Cancelled", number(op.cancelled_servers)],
     ["Concurrency", `${op.max_concurrency} (${number(op.effective_max_concurrency)} servers)`],
     ["Error threshold", `${op.max_errors} (${number(op.effective_max_errors)} failures)`],
-    ["Started by", keyNames.get(op.initiated_by) ?? op.initiated_by],
+    ["Started by", h("span", { title: op.initiated_by }, keyName(op.initiated_by))],
     ["Started", h("span", { title: op.started_at ?? "" }, when(op.started_at))],
     ["Finished", h("span", { title: op.completed_at ?? "" }, when(op.completed_at))],
   ];
@@ -137,6 +147,10 @@ function overview(op) {
   ];
 }
 
+/**
+ * @param {OperationTarget[]} items
+ * @param {string} id
+ */
 function targetTable(items, id) {
   if (!items.length) return h("p", { class: "empty" }, "No servers targeted.");
   return dataTable(
@@ -155,4 +169,13 @@ function targetTable(items, id) {
     ],
     { id, compact: true, rowData: (t) => ({ serverId: t.server_id }) },
   );
+}
+
+/**
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {{ status?: OperationTarget["status"], limit: number, cursor?: string }} query
+ */
+function targetPage(ctx, id, query) {
+  return ctx.api.get("/operations/{id}/servers", { path: { id }, query });
 }

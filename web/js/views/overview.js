@@ -6,7 +6,12 @@ import { append, h, link, replace, segment } from "../ui/dom.js";
 import { watchFleet } from "../ui/live.js";
 import { label, number, percent, when } from "../ui/format.js";
 import { errorNotice, infoNotice, isUnavailable } from "../ui/notice.js";
+import { readSummary } from "../api.js";
 
+/** @import { FleetSummary, ViewContext } from "../api-types.js" */
+/** @import { Child } from "../ui/dom-types.js" */
+
+/** @type {["by_status" | "by_health" | "by_region" | "by_environment", string, string][]} */
 const COUNTS = [
   ["by_status", "By status", "status"],
   ["by_health", "By health", "health_status"],
@@ -29,6 +34,10 @@ const KNOWN = new Set([
   "suggested_action",
 ]);
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, ctx) {
   const checkAll = h("button", { type: "button", class: "button" }, "Check all servers now");
   const actionStatus = h("div", { class: "form-status", "aria-live": "polite", id: "check-all-status" });
@@ -40,11 +49,13 @@ export async function render(root, ctx) {
       // A large fleet is checked in the background: follow its progress to the end.
       while (run.status !== "completed" && !ctx.signal.aborted) {
         actionStatus.replaceChildren(
-          infoNotice(`Checking: ${number(run.completed_servers)} of ${number(run.total_servers)} servers (${number(run.progress_percent)} %)…`),
+          infoNotice(
+            `Checking: ${number(run.completed_servers)} of ${number(run.total_servers)} servers (${number(run.progress_percent)} %)…`,
+          ),
           h("progress", { max: run.total_servers || 1, value: run.completed_servers, "aria-label": "Check progress" }),
         );
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        run = await ctx.api.get(`/health-check/all/${segment(run.id)}`);
+        run = await ctx.api.get("/health-check/all/{id}", { path: { id: String(run.id) } });
       }
       actionStatus.replaceChildren(infoNotice(`Checked ${number(run.completed_servers)} of ${number(run.total_servers)} servers.`));
       await refresh();
@@ -65,7 +76,7 @@ export async function render(root, ctx) {
     fleetChart,
   ]);
   const refresh = async () => {
-    const summary = await ctx.api.get("/summary");
+    const summary = await readSummary(ctx.api);
     if (ctx.signal.aborted) return;
     replace(
       content,
@@ -83,15 +94,20 @@ export async function render(root, ctx) {
   };
   await refresh();
   loadFleetChart(ctx, fleetChart).catch(() => {});
-  watchFleet(ctx, refresh);
+  // Metrics move every minute without an event: the figures are re-read at least that often.
+  watchFleet(ctx, refresh, { maxAgeMs: 60_000 });
 }
 
-/** Fleet-wide CPU and memory over the last 24 hours, in 5-minute buckets. */
+/**
+ * Fleet-wide CPU and memory over the last 24 hours, in 5-minute buckets.
+ * @param {ViewContext} ctx
+ * @param {HTMLElement} el
+ */
 async function loadFleetChart(ctx, el) {
   const from = new Date(Date.now() - 86_400_000).toISOString();
   let body;
   try {
-    body = await ctx.api.get("/metrics/aggregated", { period: "5m", from, limit: 300 });
+    body = await ctx.api.get("/metrics/aggregated", { query: { period: "5m", from, limit: 300 } });
   } catch (error) {
     if (isUnavailable(error)) return;
     throw error;
@@ -112,7 +128,10 @@ async function loadFleetChart(ctx, el) {
   );
 }
 
-/** The health distribution as one stacked bar; each part links to the servers with that health. */
+/**
+ * The health distribution as one stacked bar; each part links to the servers with that health.
+ * @param {Record<string, number>} byHealth
+ */
 function healthDistribution(byHealth) {
   const total = Object.values(byHealth).reduce((a, b) => a + b, 0);
   if (!total) return null;
@@ -122,15 +141,27 @@ function healthDistribution(byHealth) {
     if (!n) continue;
     const part = h(
       "a",
-      { href: `#/servers?health_status=${status}`, class: `tone-${toneOf(status)}`, role: "listitem", title: `${status}: ${n} of ${total}`, dataset: { health: status } },
+      {
+        href: `#/servers?health_status=${status}`,
+        class: `tone-${toneOf(status)}`,
+        role: "listitem",
+        title: `${status}: ${n} of ${total}`,
+        dataset: { health: status },
+      },
       n / total > 0.06 ? `${label(status)} ${number(n)}` : "",
     );
     part.style.flexGrow = String(n);
     bar.append(part);
   }
-  return h("section", { class: "card", "aria-labelledby": "distribution-title" }, h("h2", { id: "distribution-title" }, "Health distribution"), bar);
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "distribution-title" },
+    h("h2", { id: "distribution-title" }, "Health distribution"),
+    bar,
+  );
 }
 
+/** @param {FleetSummary} summary */
 function fleetStatus(summary) {
   if (!summary.status) return null;
   return h(
@@ -147,17 +178,24 @@ function fleetStatus(summary) {
   );
 }
 
-/** The suggested action as a place to go in the console. */
+/**
+ * The suggested action as a place to go in the console.
+ * @param {FleetSummary} summary
+ */
 function nextStep(summary) {
   const h_ = summary.by_health ?? {};
   if (summary.open_alerts?.total) return link("/alerts", "Open the alerts");
-  if ((h_.critical ?? 0) + (h_.unreachable ?? 0)) return link(`/servers?health_status=${h_.critical ? "critical" : "unreachable"}`, "Show the servers down");
+  if ((h_.critical ?? 0) + (h_.unreachable ?? 0))
+    return link(`/servers?health_status=${h_.critical ? "critical" : "unreachable"}`, "Show the servers down");
   if (h_.degraded) return link("/servers?health_status=degraded", "Show the degraded servers");
   if (summary.stale_servers?.count) return link("/alerts?view=stale", "Show the stale servers");
   return link("/servers", "Show the servers");
 }
 
-/** Summary figure names as an operator reads them, with their units. */
+/**
+ * Summary figure names as an operator reads them, with their units.
+ * @type {Record<string, string>}
+ */
 const FIGURE_LABELS = {
   as_of: "Metrics as of",
   llm_requests_per_minute: "LLM requests per minute",
@@ -166,6 +204,13 @@ const FIGURE_LABELS = {
   total_users: "Total users",
 };
 
+/**
+ * @param {string} title
+ * @param {string} value
+ * @param {string} figure
+ * @param {Child} [extra]
+ * @param {string} [route]
+ */
 function card(title, value, figure, extra, route) {
   return h(
     route ? "a" : "div",
@@ -176,6 +221,7 @@ function card(title, value, figure, extra, route) {
   );
 }
 
+/** @param {FleetSummary} summary */
 function cards(summary) {
   const byHealth = summary.by_health ?? {};
   const metrics = summary.metrics;
@@ -217,6 +263,12 @@ function cards(summary) {
   return h("section", { class: "grid figures", "aria-label": "Key figures" }, list);
 }
 
+/**
+ * @param {Record<string, number> | undefined} counts
+ * @param {string} key
+ * @param {string} title
+ * @param {string} filter
+ */
 function countTable(counts, key, title, filter) {
   const entries = Object.entries(counts ?? {});
   if (key === "by_health") entries.sort(([a], [b]) => HEALTH_ORDER.indexOf(a) - HEALTH_ORDER.indexOf(b));
@@ -276,9 +328,14 @@ function countTable(counts, key, title, filter) {
   );
 }
 
-/** Summary fields this console does not know yet: numbers and flat maps of numbers, shown as they come. */
+/**
+ * Summary fields this console does not know yet: numbers and flat maps of numbers, shown as they come.
+ * @param {FleetSummary} summary
+ */
 function extraFigures(summary) {
+  /** @type {[string, string][]} */
   const rows = [];
+  /** @type {(prefix: string, value: unknown) => void} */
   const addRows = (prefix, value) => {
     if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") rows.push([prefix, String(value)]);
     else if (value && typeof value === "object" && !Array.isArray(value))
@@ -291,7 +348,11 @@ function extraFigures(summary) {
       if (!/^avg_|^servers_reporting$|^failed_services$/.test(key))
         rows.push([
           FIGURE_LABELS[key] ?? label(key),
-          key === "as_of" ? when(value) : typeof value === "number" ? number(value, key.includes("usd") ? 4 : 0) : String(value ?? "—"),
+          key === "as_of"
+            ? when(typeof value === "string" ? value : null)
+            : typeof value === "number"
+              ? number(value, key.includes("usd") ? 4 : 0)
+              : String(value ?? "—"),
         ]);
   if (summary.open_alerts?.by_rule)
     for (const [rule, n] of Object.entries(summary.open_alerts.by_rule)) rows.push([`Open alerts: ${label(rule)}`, number(n)]);

@@ -7,40 +7,42 @@ import { errorNotice, infoNotice, isUnavailable } from "../ui/notice.js";
 import { cell, dataTable } from "../ui/table.js";
 import { healthStrip, RANGES, rangeSwitch, timeChart } from "../ui/chart.js";
 
+/** @import { HealthCheck, MetricsPoint, Server, ViewContext } from "../api-types.js" */
+/** @import { Child } from "../ui/dom-types.js" */
+
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, ctx) {
-  const [id] = ctx.params;
-  const path = `/servers/${segment(id)}`;
+  const id = ctx.params[0] ?? "";
+  // The record, health, charts and checks are asked for together; the page fills in as they arrive.
+  const reading = ctx.api.get("/servers/{id}", { path: { id } });
+  /** @type {Server} */
   let server;
-  try {
-    server = await ctx.api.get(path);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      root.append(h("h1", {}, "Server not found"), h("p", {}, "It may have been purged. ", link("/servers", "Back to servers")));
-      return;
-    }
-    throw error;
-  }
 
   const actionStatus = h("div", { class: "form-status", "aria-live": "polite" });
   const healthSection = h("section", { class: "card", "aria-labelledby": "health-title" });
   const metricsSection = h("section", { class: "card", "aria-labelledby": "metrics-title" });
   const historySection = h("section", { class: "card", "aria-labelledby": "history-title" });
   const recordSection = h("section", { class: "card", "aria-labelledby": "record-title" });
-  const title = h("h1", {}, server.name);
+  const title = h("h1", {}, "Server");
+  const hostname = h("p", { class: "muted" });
   const head = h(
     "div",
     { class: "page-head" },
-    h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, h("p", { class: "muted" }, server.hostname)),
+    h("div", {}, h("p", { class: "crumbs" }, link("/servers", "Servers"), " / "), title, hostname),
     h("div", { class: "actions" }),
   );
 
+  /** @param {Server} s */
   const refreshRecord = (s) => {
     server = s;
     replace(recordSection, h("h2", { id: "record-title" }, "Server"), record(s));
-    replace(head.querySelector(".actions"), actions());
+    replace(/** @type {HTMLElement} */ (head.querySelector(".actions")), actions());
   };
   const refreshHealth = () =>
-    Promise.all([loadHealth(ctx, path, healthSection), loadMetrics(ctx, path, metricsSection), loadHistory(ctx, path, historySection)]);
+    Promise.all([loadHealth(ctx, id, healthSection), loadMetrics(ctx, id, metricsSection), loadHistory(ctx, id, historySection)]);
 
   const actions = () => {
     const check = h("button", { type: "button", class: "button" }, "Check now");
@@ -48,11 +50,11 @@ export async function render(root, ctx) {
       check.disabled = true;
       actionStatus.replaceChildren(infoNotice("Checking…"));
       try {
-        const result = await ctx.api.post(`${path}/check`);
+        const result = await ctx.api.post("/servers/{id}/check", undefined, { path: { id } });
         actionStatus.replaceChildren(
           infoNotice(`Checked: ${result.health_status ?? result.status}${result.error_message ? ` (${result.error_message})` : ""}.`),
         );
-        refreshRecord(await ctx.api.get(path));
+        refreshRecord(await ctx.api.get("/servers/{id}", { path: { id } }));
         await refreshHealth();
       } catch (error) {
         actionStatus.replaceChildren(errorNotice(error));
@@ -78,7 +80,7 @@ export async function render(root, ctx) {
       confirm.addEventListener("click", async () => {
         confirm.disabled = true;
         try {
-          refreshRecord(await ctx.api.delete(path));
+          refreshRecord(/** @type {Server} */ (await ctx.api.delete("/servers/{id}", { path: { id } })));
           actionStatus.replaceChildren(infoNotice(`${server.name} is decommissioned.`));
         } catch (error) {
           actionStatus.replaceChildren(errorNotice(error));
@@ -91,10 +93,22 @@ export async function render(root, ctx) {
   };
 
   root.append(head, actionStatus, h("div", { class: "grid two" }, recordSection, healthSection), metricsSection, historySection);
+  const health = refreshHealth();
+  try {
+    server = await reading;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      replace(root, h("h1", {}, "Server not found"), h("p", {}, "It may have been purged. ", link("/servers", "Back to servers")));
+      return;
+    }
+    throw error;
+  }
+  title.textContent = server.name;
+  hostname.textContent = server.hostname;
   if (ctx.query.get("registered"))
     actionStatus.append(infoNotice(`${server.name} is registered. Its health is unknown until the first check.`));
   refreshRecord(server);
-  await refreshHealth();
+  await health;
   // Auto-refresh while the page is open: health, charts and checks once a minute (a new point per minute at most).
   const timer = setInterval(() => refreshHealth().catch(() => {}), AUTO_REFRESH_MS);
   ctx.signal.addEventListener("abort", () => clearInterval(timer));
@@ -102,7 +116,9 @@ export async function render(root, ctx) {
 
 const AUTO_REFRESH_MS = 60_000;
 
+/** @param {Server} s */
 function record(s) {
+  /** @type {[string, Child][]} */
   const rows = [
     ["Status", badge(s.status)],
     ["Health", badge(s.health_status)],
@@ -125,6 +141,12 @@ function record(s) {
   );
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {string} titleId
+ * @param {string} title
+ * @param {() => Promise<Child>} load
+ */
 async function section(el, titleId, title, load) {
   el.setAttribute("aria-busy", "true");
   try {
@@ -140,11 +162,18 @@ async function section(el, titleId, title, load) {
   }
 }
 
-function loadHealth(ctx, path, el) {
+/**
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {HTMLElement} el
+ */
+function loadHealth(ctx, id, el) {
   return section(el, "health-title", "Health", async () => {
-    const health = await ctx.api.get(`${path}/health`);
+    const health = await ctx.api.get("/servers/{id}/health", { path: { id } });
     const check = health.latest_check;
+    /** @param {boolean | null | undefined} v */
     const component = (v) => (v === null || v === undefined ? "—" : v ? "healthy" : "failing");
+    /** @type {[string, Child][]} */
     const rows = [
       ["Health", badge(health.health_status)],
       ["Last check", h("span", { title: health.last_health_check_at ?? "" }, when(health.last_health_check_at))],
@@ -182,20 +211,27 @@ function loadHealth(ctx, path, el) {
 /** The range the charts show; kept while the console is open, so moving between servers compares like with like. */
 let chartRange = "1h";
 
-function loadMetrics(ctx, path, el) {
+/**
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {HTMLElement} el
+ * @returns {Promise<void>}
+ */
+function loadMetrics(ctx, id, el) {
   return section(el, "metrics-title", "Metrics", async () => {
-    const [seconds, period] = RANGES[chartRange];
+    const [seconds, period] = RANGES[chartRange] ?? [3600, "1m"];
     const to = Date.now();
     const from = new Date(to - seconds * 1000).toISOString();
     const [body, checks] = await Promise.all([
-      ctx.api.get(`${path}/metrics`, { period, from, limit: 1000 }),
-      ctx.api.get(`${path}/health-history`, { from, limit: 1000 }).catch(() => ({ items: [] })),
+      ctx.api.get("/servers/{id}/metrics", { path: { id }, query: { period, from, limit: 1000 } }),
+      ctx.api.get("/servers/{id}/health-history", { path: { id }, query: { from, limit: 1000 } }).catch(() => ({ items: [] })),
     ]);
-    const points = [...(body.points ?? [])].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    const points = [.../** @type {MetricsPoint[]} */ (body.points)].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
     const latest = points.at(-1);
+    /** @param {string} range */
     const redraw = (range) => {
       chartRange = range;
-      loadMetrics(ctx, path, el).catch(() => {});
+      loadMetrics(ctx, id, el).catch(() => {});
     };
     const tiles = latest
       ? [
@@ -204,7 +240,10 @@ function loadMetrics(ctx, path, el) {
           ["Disk", percent(latest.disk_percent)],
           ["Network in", bytes(latest.network_rx_bytes)],
           ["Network out", bytes(latest.network_tx_bytes)],
-          ["Services", latest.total_services === undefined ? "—" : `${number(latest.active_services)} / ${number(latest.total_services)} up`],
+          [
+            "Services",
+            latest.total_services === undefined ? "—" : `${number(latest.active_services)} / ${number(latest.total_services)} up`,
+          ],
           ["Failed services", number(latest.failed_services)],
           ["LLM requests", number(latest.llm_requests)],
           ["LLM cost (USD)", typeof latest.llm_cost_usd === "number" ? `$${number(latest.llm_cost_usd, 4)}` : "—"],
@@ -215,11 +254,17 @@ function loadMetrics(ctx, path, el) {
       h(
         "div",
         { class: "chart-head" },
-        h("p", { class: "muted" }, latest ? `${points.length} points of ${period} over the last ${chartRange} · latest ${when(latest.timestamp)}` : `No metrics in the last ${chartRange}.`),
+        h(
+          "p",
+          { class: "muted" },
+          latest
+            ? `${points.length} points of ${period} over the last ${chartRange} · latest ${when(latest.timestamp)}`
+            : `No metrics in the last ${chartRange}.`,
+        ),
         rangeSwitch(chartRange, redraw),
       ),
       h("h3", { class: "subhead" }, "Health over time"),
-      healthStrip(checks.items ?? [], to - seconds * 1000, to),
+      healthStrip(/** @type {(HealthCheck | null)[]} */ (checks.items).filter(isCheck), to - seconds * 1000, to),
       h(
         "div",
         { class: "grid charts" },
@@ -243,27 +288,41 @@ function loadMetrics(ctx, path, el) {
             ["network_tx_bytes", "Out"],
           ],
         }),
-        timeChart({ id: "chart-failed-services", title: "Failed services", points, unit: "count", series: [["failed_services", "Failed"]] }),
+        timeChart({
+          id: "chart-failed-services",
+          title: "Failed services",
+          points,
+          unit: "count",
+          series: [["failed_services", "Failed"]],
+        }),
       ),
       tiles.length
         ? h(
             "div",
             { class: "grid tiles" },
-            tiles.map(([k, v]) => h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v))),
+            tiles.map(([k, v]) =>
+              h("div", { class: "tile" }, h("span", { class: "figure-label" }, k), h("span", { class: "tile-value" }, v)),
+            ),
           )
         : null,
     ];
   });
 }
 
-function loadHistory(ctx, path, el) {
+/**
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {HTMLElement} el
+ */
+function loadHistory(ctx, id, el) {
   return section(el, "history-title", "Recent health checks", async () => {
-    const body = await ctx.api.get(`${path}/health-history`, { limit: 15 });
+    const body = await ctx.api.get("/servers/{id}/health-history", { path: { id }, query: { limit: 15 } });
     if (!body.items?.length) return h("p", { class: "muted" }, "No checks yet.");
+    /** @param {boolean | null | undefined} v */
     const flag = (v) => (v === null || v === undefined ? "—" : v ? "✓" : "✗");
     return dataTable(
       ["Time", "Result", "Response", "Database", "Redis", "Services", "Error"],
-      body.items,
+      body.items.filter(isCheck),
       (c) => [
         cell({ title: c.timestamp }, when(c.timestamp)),
         badge(c.status),
@@ -276,4 +335,13 @@ function loadHistory(ctx, path, el) {
       { compact: true, rowHeaders: false },
     );
   });
+}
+
+/**
+ * The API's check schema is nullable (a server's latest check may be none); a history holds only checks.
+ * @param {HealthCheck | null} check
+ * @returns {check is HealthCheck}
+ */
+function isCheck(check) {
+  return check !== null;
 }

@@ -1,15 +1,40 @@
-// Servers: filters and search kept in the address (shareable, back button works), cursor paging next/previous.
+// Servers: filters, search and order kept in the address (shareable, back button works), cursor paging, compact
+// rows with CPU, memory and the last check; follows the fleet and shows when it last did.
+import { readSummary } from "../api.js";
 import { badge } from "../ui/badges.js";
 import { h, link, replace, segment } from "../ui/dom.js";
-import { text, when } from "../ui/format.js";
+import { percent, text, when } from "../ui/format.js";
+import { watchFleet } from "../ui/live.js";
 import { errorNotice } from "../ui/notice.js";
 import { cell, dataTable, pager } from "../ui/table.js";
+
+/** @import { FleetSummary, ListedServer, ServerListQuery, ServerSort, ViewContext } from "../api-types.js" */
+/**
+ * The list's filters as the address carries them.
+ * @typedef {{ q: string, status: string, health_status: string, region: string, environment: string, tag: string[], sort: ServerSort | "" }} Filters
+ */
+/** @typedef {{ ids: Map<string, string>, all: boolean }} Selection */
 
 const STATUSES = ["active", "inactive", "maintenance", "decommissioned"];
 const HEALTH = ["healthy", "degraded", "critical", "unreachable", "unknown"];
 const PAGE_SIZES = [25, 50, 100, 200];
+/** The orders the list offers; "" is the API's default (registration, oldest first). */
+const SORTS = /** @type {const} */ ([
+  ["", "oldest registered first"],
+  ["-registered", "newest registered first"],
+  ["name", "name A→Z"],
+  ["-name", "name Z→A"],
+]);
+/** What changes without a fleet event (a check finding the same health, new metrics) is re-read this often. */
+const MAX_AGE_MS = 60_000;
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, ctx) {
+  const sort = SORTS.find(([value]) => value && value === ctx.query.get("sort"))?.[0] ?? "";
+  /** @type {Filters} */
   const filters = {
     q: ctx.query.get("q") ?? "",
     status: ctx.query.get("status") ?? "",
@@ -17,14 +42,18 @@ export async function render(root, ctx) {
     region: ctx.query.get("region") ?? "",
     environment: ctx.query.get("environment") ?? "",
     tag: ctx.query.getAll("tag"),
-    sort: ctx.query.get("sort") === "-registered" ? "-registered" : "",
+    sort,
   };
-  const pageSize = PAGE_SIZES.includes(Number(ctx.query.get("limit"))) ? Number(ctx.query.get("limit")) : PAGE_SIZES[0];
-  // The summary gives the dropdowns' regions and environments and, for one filter or none, the total.
-  const summary = await ctx.api.get("/summary").catch(() => null);
+  const pageSize = PAGE_SIZES.find((n) => n === Number(ctx.query.get("limit"))) ?? 25;
+  const pages = pageCache(ctx, filters, pageSize);
+  // The first page is asked for at once, beside the summary (the dropdowns' regions and environments and,
+  // for one filter or none, the total), not after it.
+  pages.get(undefined);
+  const summary = await readSummary(ctx.api).catch(() => null);
 
   const form = filterForm(filters, ctx, summary, pageSize);
   const total = totalOf(summary, filters);
+  const updated = h("p", { class: "muted updated", id: "last-update" });
   const results = h(
     "section",
     { class: "card flush", "aria-labelledby": "servers-results", "aria-busy": "true" },
@@ -34,8 +63,8 @@ export async function render(root, ctx) {
     h(
       "div",
       { class: "page-head" },
-      h("h1", {}, "Servers"),
-      ctx.session.role === "admin" ? h("div", { class: "actions" }, link("/servers/new", "Register server")) : null,
+      h("div", {}, h("h1", {}, "Servers"), updated),
+      ctx.session.role === "admin" ? h("div", { class: "actions" }, link("/servers/new", "Register server")) : "",
     ),
     form,
     results,
@@ -43,23 +72,44 @@ export async function render(root, ctx) {
   root.querySelector(".page-head .actions a")?.classList.add("button", "primary");
 
   // Servers picked on any page of this view, or the whole filter ("all matching").
+  /** @type {Selection} */
   const selection = { ids: new Map(), all: false };
   const bar = selectionBar(filters, selection, ctx);
   results.before(bar.el);
 
   // Cursors of the pages seen so far: cursors[i] loads page i (page 0 has none).
+  /** @type {(string | undefined)[]} */
   const cursors = [undefined];
   let page = 0;
-  const load = async () => {
+  /** Name order from the column header: the same address as the order dropdown. */
+  const sortByName = () => {
+    const query = new URLSearchParams(ctx.query);
+    query.set("sort", filters.sort === "name" ? "-name" : "name");
+    ctx.navigate(`/servers?${query}`);
+  };
+  // What the table shows: a live refresh that finds the page unchanged leaves it alone (and the focus in it).
+  let shown = "";
+  // Loads can overlap (a live refresh and a click): only the latest one draws.
+  let latest = 0;
+  /** Draws the current page; a live refresh (`fresh`) asks the API again instead of using a page read ahead. */
+  const load = async (fresh = false) => {
+    const mine = ++latest;
     results.setAttribute("aria-busy", "true");
     try {
-      const body = await ctx.api.get("/servers", { ...filters, limit: pageSize, cursor: cursors[page] });
-      if (ctx.signal.aborted) return;
+      if (fresh) pages.clear();
+      const body = await pages.get(cursors[page]);
+      if (ctx.signal.aborted || mine !== latest) return;
       cursors[page + 1] = body.next_cursor ?? undefined;
+      // The next page is read ahead, so "Next" draws at once (not on every live refresh: that would double them).
+      if (body.next_cursor && !fresh) pages.get(body.next_cursor).catch(() => {});
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      const fingerprint = JSON.stringify([page, body]);
+      if (fingerprint === shown) return;
+      shown = fingerprint;
       replace(
         results,
         h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
-        table(body.items, selection, bar.update),
+        table(body.items, selection, bar.update, filters.sort, sortByName),
         pager(
           page,
           body.next_cursor,
@@ -74,15 +124,67 @@ export async function render(root, ctx) {
         ),
       );
     } catch (error) {
+      shown = "";
       replace(results, errorNotice(error));
     } finally {
       results.setAttribute("aria-busy", "false");
     }
   };
   await load();
+  watchFleet(ctx, () => load(true), { maxAgeMs: MAX_AGE_MS });
 }
 
+/** A page read ahead is used for this long; after that "Next" asks the API again. */
+const READ_AHEAD_MS = 15_000;
+
+/**
+ * The list's pages by cursor, each asked for once and kept briefly: the first page is asked for beside the
+ * summary, and the page after the one shown is read ahead.
+ * @param {ViewContext} ctx
+ * @param {Filters} filters
+ * @param {number} pageSize
+ */
+function pageCache(ctx, filters, pageSize) {
+  /** @typedef {Awaited<ReturnType<typeof fetchPage>>} Page */
+  /** @type {Map<string, { at: number, page: Promise<Page> }>} */
+  const cache = new Map();
+  /** @param {string | undefined} cursor */
+  const fetchPage = (cursor) => {
+    const { tag, sort, ...rest } = filters;
+    // The order is sent as the API names it; "name" and "-name" come with APIs that sort by name.
+    const query = /** @type {ServerListQuery} */ ({ ...rest, tag, sort: sort || undefined, limit: pageSize, cursor });
+    return ctx.api.get("/servers", { query });
+  };
+  return {
+    /** @param {string | undefined} cursor */
+    get(cursor) {
+      const key = cursor ?? "";
+      const kept = cache.get(key);
+      if (kept && Date.now() - kept.at < READ_AHEAD_MS) return kept.page;
+      const page = fetchPage(cursor);
+      cache.set(key, { at: Date.now(), page });
+      // A failed read is not kept: the next ask tries again.
+      page.catch(() => cache.delete(key));
+      return page;
+    },
+    clear() {
+      cache.clear();
+    },
+  };
+}
+
+/**
+ * @param {Filters} filters
+ * @param {ViewContext} ctx
+ * @param {FleetSummary | null} summary
+ * @param {number} pageSize
+ */
 function filterForm(filters, ctx, summary, pageSize) {
+  /**
+   * @param {string} name
+   * @param {readonly string[]} options
+   * @param {string} value
+   */
   const select = (name, options, value) =>
     h(
       "select",
@@ -90,8 +192,18 @@ function filterForm(filters, ctx, summary, pageSize) {
       h("option", { value: "" }, "any"),
       [...new Set([...options, ...(value ? [value] : [])])].map((o) => h("option", { value: o, selected: o === value }, o)),
     );
+  /**
+   * @param {string} name
+   * @param {string} value
+   * @param {Record<string, unknown>} [attrs]
+   */
   const input = (name, value, attrs = {}) => h("input", { name, id: `filter-${name}`, value, ...attrs });
+  /**
+   * @param {string} text
+   * @param {HTMLElement} control
+   */
   const labelled = (text, control) => h("div", { class: "field inline" }, h("label", { for: control.id }, text), control);
+  /** @param {"by_region" | "by_environment"} key */
   const known = (key) => Object.keys(summary?.[key] ?? {}).sort();
   const sizes = h(
     "select",
@@ -113,8 +225,7 @@ function filterForm(filters, ctx, summary, pageSize) {
       h(
         "select",
         { name: "sort", id: "filter-sort" },
-        h("option", { value: "" }, "oldest registered first"),
-        h("option", { value: "-registered", selected: filters.sort === "-registered" }, "newest registered first"),
+        SORTS.map(([value, label]) => h("option", { value, selected: value === filters.sort }, label)),
       ),
     ),
     h("div", { class: "filter-actions" }, h("button", { type: "submit", class: "button primary" }, "Apply"), link("/servers", "Clear")),
@@ -137,8 +248,16 @@ function filterForm(filters, ctx, summary, pageSize) {
   return form;
 }
 
-function table(items, selection, changed) {
+/**
+ * @param {ListedServer[]} items
+ * @param {Selection} selection
+ * @param {() => void} changed
+ * @param {ServerSort | ""} sort
+ * @param {() => void} sortByName
+ */
+function table(items, selection, changed, sort, sortByName) {
   if (items.length === 0) return h("p", { class: "empty" }, "No servers match.");
+  /** @type {HTMLInputElement[]} */
   const boxes = [];
   const pageBox = h("input", { type: "checkbox", "aria-label": "Select the servers on this page", id: "select-page" });
   pageBox.addEventListener("change", () => {
@@ -147,8 +266,15 @@ function table(items, selection, changed) {
       box.dispatchEvent(new Event("change"));
     }
   });
+  const byName = sort === "name" ? "ascending" : sort === "-name" ? "descending" : undefined;
+  const nameHeader = h(
+    "button",
+    { type: "button", class: "sort-button", id: "sort-by-name", onclick: sortByName, title: "Sort by name" },
+    "Name",
+    byName ? h("span", { "aria-hidden": "true" }, byName === "ascending" ? " ▲" : " ▼") : null,
+  );
   const wrap = dataTable(
-    [pageBox, "Name", "Health", "Status", "Region", "Environment", "Tags", "Last check"],
+    [pageBox, nameHeader, "Health", "Status", "Region", "Environment", "Tags", "CPU", "Memory", "Last check"],
     items,
     (s) => {
       const box = h("input", {
@@ -164,6 +290,7 @@ function table(items, selection, changed) {
         changed();
       });
       boxes.push(box);
+      const checkedAt = lastCheck(s);
       return [
         box,
         cell({ class: "name" }, link(`/servers/${segment(s.id)}`, s.name), h("span", { class: "sub" }, s.hostname)),
@@ -172,43 +299,80 @@ function table(items, selection, changed) {
         text(s.region),
         text(s.environment),
         s.tags.length ? s.tags.map((t) => h("span", { class: "tag" }, t)) : "—",
-        cell({ title: s.last_health_check_at ?? "" }, when(s.last_health_check_at)),
+        cell({ class: "num", dataset: { column: "cpu" } }, percent(s.cpu_percent)),
+        cell({ class: "num", dataset: { column: "memory" } }, percent(s.memory_percent)),
+        cell({ title: checkedAt ?? "", dataset: { column: "last-check" } }, when(checkedAt)),
       ];
     },
     { id: "server-table", compact: true, rowHeaderAt: 1, rowData: (s) => ({ serverId: s.id }) },
   );
+  if (byName) nameHeader.closest("th")?.setAttribute("aria-sort", byName);
   pageBox.disabled = selection.all;
   return wrap;
 }
 
-/** How many servers the filter matches, when the summary says (no filter, or one of its dimensions alone). */
-function totalOf(summary, filters) {
-  if (!summary) return undefined;
-  const set = ["status", "health_status", "region", "environment"].filter((k) => filters[k]);
-  if (filters.q || filters.tag.length || set.length > 1) return undefined;
-  if (set.length === 0) return summary.total_servers;
-  const key = { status: "by_status", health_status: "by_health", region: "by_region", environment: "by_environment" }[set[0]];
-  return summary[key]?.[filters[set[0]]] ?? 0;
+/**
+ * When the server was last checked: the list's `last_check_at` (the latest health check itself); an API that
+ * predates it gives the record's `last_health_check_at`, which is only rewritten on a change or heartbeat.
+ * @param {ListedServer} s
+ */
+function lastCheck(s) {
+  return s.last_check_at === undefined ? s.last_health_check_at : s.last_check_at;
 }
 
-/** The filters an operation can target whole (a name search or a lifecycle other than active cannot). */
+/**
+ * How many servers the filter matches, when the summary says (no filter, or one of its dimensions alone).
+ * @param {FleetSummary | null} summary
+ * @param {Filters} filters
+ */
+function totalOf(summary, filters) {
+  if (!summary) return undefined;
+  const dimensions = /** @type {const} */ ({
+    status: "by_status",
+    health_status: "by_health",
+    region: "by_region",
+    environment: "by_environment",
+  });
+  const set = /** @type {(keyof typeof dimensions)[]} */ (Object.keys(dimensions)).filter((k) => filters[k]);
+  if (filters.q || filters.tag.length || set.length > 1) return undefined;
+  const only = set[0];
+  if (only === undefined) return summary.total_servers;
+  return summary[dimensions[only]]?.[filters[only]] ?? 0;
+}
+
+/**
+ * The filters an operation can target whole (a name search or a lifecycle other than active cannot).
+ * @param {Filters} filters
+ */
 function targetableFilter(filters) {
   return !filters.q && (!filters.status || filters.status === "active");
 }
 
-/** "N selected · select all matching · Run operation on N servers". */
+/**
+ * "N selected · select all matching · Run operation on N servers".
+ * @param {Filters} filters
+ * @param {Selection} selection
+ * @param {ViewContext} ctx
+ */
 function selectionBar(filters, selection, ctx) {
   const el = h("div", { class: "selection-bar card", id: "selection-bar", "aria-live": "polite" });
+  const boxesOnPage = () => /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("#server-table input[type=checkbox]"));
   const update = () => {
     const n = selection.ids.size;
     const canAct = ctx.session.role !== "viewer";
-    const run = h("button", { type: "button", class: "button primary", id: "run-operation", disabled: !canAct || (!selection.all && n === 0) });
+    const run = h("button", {
+      type: "button",
+      class: "button primary",
+      id: "run-operation",
+      disabled: !canAct || (!selection.all && n === 0),
+    });
     run.textContent = selection.all ? "Run operation on all matching servers" : `Run operation on ${n} server${n === 1 ? "" : "s"}`;
     run.addEventListener("click", () => {
       const query = new URLSearchParams();
       if (selection.all) {
         query.set("match", "filter");
-        for (const name of ["health_status", "region", "environment"]) if (filters[name]) query.set(name, filters[name]);
+        for (const name of /** @type {const} */ (["health_status", "region", "environment"]))
+          if (filters[name]) query.set(name, filters[name]);
         for (const tag of filters.tag) query.append("tag", tag);
       } else for (const id of selection.ids.keys()) query.append("server_id", id);
       ctx.navigate(`/operations/new?${query}`);
@@ -216,22 +380,31 @@ function selectionBar(filters, selection, ctx) {
     const all = h("input", { type: "checkbox", id: "select-all-matching", checked: selection.all, disabled: !targetableFilter(filters) });
     all.addEventListener("change", () => {
       selection.all = all.checked;
-      for (const box of document.querySelectorAll("#server-table input[type=checkbox]")) {
+      for (const box of boxesOnPage()) {
         box.disabled = selection.all;
-        if (box.classList.contains("select-server")) box.checked = selection.all || selection.ids.has(box.closest("tr").dataset.serverId);
+        if (box.classList.contains("select-server"))
+          box.checked = selection.all || selection.ids.has(box.closest("tr")?.dataset.serverId ?? "");
       }
       update();
     });
+    const clear = () => {
+      selection.ids.clear();
+      for (const box of boxesOnPage()) box.checked = false;
+      update();
+    };
     replace(
       el,
       h("span", { class: "muted", id: "selection-count" }, selection.all ? "All servers matching the filter" : `${n} selected`),
       h(
         "label",
-        { for: "select-all-matching", title: targetableFilter(filters) ? "" : "A name search or a non-active status cannot be an operation's target" },
+        {
+          for: "select-all-matching",
+          title: targetableFilter(filters) ? "" : "A name search or a non-active status cannot be an operation's target",
+        },
         all,
         " Select all matching the filter",
       ),
-      n && !selection.all ? h("button", { type: "button", class: "button subtle", onclick: () => (selection.ids.clear(), document.querySelectorAll(".select-server").forEach((b) => (b.checked = false)), update()) }, "Clear selection") : null,
+      n && !selection.all ? h("button", { type: "button", class: "button subtle", onclick: clear }, "Clear selection") : null,
       run,
     );
   };

@@ -2,7 +2,12 @@
 import { h, link, segment } from "../ui/dom.js";
 import { clearErrors, field, list, optional, showErrors } from "../ui/form.js";
 
+/**
+ * @param {HTMLElement} root
+ * @param {import("../api-types.js").ViewContext} ctx
+ */
 export async function render(root, ctx) {
+  /** @type {(name: string, attrs?: Record<string, unknown>) => HTMLInputElement} */
   const input = (name, attrs = {}) => h("input", { name, spellcheck: "false", ...attrs });
   const submit = h("button", { type: "submit", class: "button primary" }, "Register server");
   const form = h(

@@ -5,6 +5,10 @@ import { h } from "../ui/dom.js";
 import { field } from "../ui/form.js";
 import { describeError } from "../ui/notice.js";
 
+/**
+ * @param {HTMLElement} root
+ * @param {Pick<import("../api-types.js").ViewContext, "query" | "navigate">} ctx
+ */
 export async function render(root, ctx) {
   const status = h("div", { class: "form-status", "aria-live": "polite" });
   if (ctx.query.get("reason")) status.append(h("div", { class: "notice error", role: "alert" }, ctx.query.get("reason")));
@@ -42,7 +46,7 @@ export async function render(root, ctx) {
     try {
       base = normalizeBaseUrl(baseUrl.value);
     } catch (error) {
-      status.append(h("div", { class: "notice error", role: "alert" }, error.message));
+      status.append(h("div", { class: "notice error", role: "alert" }, describeError(error)));
       return;
     }
     if (!key.value.trim()) {

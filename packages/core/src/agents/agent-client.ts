@@ -7,7 +7,8 @@ export interface AgentTarget {
   token: string;
 }
 
-export type AgentFailureKind = "timeout" | "connection" | "http" | "unauthorized" | "malformed" | "too_large";
+/** `forbidden_address`: production mode does not connect to the agent's address (loopback, link-local, metadata, ...). */
+export type AgentFailureKind = "timeout" | "connection" | "forbidden_address" | "http" | "unauthorized" | "malformed" | "too_large";
 
 export interface AgentFailure {
   kind: AgentFailureKind;

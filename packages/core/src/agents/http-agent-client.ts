@@ -1,32 +1,31 @@
-// The agent client over HTTP(S): per-request timeout, one retry on connection errors, bounded response
-// size, and schema validation, so one bad agent is an error for that server and never a crash of a batch.
+// The agent client over HTTP(S): per-request timeout, one retry on connection errors, bounded response size,
+// redirects not followed, and schema validation, so one bad agent is an error for that server and never a crash of
+// a batch. Connections go through `OutboundHttp` (egress/), which in production mode pins them to checked addresses.
 import type { z } from "zod";
+import { OutboundFailure, OutboundHttp, type OutboundResponse } from "../egress/outbound-http.js";
 import type { AgentCallOptions, AgentClient, AgentFailure, AgentResult, AgentTarget } from "./agent-client.js";
-import { systemResolver, unreachableReason, type HostResolver } from "./routable-address.js";
 import { AgentHealth, AgentOperationResult, MetricsBuffer, MetricsSample, type AgentOperationRequest } from "./protocol.js";
 
 export interface HttpAgentClientOptions {
+  /**
+   * How requests reach agents; in production mode an `OutboundHttp` that refuses non-routable addresses after
+   * resolution and connects only to the addresses it checked. Default: one without that guard.
+   */
+  outbound?: OutboundHttp;
   timeoutMs?: number;
-  /** Retries after a connection error (refused, reset); timeouts are not retried. */
+  /** Retries after a connection error (refused, reset); timeouts and refusals by the address guard are not retried. */
   connectionRetries?: number;
   maxResponseBytes?: number;
-  /**
-   * Production mode: before each call, the agent's host is resolved and refused when it is, or resolves to, a
-   * loopback, link-local, metadata or other non-routable address (the URL's text alone can name such a host).
-   */
-  refuseNonRoutable?: boolean;
-  /** How host names are resolved for that check; tests inject one that answers any address. */
-  resolver?: HostResolver;
 }
 
 export class HttpAgentClient implements AgentClient {
+  private readonly outbound: OutboundHttp;
   private readonly timeoutMs: number;
   private readonly connectionRetries: number;
   private readonly maxResponseBytes: number;
-  private readonly resolver: HostResolver | undefined;
 
   constructor(options: HttpAgentClientOptions = {}) {
-    this.resolver = options.refuseNonRoutable ? (options.resolver ?? systemResolver) : undefined;
+    this.outbound = options.outbound ?? new OutboundHttp();
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.connectionRetries = options.connectionRetries ?? 1;
     this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
@@ -66,14 +65,10 @@ export class HttpAgentClient implements AgentClient {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    if (this.resolver) {
-      const refused = await refusedHost(target.api_url, this.resolver);
-      if (refused) return { ok: false, error: { kind: "connection", message: `refused: ${refused}` }, response_time_ms: elapsed() };
-    }
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
+      let response: OutboundResponse;
       try {
-        response = await fetch(target.api_url.replace(/\/$/, "") + path, {
+        response = await this.outbound.send(target.api_url.replace(/\/$/, "") + path, {
           method,
           headers: {
             authorization: `Bearer ${target.token}`,
@@ -81,29 +76,26 @@ export class HttpAgentClient implements AgentClient {
             ...(body === undefined ? {} : { "content-type": "application/json" }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-          redirect: "error",
+          timeoutMs,
+          maxResponseBytes: this.maxResponseBytes,
         });
       } catch (error) {
-        const failure = classify(error, timeoutMs);
+        const failure = agentFailure(error);
         if (failure.kind === "connection" && attempt < this.connectionRetries) continue;
         return { ok: false, error: failure, response_time_ms: elapsed() };
       }
-      const text = await readBounded(response, this.maxResponseBytes, timeoutMs).catch((error: unknown) => classify(error, timeoutMs));
-      if (typeof text !== "string") return { ok: false, error: text, response_time_ms: elapsed() };
-      if (response.status === 401 || response.status === 403) {
+      const { status, body: text } = response;
+      const succeeded = status >= 200 && status < 300;
+      if (status === 401 || status === 403) {
         return {
           ok: false,
-          error: { kind: "unauthorized", message: `agent refused the token (${response.status})`, status: response.status },
+          error: { kind: "unauthorized", message: `agent refused the token (${status})`, status },
           response_time_ms: elapsed(),
         };
       }
-      if (!response.ok && !resultOnError) {
-        return {
-          ok: false,
-          error: { kind: "http", message: `agent answered ${response.status}`, status: response.status },
-          response_time_ms: elapsed(),
-        };
+      if ((status >= 300 && status < 400) || (!succeeded && !resultOnError)) {
+        const redirect = status >= 300 && status < 400 ? " (redirects are not followed)" : "";
+        return { ok: false, error: { kind: "http", message: `agent answered ${status}${redirect}`, status }, response_time_ms: elapsed() };
       }
       let json: unknown;
       try {
@@ -111,16 +103,16 @@ export class HttpAgentClient implements AgentClient {
       } catch {
         return {
           ok: false,
-          error: { kind: "malformed", message: "agent answered with invalid JSON", status: response.status },
+          error: { kind: "malformed", message: "agent answered with invalid JSON", status },
           response_time_ms: elapsed(),
         };
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        if (!response.ok)
+        if (!succeeded)
           return {
             ok: false,
-            error: { kind: "http", message: `agent answered ${response.status}`, status: response.status },
+            error: { kind: "http", message: `agent answered ${status}`, status },
             response_time_ms: elapsed(),
           };
         const where = parsed.error.issues[0];
@@ -138,50 +130,9 @@ export class HttpAgentClient implements AgentClient {
   }
 }
 
-async function refusedHost(apiUrl: string, resolver: HostResolver): Promise<string | undefined> {
-  let hostname: string;
-  try {
-    hostname = new URL(apiUrl).hostname;
-  } catch {
-    return "api_url is not a URL";
-  }
-  return unreachableReason(hostname, resolver);
-}
-
-class ResponseTooLarge extends Error {}
-
-async function readBounded(response: Response, limit: number, timeoutMs: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new ResponseTooLarge(`agent answer of ${declared} bytes exceeds ${limit}`);
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const deadline = setTimeout(() => void reader.cancel(new Error("timeout")), timeoutMs);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw new ResponseTooLarge(`agent answer exceeds ${limit} bytes`);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    clearTimeout(deadline);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function classify(error: unknown, timeoutMs: number): AgentFailure {
-  if (error instanceof ResponseTooLarge) return { kind: "too_large", message: error.message };
-  const name = (error as Error)?.name;
-  if (name === "TimeoutError" || name === "AbortError") return { kind: "timeout", message: `no answer within ${timeoutMs} ms` };
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return { kind: "connection", message: cause?.code ?? cause?.message ?? String((error as Error)?.message ?? error) };
+function agentFailure(error: unknown): AgentFailure {
+  if (!(error instanceof OutboundFailure)) return { kind: "connection", message: String((error as Error)?.message ?? error) };
+  if (error.kind === "forbidden_address") return { kind: "forbidden_address", message: `refused: ${error.message}` };
+  if (error.kind === "too_large") return { kind: "too_large", message: `agent ${error.message}` };
+  return { kind: error.kind, message: error.message };
 }

@@ -1,7 +1,9 @@
-// One HTTP attempt of a webhook delivery (signed POST, bounded by the timeout, redirects not followed) and the retry delay.
+// One HTTP attempt of a webhook delivery (signed POST, bounded by the timeout, redirects not followed, in production
+// mode only to a checked address; see egress/) and the retry delay.
 import type { FleetContext } from "../context.js";
 import type { WebhookSettings } from "../config.js";
 import type { WireEvent } from "../events/fleet-event.js";
+import { OutboundFailure } from "../egress/outbound-http.js";
 import { signatureHeader } from "./signature.js";
 import { webhookSecretBinding, webhookUrl, type WebhookItem } from "./webhooks.js";
 
@@ -11,6 +13,9 @@ export interface AttemptResult {
   duration_ms: number;
   error: string | null;
 }
+
+/** How much of a receiver's answer is read (and dropped) before the connection is closed instead. */
+const RECEIVER_ANSWER_READ_BYTES = 64 * 1024;
 
 /** Decrypted secrets by ciphertext: KMS is asked once per webhook and container, not once per delivery. */
 const secrets = new Map<string, string>();
@@ -27,7 +32,7 @@ export async function postEvent(ctx: FleetContext, webhook: WebhookItem, event: 
       secrets.set(webhook.secret_enc, secret);
     }
     const body = JSON.stringify(event);
-    const response = await fetch(url, {
+    const response = await ctx.outbound.send(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -36,28 +41,29 @@ export async function postEvent(ctx: FleetContext, webhook: WebhookItem, event: 
         "fleetplane-signature": signatureHeader(secret, body, Math.floor(ctx.clock.now().getTime() / 1000)),
       },
       body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(ctx.config.webhooks.timeoutMs),
+      timeoutMs: ctx.config.webhooks.timeoutMs,
+      // The receiver's answer is not kept; reading a little of it lets the connection be reused.
+      maxResponseBytes: RECEIVER_ANSWER_READ_BYTES,
+      discardBody: true,
     });
-    // The receiver's answer is not kept; reading it lets the connection be reused.
-    await response.arrayBuffer().catch(() => undefined);
     const ok = response.status >= 200 && response.status < 300;
     return { ok, status_code: response.status, duration_ms: elapsed(), error: ok ? null : `HTTP ${response.status}` };
   } catch (error) {
-    const name = (error as Error).name;
-    const message = name === "TimeoutError" ? `no answer within ${ctx.config.webhooks.timeoutMs} ms` : describe(error);
-    return { ok: false, status_code: null, duration_ms: elapsed(), error: message.slice(0, 500) };
+    return { ok: false, status_code: null, duration_ms: elapsed(), error: describe(error).slice(0, 500) };
   }
 }
 
 /** Delay before attempt `attempts + 1`: exponential from the base, capped, with "equal jitter" (half fixed, half random). */
-export function deliveryRetry(settings: Pick<WebhookSettings, "retryBaseMs" | "retryMaxMs">, attempts: number, random = Math.random()): number {
+export function deliveryRetry(
+  settings: Pick<WebhookSettings, "retryBaseMs" | "retryMaxMs">,
+  attempts: number,
+  random = Math.random(),
+): number {
   const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
 
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ? `${error.message}: ${cause.code}` : error.message;
+  if (error instanceof OutboundFailure && error.kind === "forbidden_address") return `refused: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }

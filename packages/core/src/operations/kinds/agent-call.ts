@@ -44,5 +44,6 @@ function describeFailure(failure: AgentFailure): string {
   if (failure.kind === "unauthorized" && failure.status === 403) return "the agent does not allow this operation type (403)";
   if (failure.kind === "http" && failure.status === 400) return "the agent rejected the parameters (400)";
   if (failure.kind === "http" && failure.status === 409) return "the agent already used this idempotency key for another request (409)";
+  if (failure.kind === "forbidden_address") return failure.message; // "refused: <host> resolves to <address>, ..."
   return `${failure.kind}: ${failure.message}`;
 }
