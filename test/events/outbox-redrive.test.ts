@@ -91,6 +91,7 @@ const changed = (organizationId: string, serverId: string, time: Date): FleetEve
       checked_at: time.toISOString(),
       response_time_ms: 12,
       error_message: null,
+      sequence: time.getTime(),
     },
     time,
   );

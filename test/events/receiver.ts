@@ -1,5 +1,7 @@
-// A webhook receiver on 127.0.0.1 for tests: answers 503 while failing, records every request it gets.
+// A webhook receiver on 127.0.0.1 for tests: answers 503 while failing, records every request it gets, and holds
+// every body it gets to the event contract (docs/events/, an entity and sequence each).
 import { createServer, type Server } from "node:http";
+import { checkEvent } from "../support/event-contract.js";
 
 export interface ReceivedDelivery {
   eventId: string | undefined;
@@ -23,6 +25,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const answered = receiver.failing ? 503 : 204;
+      checkEvent(JSON.parse(Buffer.concat(chunks).toString("utf8")));
       receiver.received.push({
         eventId: req.headers["fleetplane-event-id"] as string | undefined,
         signature: req.headers["fleetplane-signature"] as string | undefined,

@@ -109,7 +109,11 @@ describe("delivery", () => {
     const test = await fleet.request("POST", `${FLEET}/webhooks/${hook.id}/test`);
     expect(test.body).toMatchObject({ status: "succeeded", detail_type: "Webhook Test", attempts: 1, status_code: 204 });
     const sent = receiver.received.at(-1)!;
-    expect(JSON.parse(sent.body)).toMatchObject({ "detail-type": "Webhook Test", detail: { data: { webhook_id: hook.id } } });
+    expect(JSON.parse(sent.body)).toMatchObject({ "detail-type": "Webhook Test", detail: { data: { webhook_id: hook.id, sequence: 1 } } });
+    // Each test of the webhook is numbered after the last, whatever happens to the webhook in between.
+    await fleet.request("PATCH", `${FLEET}/webhooks/${hook.id}`, { body: { description: "renamed" } });
+    await fleet.request("POST", `${FLEET}/webhooks/${hook.id}/test`);
+    expect(JSON.parse(receiver.received.at(-1)!.body).detail.data.sequence).toBe(2);
     expect(verifySignature(hook.secret, sent.body, sent.signature!, nowSeconds())).toBe(true);
 
     expect((await fleet.request("PATCH", `${FLEET}/webhooks/${hook.id}`, { body: { enabled: false } })).body.enabled).toBe(false);
@@ -118,7 +122,7 @@ describe("delivery", () => {
     await fleet.runtime.flushEvents();
     expect(receiver.received.length).toBe(before);
     const page = await fleet.request("GET", `${FLEET}/webhooks/${hook.id}/deliveries`);
-    expect(page.body.items.map((d: any) => d.detail_type)).toEqual(["Webhook Test"]);
+    expect(page.body.items.map((d: any) => d.detail_type)).toEqual(["Webhook Test", "Webhook Test"]);
   });
 });
 

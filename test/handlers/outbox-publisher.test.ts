@@ -34,6 +34,7 @@ function events(count: number, dataBytes = 50): FleetEvent[] {
         checked_at: at.toISOString(),
         response_time_ms: null,
         error_message: "x".repeat(dataBytes),
+        sequence: 1,
       },
       new Date(at.getTime() + i),
     ),

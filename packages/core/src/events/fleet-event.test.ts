@@ -14,6 +14,7 @@ const event = (i: number, bytes = 10) =>
       checked_at: at.toISOString(),
       response_time_ms: 5,
       error_message: null,
+      sequence: 1,
     },
     at,
   );

@@ -55,6 +55,11 @@ export function fleetEvent<T extends DetailType>(detailType: T, organizationId: 
   };
 }
 
+/** A copy of the event with `data.sequence` set: for events whose sequence is known only when they are written (alerts). */
+export function withSequence(event: FleetEvent, sequence: number): FleetEvent {
+  return { ...event, detail: { ...event.detail, data: { ...event.detail.data, sequence } } };
+}
+
 /** A fleet event as EventBridge shapes it: what GET /events lists and what a webhook receives. */
 export interface WireEvent {
   id: string;

@@ -34,12 +34,40 @@ export interface ProgressItem extends Counters {
   operation_id: string;
   updated_at: string;
   expires_at: number;
+  /** The progress sequence of the last `Server Operation Finished` event counted in this shard (resultSequence). */
+  sequence?: number;
 }
 
 /** What domain code works with: the operation and its counters, read together. */
-export type OperationState = OperationItem & Counters;
+export type OperationState = OperationItem &
+  Counters & {
+    /** The highest progress sequence any shard has issued (0: none yet). */
+    progress_sequence: number;
+  };
 
-/** The update that counts one settled target in its shard (creating the shard item on first use). */
+/**
+ * The operation's progress sequence, carried by its events as `data.sequence`: `Bulk Operation Started` is 1,
+ * each `Server Operation Finished` is resultSequence, and `Bulk Operation Finished` is one above the highest
+ * any shard issued. No item is shared by all results (the counters are sharded so concurrent results do not
+ * conflict), so a result's number is 16 × the time in ms + its shard, written to its shard conditioned on being
+ * higher than the shard's last: unique across shards, growing within one, and in time order between them.
+ */
+export const STARTED_SEQUENCE = 1;
+
+/** A result's progress sequence: 16 × ms + shard, or the shard's next number above `shardLast` when that is higher. */
+export function resultSequence(nowMs: number, position: number, shardLast = 0): number {
+  const candidate = nowMs * PROGRESS_SHARDS + (position % PROGRESS_SHARDS);
+  return candidate > shardLast ? candidate : shardLast + PROGRESS_SHARDS;
+}
+
+export function finishedSequence(operation: Pick<OperationState, "progress_sequence">): number {
+  return Math.max(STARTED_SEQUENCE, operation.progress_sequence) + 1;
+}
+
+/**
+ * The update that counts one settled target in its shard (creating the shard item on first use); with a
+ * `sequence`, also records it as the shard's last, on condition it is higher (a result with an event).
+ */
 export function countUpdate(
   organizationId: string,
   operationId: string,
@@ -47,24 +75,36 @@ export function countUpdate(
   counter: (typeof COUNTERS)[number],
   now: Date,
   retentionSeconds: number,
+  sequence?: number,
 ) {
+  const values = {
+    ":now": now.toISOString(),
+    ":entity": "operation_progress",
+    ":id": operationId,
+    ":expires": Math.floor(now.getTime() / 1000) + retentionSeconds,
+    ":one": 1,
+  };
+  const set = "SET updated_at = :now, entity = :entity, operation_id = :id, expires_at = if_not_exists(expires_at, :expires)";
+  if (sequence === undefined)
+    return {
+      Key: progressKey(organizationId, operationId, position),
+      UpdateExpression: `${set} ADD ${counter} :one`,
+      ExpressionAttributeValues: values,
+    };
   return {
     Key: progressKey(organizationId, operationId, position),
-    UpdateExpression: `SET updated_at = :now, entity = :entity, operation_id = :id, expires_at = if_not_exists(expires_at, :expires) ADD ${counter} :one`,
-    ExpressionAttributeValues: {
-      ":now": now.toISOString(),
-      ":entity": "operation_progress",
-      ":id": operationId,
-      ":expires": Math.floor(now.getTime() / 1000) + retentionSeconds,
-      ":one": 1,
-    },
+    UpdateExpression: `${set}, #sequence = :sequence ADD ${counter} :one`,
+    ConditionExpression: "attribute_not_exists(#sequence) OR #sequence < :sequence",
+    ExpressionAttributeNames: { "#sequence": "sequence" },
+    ExpressionAttributeValues: { ...values, ":sequence": sequence },
   };
 }
 
 export function mergeOperation(operation: OperationItem, shards: ProgressItem[]): OperationState {
   const counters = Object.fromEntries(COUNTERS.map((c) => [c, shards.reduce((sum, shard) => sum + (shard[c] ?? 0), 0)])) as Counters;
   const updated_at = shards.reduce((latest, shard) => (shard.updated_at > latest ? shard.updated_at : latest), operation.updated_at);
-  return { ...operation, ...counters, updated_at };
+  const progress_sequence = shards.reduce((highest, shard) => Math.max(highest, shard.sequence ?? 0), 0);
+  return { ...operation, ...counters, updated_at, progress_sequence };
 }
 
 export interface TargetItem {

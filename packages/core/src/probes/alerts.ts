@@ -158,7 +158,11 @@ function alertEvent(
   return fleetEvent(
     type,
     server.organizationId,
-    { alert: { id: `${server.id}:${rule}`, rule, severity: SEVERITY[rule], server_id: server.id, server_name: server.name, ...details } },
+    {
+      alert: { id: `${server.id}:${rule}`, rule, severity: SEVERITY[rule], server_id: server.id, server_name: server.name, ...details },
+      // Numbered when the group's state is saved with it (probe-state.ts); 0 is not a valid sequence.
+      sequence: 0,
+    },
     new Date(now * 1000),
   );
 }

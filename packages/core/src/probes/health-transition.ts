@@ -1,7 +1,9 @@
 // Writes a server's health to its item: on a transition, the item, the summary counters and a
 // `Server Health Changed` event in one transaction conditioned on the health it is believed to have;
-// otherwise only an occasional heartbeat (last_seen_at freshness). Every write bumps `revision`, so a
+// otherwise only an occasional heartbeat (last_seen_at freshness). Every write moves `revision` up, so a
 // concurrent PATCH (conditioned on the revision it read) retries instead of overwriting the health.
+// A transition sets the revision to a number it chooses (the time in ms, or one above the stored revision),
+// conditioned on being higher, so its event carries the server's revision as registry events do, with no read.
 import type { FleetContext } from "../context.js";
 import { fleetEvent, outboxItems, type FleetEvent } from "../events/fleet-event.js";
 import { getServerItem } from "../servers/registry.js";
@@ -75,20 +77,30 @@ function healthDelta(from: HealthStatus, to: HealthStatus): Record<string, numbe
   return from === to ? {} : { [`health:${from}`]: -1, [`health:${to}`]: 1 };
 }
 
-function serverUpdate(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts): TransactItem {
+/**
+ * The revision a transition writes: the time in milliseconds, far above what registrations, PATCHes and
+ * heartbeats (one each) reach, or one above the revision last read when that is higher (a clock behind, or two
+ * transitions in one millisecond). The update's condition makes it strictly higher than the stored one.
+ */
+export function transitionRevision(nowMs: number, storedRevision = 0): number {
+  return Math.max(nowMs, storedRevision + 1);
+}
+
+function serverUpdate(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts, revision: number): TransactItem {
   const { set, values } = setFields(facts, facts.health);
+  const { ":one": _one, ...rest } = values;
   return {
     Update: {
       Key: keys.server(organizationId, target.id),
-      UpdateExpression: `SET ${set} ADD revision :one`,
-      ConditionExpression: "health_status = :was AND #status = :active",
+      UpdateExpression: `SET ${set}, revision = :revision`,
+      ConditionExpression: "health_status = :was AND #status = :active AND (attribute_not_exists(revision) OR revision < :revision)",
       ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ...values, ":was": from, ":active": "active" },
+      ExpressionAttributeValues: { ...rest, ":was": from, ":active": "active", ":revision": revision },
     },
   };
 }
 
-function healthChanged(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts): FleetEvent {
+function healthChanged(organizationId: string, target: ProbeTarget, from: HealthStatus, facts: CheckFacts, revision: number): FleetEvent {
   return fleetEvent(
     "Server Health Changed",
     organizationId,
@@ -100,6 +112,7 @@ function healthChanged(organizationId: string, target: ProbeTarget, from: Health
       checked_at: facts.check.timestamp,
       response_time_ms: facts.check.response_time_ms,
       error_message: facts.check.error_message,
+      sequence: revision,
     },
     new Date(facts.check.timestamp),
   );
@@ -133,13 +146,14 @@ export async function writeTransitions(
     for (const name of Object.keys(counters)) if (counters[name] === 0) delete counters[name];
     const summary = summaryUpdate(organizationId, counters);
     try {
-      await inSummaryLine(organizationId, () =>
-        ctx.table.transact([
-          ...chunk.map((t) => serverUpdate(organizationId, t.target, t.from, t.facts)),
+      await inSummaryLine(organizationId, () => {
+        const revision = transitionRevision(ctx.clock.now().getTime());
+        return ctx.table.transact([
+          ...chunk.map((t) => serverUpdate(organizationId, t.target, t.from, t.facts, revision)),
           ...(summary ? [summary] : []),
-          ...eventPuts(chunk.map((t) => healthChanged(organizationId, t.target, t.from, t.facts))),
-        ]),
-      );
+          ...eventPuts(chunk.map((t) => healthChanged(organizationId, t.target, t.from, t.facts, revision))),
+        ]);
+      });
       for (const t of chunk) stored.set(t.target.id, t.facts.health);
     } catch (error) {
       if (!(error instanceof TransactionRejected)) throw error;
@@ -164,22 +178,27 @@ export async function writeTransition(
   facts: CheckFacts,
 ): Promise<HealthStatus | undefined> {
   let was = from;
+  let storedRevision = 0;
   for (let attempt = 1; ; attempt++) {
     if (was === facts.health) return facts.health;
-    const writes = [
-      serverUpdate(organizationId, target, was, facts),
-      ...eventPuts([healthChanged(organizationId, target, was, facts)]),
-    ];
     const counters = summaryUpdate(organizationId, healthDelta(was, facts.health));
-    if (counters) writes.push(counters);
     try {
-      await inSummaryLine(organizationId, () => ctx.table.transact(writes));
+      await inSummaryLine(organizationId, () => {
+        const revision = transitionRevision(ctx.clock.now().getTime(), storedRevision);
+        const writes = [
+          serverUpdate(organizationId, target, was, facts, revision),
+          ...eventPuts([healthChanged(organizationId, target, was, facts, revision)]),
+        ];
+        if (counters) writes.push(counters);
+        return ctx.table.transact(writes);
+      });
       return facts.health;
     } catch (error) {
       if (!(error instanceof TransactionRejected && error.failedAt(0)) || attempt >= MAX_ATTEMPTS) throw error;
       const fresh = await getServerItem(ctx, organizationId, target.id, true).catch(() => undefined);
       if (!fresh || fresh.status !== "active") return undefined;
       was = fresh.health_status;
+      storedRevision = fresh.revision ?? 0;
     }
   }
 }

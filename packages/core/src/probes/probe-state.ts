@@ -4,7 +4,7 @@
 // - PROGRESS: what moves on every metrics cycle of a healthy server (last success, cursor, rollup marks).
 // A healthy group's minute then rewrites a small item of about 45 bytes per member, not its whole state.
 import type { FleetContext } from "../context.js";
-import { outboxItems, type FleetEvent } from "../events/fleet-event.js";
+import { eventsFromOutbox, outboxItems, withSequence, type FleetEvent } from "../events/fleet-event.js";
 import { keys } from "../store/keys.js";
 import { forgetOpenAlertsOfMembers, writeAlertRecords } from "./alert-records.js";
 import { TransactionRejected } from "../store/table.js";
@@ -136,6 +136,12 @@ const OUTBOX_ITEMS_PER_TRANSACTION = 99;
  * Writes the group's state with the alert events it raises or resolves, in one transaction, conditioned on
  * the version read, and its progress, each only if it changed. On a conflict (a manual check of a member
  * meanwhile) the change is re-applied to a fresh read; events already written are not written again.
+ *
+ * The STATE item's version doubles as the group's alert clock: a save's alert events are numbered
+ * `first`, `first + 1`, ... in the order they were raised or resolved, from the higher of the version read + 1
+ * and the time in ms, and the item takes the last number as its version. The conditional write makes every
+ * number higher than any the group issued before, and a new layout's empty group starts from the time, above
+ * its old group's numbers: so each alert's events carry a sequence that grows, at no extra write.
  */
 export async function saveGroupState(
   ctx: FleetContext,
@@ -145,8 +151,9 @@ export async function saveGroupState(
   change: StateChange,
 ): Promise<void> {
   let base = read;
-  // A group's alert events share outbox items.
-  let events = outboxItems(change.events);
+  // A group's alert events share outbox items; those not yet written, numbered afresh on each attempt.
+  let unwritten = change.events;
+  let issued = 0;
   for (let attempt = 1; ; attempt++) {
     const servers: Record<string, ServerProbeState> = {};
     for (const [id, s] of Object.entries(base.servers)) {
@@ -156,26 +163,47 @@ export async function saveGroupState(
     const rolled = { ...base.rolled };
     for (const [period, at] of Object.entries(change.rolled ?? {})) if (!rolled[period] || rolled[period]! < at) rolled[period] = at;
     const next = split(servers, rolled);
-    const stateItem = part(keys.probeState(organizationId, group), "probe_state", next.state, base.version);
+    const first = Math.max(base.version + 1, ctx.clock.now().getTime(), issued + 1);
+    const numbered = unwritten.map((event, i) => withSequence(event, first + i));
+    if (numbered.length > 0) issued = first + numbered.length - 1;
     // Rewritten every minute: nothing but keys, data and version (attribute names are billed too).
-    const progressItem = part(keys.probeProgress(organizationId, group), "probe_progress", next.progress, base.progressVersion);
+    const progressItem = part(
+      keys.probeProgress(organizationId, group),
+      "probe_progress",
+      next.progress,
+      base.progressVersion,
+      base.progressVersion + 1,
+    );
     // The alert records the events imply go first too (idempotent, so a crash repeats them, never loses them).
     if (attempt === 1) {
       await writeAlertRecords(ctx, organizationId, change.events);
       // A member leaving the group (decommissioned, purged) takes its open alerts' records with it.
-      const leaving = Object.entries(base.servers).filter(([m, s]) => s.al && !(m in servers)).map(([m]) => m);
+      const leaving = Object.entries(base.servers)
+        .filter(([m, s]) => s.al && !(m in servers))
+        .map(([m]) => m);
       if (leaving.length > 0) await forgetOpenAlertsOfMembers(ctx, organizationId, leaving);
     }
-    // Beyond one transaction's worth, the extra events go first: a crash in between repeats them, never loses them.
-    if (attempt === 1 && events.length > OUTBOX_ITEMS_PER_TRANSACTION) {
-      await ctx.table.batchWrite(events.splice(OUTBOX_ITEMS_PER_TRANSACTION).map((item) => ({ put: item })));
-    }
     try {
+      let events = outboxItems(numbered);
+      let expected = base.version;
+      // Beyond one transaction's worth, the earliest events go first: a crash in between repeats them, never loses
+      // them, and the latest stay in the transaction, so renumbering them higher on a retry keeps each alert's order.
+      // Before them the state's version moves past their numbers, so a save racing this one cannot issue the same.
+      if (events.length > OUTBOX_ITEMS_PER_TRANSACTION) {
+        await reserveNumbers(ctx, keys.probeState(organizationId, group), base.version, issued);
+        expected = issued;
+        const early = events.slice(0, events.length - OUTBOX_ITEMS_PER_TRANSACTION);
+        await ctx.table.batchWrite(early.map((item) => ({ put: item })));
+        const written = new Set(early.flatMap(eventsFromOutbox).map((event) => event.detail.event_id));
+        unwritten = unwritten.filter((event) => !written.has(event.detail.event_id));
+        events = events.slice(early.length);
+      }
+      const stateItem = part(keys.probeState(organizationId, group), "probe_state", next.state, expected, Math.max(expected + 1, issued));
       if (next.state !== base.stored.state || events.length > 0) {
         // Without events a plain conditional put does: a transaction bills every item twice.
         if (events.length === 0) await ctx.table.put(stateItem);
         else await ctx.table.transact([{ Put: stateItem }, ...events.map((Item) => ({ Put: { Item } }))]);
-        events = [];
+        unwritten = [];
       }
       if (next.progress !== base.stored.progress) await ctx.table.put(progressItem);
       saves.set(ctx, stateSaves(ctx) + 1);
@@ -189,9 +217,20 @@ export async function saveGroupState(
   }
 }
 
-function part(key: { pk: string; sk: string }, entity: string, data: string, version: number) {
+/** Moves the STATE item's version to `to` and changes nothing else (an absent state becomes an empty one), if it is still `from`. */
+async function reserveNumbers(ctx: FleetContext, key: { pk: string; sk: string }, from: number, to: number): Promise<void> {
+  await ctx.table.update({
+    Key: key,
+    UpdateExpression: "SET version = :to, entity = :entity, #data = if_not_exists(#data, :empty)",
+    ConditionExpression: "attribute_not_exists(pk) OR version = :from",
+    ExpressionAttributeNames: { "#data": "data" },
+    ExpressionAttributeValues: { ":to": to, ":from": from, ":entity": "probe_state", ":empty": JSON.stringify({ servers: {} }) },
+  });
+}
+
+function part(key: { pk: string; sk: string }, entity: string, data: string, version: number, nextVersion: number) {
   return {
-    Item: { ...key, entity, data, version: version + 1 },
+    Item: { ...key, entity, data, version: nextVersion },
     ConditionExpression: "attribute_not_exists(pk) OR version = :v",
     ExpressionAttributeValues: { ":v": version },
   };

@@ -8,7 +8,7 @@ import type { WireEvent } from "../events/fleet-event.js";
 import { DUE_DELIVERIES, DELIVERY_PREFIX, keys } from "../store/keys.js";
 import { deliveryRetry, postEvent } from "./delivery-attempt.js";
 import { TEST_DETAIL_TYPE, type Delivery, type DeliveryStatus } from "./schema.js";
-import { getWebhookItem, listWebhookItems, type WebhookItem } from "./webhooks.js";
+import { getWebhookItem, listWebhookItems, numberTest, type WebhookItem } from "./webhooks.js";
 
 interface DeliveryItem extends Delivery {
   pk: string;
@@ -74,7 +74,7 @@ export async function deliverDue(ctx: FleetContext): Promise<number> {
 
 /** Sends a `Webhook Test` event to one webhook now (enabled or not) and returns the delivery. */
 export async function sendTestEvent(ctx: FleetContext, organizationId: string, webhookId: string): Promise<Delivery> {
-  const webhook = await getWebhookItem(ctx, organizationId, webhookId);
+  const webhook = await numberTest(ctx, organizationId, webhookId);
   const now = ctx.clock.now();
   const eventId = newId(now.getTime());
   const event: WireEvent = {
@@ -87,7 +87,11 @@ export async function sendTestEvent(ctx: FleetContext, organizationId: string, w
       organization_id: organizationId,
       occurred_at: now.toISOString(),
       version: 1,
-      data: { webhook_id: webhookId, message: "A test event from Fleetplane: this webhook is reachable and its signature verifies." },
+      data: {
+        webhook_id: webhookId,
+        message: "A test event from Fleetplane: this webhook is reachable and its signature verifies.",
+        sequence: webhook.test_sequence,
+      },
     },
   };
   const item = newDelivery(ctx, webhook, event);

@@ -12,6 +12,8 @@ export interface WebhookItem extends Webhook {
   organization_id: string;
   /** The signing secret, encrypted like agent tokens (KMS in AWS, the key file locally). */
   secret_enc: string;
+  /** Test events sent so far (numberTest); absent before the first. Updates leave it alone. */
+  test_sequence?: number;
 }
 
 export async function createWebhook(
@@ -50,26 +52,48 @@ export async function getWebhook(ctx: FleetContext, organizationId: string, id: 
   return toWebhook(await getWebhookItem(ctx, organizationId, id));
 }
 
+/** Sets only the fields given (one conditional UpdateItem, no read), so a concurrent test's number is never rewound. */
 export async function updateWebhook(ctx: FleetContext, organizationId: string, id: string, input: WebhookUpdate): Promise<Webhook> {
-  const before = await getWebhookItem(ctx, organizationId, id);
-  const after: WebhookItem = {
-    ...before,
-    ...(input.url !== undefined ? { url: webhookUrl(ctx, input.url) } : {}),
-    ...(input.event_types !== undefined ? { event_types: input.event_types } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-    updated_at: ctx.clock.now().toISOString(),
-  };
+  const fields: Record<string, unknown> = { updated_at: ctx.clock.now().toISOString() };
+  if (input.url !== undefined) fields.url = webhookUrl(ctx, input.url);
+  if (input.event_types !== undefined) fields.event_types = input.event_types;
+  if (input.description !== undefined) fields.description = input.description;
+  if (input.enabled !== undefined) fields.enabled = input.enabled;
+  const names = Object.keys(fields);
   try {
-    await ctx.table.put({
-      Item: { ...keys.webhook(organizationId, id), entity: "webhook", ...after },
+    const after = await ctx.table.update<WebhookItem>({
+      Key: keys.webhook(organizationId, id),
+      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(", ")}`,
       ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
+      ReturnValues: "ALL_NEW",
     });
+    return toWebhook(after!);
   } catch (error) {
     if ((error as Error).name === "ConditionalCheckFailedException") throw notFound(id);
     throw error;
   }
-  return toWebhook(after);
+}
+
+/**
+ * Counts one more test event of the webhook and returns the webhook with its new `test_sequence`: the
+ * `Webhook Test` event's sequence. One UpdateItem in place of the read a test needs anyway.
+ */
+export async function numberTest(ctx: FleetContext, organizationId: string, id: string): Promise<WebhookItem & { test_sequence: number }> {
+  try {
+    const item = await ctx.table.update<WebhookItem>({
+      Key: keys.webhook(organizationId, id),
+      UpdateExpression: "ADD test_sequence :one",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "ALL_NEW",
+    });
+    return item as WebhookItem & { test_sequence: number };
+  } catch (error) {
+    if ((error as Error).name === "ConditionalCheckFailedException") throw notFound(id);
+    throw error;
+  }
 }
 
 /** Deletes the webhook; its deliveries expire with their retention, and pending ones are dropped at their next attempt. */

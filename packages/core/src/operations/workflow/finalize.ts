@@ -3,7 +3,7 @@ import type { FleetContext } from "../../context.js";
 import { fleetEvent, outboxPut } from "../../events/fleet-event.js";
 import { keys, TARGET_PREFIX } from "../../store/keys.js";
 import { TransactionRejected } from "../../store/table.js";
-import { countUpdate, isFinished, type COUNTERS, type OperationState, type TargetItem } from "../operation-item.js";
+import { countUpdate, finishedSequence, isFinished, type COUNTERS, type OperationState, type TargetItem } from "../operation-item.js";
 import { loadOperation } from "../queries.js";
 import type { OperationStatus } from "../schema.js";
 import { failureMessage, type FinalizeInput } from "./task-io.js";
@@ -32,6 +32,8 @@ export async function finalizeOperation(ctx: FleetContext, input: FinalizeInput)
         skipped_servers: operation.skipped_servers,
         cancelled_servers: operation.cancelled_servers,
         error_summary: summary,
+        // Above every result's: no result can be counted any more (every target is settled).
+        sequence: finishedSequence(operation),
       },
       now,
     );

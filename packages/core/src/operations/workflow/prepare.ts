@@ -5,7 +5,7 @@ import { keys } from "../../store/keys.js";
 import { TransactionRejected } from "../../store/table.js";
 import { AGENT_ANSWER_GRACE_SECONDS } from "../kinds/agent-call.js";
 import { mapMode } from "../limits.js";
-import { isFinished, type OperationState } from "../operation-item.js";
+import { isFinished, STARTED_SEQUENCE, type OperationState } from "../operation-item.js";
 import { loadOperation } from "../queries.js";
 import type { PreparedOperation } from "./task-io.js";
 import type { OperationRef } from "./workflows.js";
@@ -42,6 +42,7 @@ async function markRunning(ctx: FleetContext, operation: OperationState): Promis
       max_concurrency: operation.effective_max_concurrency,
       max_errors: operation.effective_max_errors,
       initiated_by: operation.initiated_by,
+      sequence: STARTED_SEQUENCE,
     },
     now,
   );
