@@ -20,7 +20,18 @@ export interface BundlesBenchResult {
   node: string;
   results: {
     /** cold_import_cpu_ms: CPU time (user + system) of the same imports, which a loaded machine inflates far less than wall time. */
-    handlers: Record<string, { bytes: number; gzip_bytes: number; cold_import_ms: number; cold_import_cpu_ms: number }>;
+    /** cold_import_traced_ms: the same import as a Lambda container with X-Ray tracing on, whose SDK clients get the tracing middleware (packages/functions/src/tracing.ts). */
+    handlers: Record<
+      string,
+      {
+        bytes: number;
+        gzip_bytes: number;
+        cold_import_ms: number;
+        cold_import_cpu_ms: number;
+        cold_import_traced_ms: number;
+        cold_import_traced_cpu_ms: number;
+      }
+    >;
     byte_budget: number;
     lambda_runtime: string;
     /** The machine's 1-minute load average when the run started (shared CI machines skew import times). */
@@ -52,8 +63,11 @@ const HANDLER_ENV = {
   SST_Secret_value_FLEETPLANE_ADMIN_API_KEY: "bench-admin-key",
 };
 
+/** What a Lambda container with active tracing adds: its SDK clients are traced. */
+export const TRACED_ENV = { AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME}` };
+
 /** Wall and CPU milliseconds from `import()` of the bundle to its module body having run, in a new node process. */
-function coldImport(file: string): { wall: number; cpu: number } {
+export function coldImport(file: string, env: Record<string, string> = {}): { wall: number; cpu: number } {
   const script = [
     "const c = process.cpuUsage(); const t = performance.now();",
     `await import(${JSON.stringify(pathToFileURL(file).href)});`,
@@ -61,7 +75,7 @@ function coldImport(file: string): { wall: number; cpu: number } {
     "process.stdout.write(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000 })); process.exit(0);",
   ].join(" ");
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
-    env: { PATH: process.env.PATH, ...HANDLER_ENV },
+    env: { PATH: process.env.PATH, ...HANDLER_ENV, ...env },
     encoding: "utf8",
     timeout: 30_000,
   });
@@ -84,11 +98,14 @@ export async function runBundlesBench(options: BundlesBenchOptions = {}): Promis
     const handlers: BundlesBenchResult["results"]["handlers"] = {};
     for (const bundle of bundles) {
       const runs = Array.from({ length: imports }, () => coldImport(bundle.file));
+      const traced = Array.from({ length: imports }, () => coldImport(bundle.file, TRACED_ENV));
       handlers[bundle.name] = {
         bytes: bundle.bytes,
         gzip_bytes: bundle.gzipBytes,
         cold_import_ms: median(runs.map((r) => r.wall)),
         cold_import_cpu_ms: median(runs.map((r) => r.cpu)),
+        cold_import_traced_ms: median(traced.map((r) => r.wall)),
+        cold_import_traced_cpu_ms: median(traced.map((r) => r.cpu)),
       };
     }
     const result: BundlesBenchResult = {
@@ -100,7 +117,7 @@ export async function runBundlesBench(options: BundlesBenchOptions = {}): Promis
         byte_budget: HANDLER_BYTE_BUDGET,
         lambda_runtime: LAMBDA_RUNTIME,
         load_average: Math.round(load * 100) / 100,
-        setup: `each handler bundled with the deploy's esbuild options (stacks/bundling.ts: ESM, minified, source maps, the AWS SDK bundled lean); bytes without the source map; cold_import_ms: median of ${imports} fresh node processes importing the bundle with the deployed environment`,
+        setup: `each handler bundled with the deploy's esbuild options (stacks/bundling.ts: ESM, minified, source maps, the AWS SDK bundled lean); bytes without the source map; cold_import_ms: median of ${imports} fresh node processes importing the bundle with the deployed environment; cold_import_traced_ms: the same with AWS_EXECUTION_ENV set as in a Lambda container, so SDK calls are traced`,
       },
     };
     if (options.write ?? true) writeFileSync(join(root, "bench/results/bundles.json"), `${JSON.stringify(result, null, 2)}\n`);

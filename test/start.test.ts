@@ -88,12 +88,38 @@ test("npm start serves the seed's curl example, keeps data across a restart and 
   expect(await stop(second)).toContain("SIGTERM: shutting down");
 });
 
-test("a configured admin key works, and a taken port gives a clear message", async () => {
+/** Resolves with the first JSON log line on the process's output that `matches`, once it has been written. */
+function logLine(started: Started, matches: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const look = () => {
+      // Only complete lines: the last one may still be arriving.
+      for (const line of started.output().split("\n").slice(0, -1).filter((l) => l.startsWith("{"))) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (matches(entry)) return resolve(entry);
+      }
+      started.process.stdout!.once("data", look);
+    };
+    look();
+  });
+}
+
+test("a configured admin key works, a refused request is logged as a JSON line, and a taken port gives a clear message", async () => {
   const adminKey = "automation-key-0123456789abcdef-0123";
   const started = await npmStart(["--port", "0", "--in-memory"], { FLEETPLANE_ADMIN_API_KEY: adminKey });
   try {
     const res = await fetch(`${started.url}/api/v1/fleet/servers`, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(res.status).toBe(200);
+    // stdout is a pipe here, not a terminal: the log is JSON lines, as in Lambda.
+    const missing = await fetch(`${started.url}/api/v1/fleet/servers/srv_absent`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(missing.status).toBe(404);
+    expect(await logLine(started, (entry) => entry.status === 404)).toMatchObject({
+      level: "INFO",
+      message: "request refused",
+      service: "local",
+      path: "/api/v1/fleet/servers/srv_absent",
+      organization_id: "default",
+      request_id: expect.any(String),
+    });
     const port = new URL(started.url).port;
     const clash = await npmStart(["--port", port, "--in-memory"]).then(
       () => "started",

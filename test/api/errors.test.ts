@@ -67,19 +67,18 @@ test("a failure inside answers a generic 500 and logs the cause", async () => {
   const { localDynamoClient } = await import("@fleetplane/local");
   // A real table client pointed at a port nothing listens on: the store fails the way an outage would.
   const unreachable = new Table({ client: localDynamoClient("http://127.0.0.1:9"), tableName: "unreachable" });
-  const api = createApi({ ...fleet.runtime.ctx, table: unreachable });
+  const { Telemetry } = await import("@fleetplane/core/observability/telemetry");
   const logged: string[] = [];
-  const original = console.error;
-  console.error = (line: string) => logged.push(String(line));
-  try {
-    const res = await api.request(`${FLEET}/summary`, { headers: { authorization: `Bearer ${fleet.adminKey}` } });
-    expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error: { code: "internal", message: "internal error" } });
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-  } finally {
-    console.error = original;
-  }
-  expect(logged.join("\n")).toContain("unhandled error");
+  const signals = new Telemetry({ service: "api", stage: "test", logLevel: "ERROR", write: (line) => logged.push(line) });
+  const api = createApi({ ...fleet.runtime.ctx, table: unreachable, signals });
+  const res = await api.request(`${FLEET}/summary`, { headers: { authorization: `Bearer ${fleet.adminKey}` } });
+  expect(res.status).toBe(500);
+  expect(await res.json()).toEqual({ error: { code: "internal", message: "internal error" } });
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  // The cause goes to the log, as one JSON line naming the request.
+  expect(logged.map((line) => JSON.parse(line))).toContainEqual(
+    expect.objectContaining({ level: "ERROR", message: "unhandled error", method: "GET", path: `${FLEET}/summary`, error: expect.any(String) }),
+  );
 });
 
 test("the console's files are served with a strict content security policy", async () => {

@@ -2,7 +2,7 @@
 // key read from SST's SSM parameter, KMS sealing of agent tokens, and a bootstrap that recovers from a failure.
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ADMIN_KEY_PARAMETER, httpApiEvent, jsonOf, startHandlerWorld, type HandlerWorld } from "./lambda.js";
+import { ADMIN_KEY_PARAMETER, captureStdout, httpApiEvent, jsonOf, startHandlerWorld, type HandlerWorld } from "./lambda.js";
 import { SDK_ATTEMPTS } from "./aws-services.js";
 
 const FLEET = "/api/v1/fleet";
@@ -53,6 +53,50 @@ describe("api handler", () => {
     expect(jsonOf(anonymous).error.code).toBeTypeOf("string");
     const unknown = await world.invoke("api", httpApiEvent("GET", `${FLEET}/no-such-thing`, { key: world.adminKey }));
     expect(unknown.statusCode).toBe(404);
+  });
+
+  test("each request's log lines are JSON with API Gateway's request id, the caller's organization and Lambda's context", async () => {
+    // The log level is a setting each container reads at its cold start.
+    process.env.FLEETPLANE_LOG_LEVEL = "DEBUG";
+    const stdout = captureStdout();
+    const refused = httpApiEvent("GET", `${FLEET}/servers/srv_not_registered`, { key: world.adminKey });
+    const answered = httpApiEvent("GET", `${FLEET}/servers`, { key: world.adminKey });
+    try {
+      await world.coldStart("api");
+      expect((await world.invoke("api", refused)).statusCode).toBe(404);
+      expect((await world.invoke("api", answered)).statusCode).toBe(200);
+    } finally {
+      stdout.restore();
+      process.env.FLEETPLANE_LOG_LEVEL = "WARN";
+    }
+    const lines = stdout.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestIdOf = (event: Record<string, any>) => event.requestContext.requestId as string;
+    const lambda = {
+      service: "api",
+      stage: "test",
+      cold_start: expect.any(Boolean),
+      function_name: "fleetplane-test-api",
+      function_request_id: expect.any(String),
+    };
+    expect(lines.find((line) => line.request_id === requestIdOf(refused))).toMatchObject({
+      ...lambda,
+      level: "INFO",
+      message: "request refused",
+      method: "GET",
+      path: `${FLEET}/servers/srv_not_registered`,
+      status: 404,
+      organization_id: "default",
+    });
+    expect(lines.find((line) => line.request_id === requestIdOf(answered))).toMatchObject({
+      ...lambda,
+      level: "DEBUG",
+      message: "request answered",
+      status: 200,
+      organization_id: "default",
+    });
+    // Keys of one invocation never leak into the next one's lines.
+    const [first, second] = [refused, answered].map((event) => lines.find((line) => line.request_id === requestIdOf(event))!);
+    expect(first!.function_request_id).not.toBe(second!.function_request_id);
   });
 
   test("a bootstrap that fails at cold start (SSM throttling through the SDK's retries) is retried by the next request, not cached", async () => {

@@ -70,6 +70,8 @@ function lambdaEnvironment(dynamo: LocalDynamo, aws: AwsEndpoint, mode: "product
     FLEETPLANE_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
     FLEETPLANE_PROBE_QUEUE_URL: `${aws.url}${QUEUE_PATH}`,
     ...aws.environment,
+    // Quieter than the deployed default (INFO); a test that reads INFO or DEBUG lines raises it before a cold start.
+    FLEETPLANE_LOG_LEVEL: "WARN",
   };
 }
 

@@ -79,9 +79,14 @@ describe("operation handlers", () => {
         },
       ]),
     );
+    // Each task's container reads the log level at its cold start, which the first invocation below makes.
+    process.env.FLEETPLANE_LOG_LEVEL = "DEBUG";
     const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers as never } });
     const stdout = captureStdout();
-    await execution.result.finally(stdout.restore);
+    await execution.result.finally(() => {
+      stdout.restore();
+      process.env.FLEETPLANE_LOG_LEVEL = "WARN";
+    });
 
     const done = await operation(id);
     expect(done).toMatchObject({ status: "completed", total_servers: SERVERS, completed_servers: SERVERS, failed_servers: 0 });
@@ -94,10 +99,31 @@ describe("operation handlers", () => {
     expect(invoked[0]!.payload).toEqual(input);
     for (const server of simulator.servers) expect(simulator.received(server.index).operations.length).toBe(1);
 
-    // The run-on-server invocations counted every server they finished in their EMF lines.
+    // The run-on-server invocations counted every server they finished in their EMF lines, none of them failed.
     const lines = stdout.lines.map((line) => JSON.parse(line) as Record<string, any>);
-    const finished = lines.filter((line) => line._aws).flatMap((line) => [line.OperationServersFinished ?? []].flat() as number[]);
-    expect(finished.reduce((a, b) => a + b, 0)).toBe(SERVERS);
+    const sum = (name: string) =>
+      lines
+        .filter((line) => line._aws)
+        .flatMap((line) => [line[name] ?? []].flat() as number[])
+        .reduce((a, b) => a + b, 0);
+    expect(sum("OperationServersFinished")).toBe(SERVERS);
+    expect(sum("OperationServersFailed")).toBe(0);
+    // Every task's log line is JSON naming the operation, its organization and the Lambda invocation.
+    const taskLines = lines.filter((line) => line.message === "operation task done");
+    expect(taskLines.map((line) => line.service).sort()).toEqual(
+      ["operation-finalize", "operation-prepare", ...Array(SERVERS).fill("operation-run-on-server")].sort(),
+    );
+    for (const line of taskLines) {
+      expect(line).toMatchObject({
+        level: "DEBUG",
+        stage: "test",
+        organization_id: "default",
+        operation_id: id,
+        cold_start: expect.any(Boolean),
+        function_name: `fleetplane-test-${line.service}`,
+        function_request_id: expect.any(String),
+      });
+    }
   });
 
   test("an execution stopped by hand is finalized by the ended-execution rule's event", async () => {

@@ -36,7 +36,8 @@ afterAll(async () => {
 
 describe("probe dispatcher and worker handlers", () => {
   test("a scheduler event dispatches every active server in SQS batches of at most 10 messages and 256 KiB", async () => {
-    const result = await world.invoke("probe-dispatcher", schedulerEvent(new Date()));
+    const stdout = captureStdout();
+    const result = await world.invoke("probe-dispatcher", schedulerEvent(new Date())).finally(stdout.restore);
 
     expect(result.servers).toBe(SERVERS);
     expect(result.batches).toBeGreaterThan(1);
@@ -50,6 +51,10 @@ describe("probe dispatcher and worker handlers", () => {
       ),
     );
     expect([...dispatched].sort()).toEqual([...ids].sort());
+    // The fleet gauges, in one embedded-metric-format line: every server active, none unhealthy yet.
+    const emf = stdout.lines.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line._aws);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ ActiveServers: SERVERS, UnhealthyServers: 0 });
   });
 
   test("an SQS batch of several records probes each batch and names only the unreadable record as failed", async () => {
@@ -91,6 +96,7 @@ describe("probe dispatcher and worker handlers", () => {
       Metrics: expect.arrayContaining([
         { Name: "ProbeCycleLag", Unit: "Seconds" },
         { Name: "HealthChecks", Unit: "Count" },
+        { Name: "HealthChecksFailed", Unit: "Count" },
       ]),
     });
     expect(emf[0]).toMatchObject({ service: "fleetplane", stage: "test" });
@@ -103,5 +109,6 @@ describe("probe dispatcher and worker handlers", () => {
       0,
     );
     expect([emf[0]!.HealthChecks].flat().reduce((a: number, b: number) => a + b, 0)).toBe(dispatched);
+    expect([emf[0]!.HealthChecksFailed].flat().reduce((a: number, b: number) => a + b, 0)).toBe(0);
   });
 });

@@ -3,9 +3,10 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Template } from "aws-cdk-lib/assertions";
-import { FLEET_METRICS_NAMESPACE } from "../../packages/core/src/observability/fleet-metrics.js";
+import { FLEET_METRICS, FLEET_METRICS_NAMESPACE } from "../../packages/core/src/observability/fleet-metrics.js";
 import { Monitoring, RUNBOOK } from "../../stacks/Monitoring.js";
 import { monitoringSettings } from "../../stacks/monitoring-settings.js";
+import { metricEmitters } from "../support/metric-emitters.js";
 import { synthesize } from "./synth.js";
 
 type Json = Record<string, any>;
@@ -147,6 +148,29 @@ describe("Monitoring stack", () => {
     ]) {
       expect(body).toContain(title);
     }
+  });
+});
+
+describe("Monitoring stack's custom metrics", () => {
+  it("alarms and graphs only catalogued Fleetplane metrics, each emitted by some code path", () => {
+    const fromAlarms = alarms.flatMap((alarm) => {
+      if (alarm.Namespace === FLEET_METRICS_NAMESPACE) return [alarm.MetricName as string];
+      return ((alarm.Metrics as Json[] | undefined) ?? [])
+        .filter((m) => m.MetricStat?.Metric.Namespace === FLEET_METRICS_NAMESPACE)
+        .map((m) => m.MetricStat.Metric.MetricName as string);
+    });
+    const body = JSON.stringify(Object.values(template.findResources("AWS::CloudWatch::Dashboard"))[0]!.Properties.DashboardBody);
+    // Dashboard metrics are arrays [namespace, name, dimension, value, ...] inside the body's JSON text.
+    const fromDashboard = [...body.matchAll(/\\"Fleetplane\\",\\"(\w+)\\"/g)].map((match) => match[1]!);
+    expect(fromAlarms).toEqual(expect.arrayContaining(["ProbeCycleLag", "ServersUnprobed"]));
+    expect(fromDashboard.length).toBeGreaterThan(5);
+    const emitters = metricEmitters();
+    for (const name of new Set([...fromAlarms, ...fromDashboard])) {
+      expect(FLEET_METRICS, `${name} is not catalogued`).toHaveProperty(name);
+      expect(emitters.get(name), `${name} is never emitted`).toBeDefined();
+    }
+    // Every catalogued metric is on the dashboard.
+    expect(new Set(fromDashboard)).toEqual(new Set(Object.keys(FLEET_METRICS)));
   });
 });
 

@@ -4,6 +4,7 @@ import type { Clock } from "./clock.js";
 import type { OperationWorkflows } from "./operations/workflow/workflows.js";
 import type { FleetConfig } from "./config.js";
 import type { OutboundHttp } from "./egress/outbound-http.js";
+import type { Signals } from "./observability/signals.js";
 import type { ProbeQueue } from "./probes/probe-batch.js";
 import type { Secrets } from "./secrets/secrets.js";
 import type { Table } from "./store/table.js";
@@ -23,6 +24,8 @@ export interface FleetContext {
   workflows?: OperationWorkflows;
   /** Hands probe batches to probe workers (SQS in AWS, an in-process queue locally); absent where nothing dispatches probes. */
   probeQueue?: ProbeQueue;
+  /** Structured logs and metrics (observability/telemetry.ts); absent in unit tests, which then log nothing. */
+  signals?: Signals;
 }
 
 /** The caller of a domain operation, as established by authentication. */

@@ -1,4 +1,7 @@
-// Lambda entry point for API Gateway (HTTP API): the Hono app, with the platform key ensured before the first request it serves.
+// Lambda entry point for API Gateway (HTTP API): the Hono app, with the platform key ensured before the first request
+// it serves, and every log line of a request carrying API Gateway's request id and the caller's organization.
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { handle } from "hono/aws-lambda";
 import { createApi } from "@fleetplane/core/api";
@@ -6,16 +9,19 @@ import { ensureBootstrapKey } from "@fleetplane/core/auth";
 import { StepFunctionsWorkflows } from "@fleetplane/core/operations/step-functions";
 import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
 import { awsContext } from "./aws-context.js";
+import { beginInvocation, lambdaTelemetry } from "./lambda-telemetry.js";
 import { readSstSecret } from "./sst-secret.js";
+import { traced } from "./tracing.js";
 
+const telemetry = lambdaTelemetry("api");
 // The API starts bulk operations and queues POST /health-check/all batches.
-const ctx = awsContext({
-  workflows: (arn) => new StepFunctionsWorkflows(arn),
-  probeQueue: (url) => new SqsProbeQueue(url),
+const ctx = awsContext(telemetry, {
+  workflows: (arn) => new StepFunctionsWorkflows(arn, traced(new SFNClient({}))),
+  probeQueue: (url) => new SqsProbeQueue(url, traced(new SQSClient({}))),
 });
 const app = createApi(ctx);
 const honoHandler = handle(app);
-const ssm = new SSMClient({});
+const ssm = traced(new SSMClient({}));
 
 /**
  * The platform key is an SST secret (SSM), written to the table once per container; it is never generated in
@@ -43,11 +49,21 @@ const NOT_READY = {
 };
 
 export const handler: typeof honoHandler = async (event, context) => {
-  try {
-    await bootstrap();
-  } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "bootstrap failed; the next request retries it", error: String(error) }));
-    return NOT_READY as Awaited<ReturnType<typeof honoHandler>>;
-  }
-  return honoHandler(event, context);
+  beginInvocation(telemetry, context);
+  // API Gateway's request id, the one its access log records for the same request.
+  const requestId = (event as { requestContext?: { requestId?: string } }).requestContext?.requestId;
+  return telemetry.withCorrelation({ request_id: requestId }, async () => {
+    try {
+      await bootstrap();
+    } catch (error) {
+      telemetry.logger.error("bootstrap failed; the next request retries it", { error: String(error) });
+      return NOT_READY as Awaited<ReturnType<typeof honoHandler>>;
+    }
+    try {
+      return await honoHandler(event, context);
+    } finally {
+      // Metrics a request recorded (an on-demand health check's) go out with it.
+      telemetry.flush();
+    }
+  });
 };

@@ -1,14 +1,18 @@
 // The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports,
-// built once per container. Adapters only some functions use are passed in by those entry points, so the other
-// bundles neither carry nor load their SDK clients at cold start.
+// built once per container, each SDK client traced (tracing.ts), and the function's telemetry as the signals port.
+// Adapters only some functions use are passed in by those entry points, so the other bundles neither carry nor
+// load their SDK clients at cold start.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { HttpAgentClient } from "@fleetplane/core/agents/http";
 import { OutboundHttp } from "@fleetplane/core/egress/outbound-http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
 import type { FleetContext } from "@fleetplane/core/context";
+import type { Telemetry } from "@fleetplane/core/observability/telemetry";
 import { KmsSecrets } from "@fleetplane/core/secrets/kms";
 import { Table } from "@fleetplane/core/store";
+import { traced } from "./tracing.js";
 
 type Workflows = NonNullable<FleetContext["workflows"]>;
 type ProbeQueue = NonNullable<FleetContext["probeQueue"]>;
@@ -22,24 +26,25 @@ export interface OptionalAdapters {
 
 let context: FleetContext | undefined;
 
-export function awsContext(adapters: OptionalAdapters = {}): FleetContext {
+export function awsContext(telemetry: Telemetry, adapters: OptionalAdapters = {}): FleetContext {
   if (context) return context;
   const config = configFromEnv(process.env);
   const keyId = process.env.FLEETPLANE_KMS_KEY_ID;
   if (!keyId) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_KMS_KEY_ID: required in AWS");
   const { stateMachineArn } = config.operations;
   const { queueUrl } = config.probes;
-  const table = new Table({ client: new DynamoDBClient({}), tableName: config.tableName });
+  const table = new Table({ client: traced(new DynamoDBClient({})), tableName: config.tableName });
   const outbound = new OutboundHttp({ refuseNonRoutable: config.mode === "production" });
   context = {
     table,
     clock: systemClock,
-    secrets: new KmsSecrets(keyId, table),
+    secrets: new KmsSecrets(keyId, table, traced(new KMSClient({}))),
     config,
     agents: new HttpAgentClient({ outbound }),
     outbound,
     workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,
     probeQueue: queueUrl && adapters.probeQueue ? adapters.probeQueue(queueUrl) : undefined,
+    signals: telemetry,
   };
   return context;
 }

@@ -6,6 +6,7 @@ import { EventBridgePublisher } from "@fleetplane/core/events/eventbridge";
 import { eventsFromOutbox } from "@fleetplane/core/events/fleet-event";
 import { publishOutboxRecords, type OutboxRecord } from "@fleetplane/core/events/outbox-stream";
 import { beginInvocation, lambdaTelemetry, type LambdaContext } from "./lambda-telemetry.js";
+import { traced } from "./tracing.js";
 
 interface StreamRecord {
   eventName?: string;
@@ -14,8 +15,9 @@ interface StreamRecord {
 
 const busName = process.env.FLEETPLANE_EVENT_BUS_NAME;
 if (!busName) throw new Error("Fleetplane configuration is invalid:\n  FLEETPLANE_EVENT_BUS_NAME: required");
-const publisher = new EventBridgePublisher(busName);
 const telemetry = lambdaTelemetry("outbox-publisher");
+const publisher = new EventBridgePublisher(busName, undefined, telemetry.log);
+traced(publisher.client);
 
 export async function handler(
   event: { Records: StreamRecord[] },
@@ -26,7 +28,7 @@ export async function handler(
   const records: OutboxRecord[] = event.Records.filter(
     (r) => r.eventName === "INSERT" && r.dynamodb?.NewImage && r.dynamodb.SequenceNumber,
   ).map((r) => ({ id: r.dynamodb!.SequenceNumber!, item: unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>) }));
-  const failed = await publishOutboxRecords(publisher, records);
+  const failed = await publishOutboxRecords(publisher, records, telemetry.log);
   const failedIds = new Set(failed);
   const eventsIn = (list: OutboxRecord[]) => list.reduce((sum, record) => sum + eventsFromOutbox(record.item).length, 0);
   telemetry.metric("EventsPublished", eventsIn(records.filter((record) => !failedIds.has(record.id))));

@@ -24,7 +24,7 @@ export async function handler(event: SqsEvent, context?: LambdaContext): Promise
 }
 
 async function probeRecords(event: SqsEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
-  const ctx = awsContext();
+  const ctx = awsContext(telemetry);
   const failures: Array<{ itemIdentifier: string }> = [];
   for (const record of event.Records) {
     telemetry.correlate({ probe_batch_id: record.messageId });
@@ -48,10 +48,10 @@ async function probeRecords(event: SqsEvent): Promise<{ batchItemFailures: Array
     // How late this cycle's checks start against the schedule that planned them.
     if (!batch.sweep) telemetry.metric("ProbeCycleLag", Math.max(0, age) / 1000);
     try {
+      // The checks themselves (HealthChecks, HealthChecksFailed) are counted by the domain as they are stored.
       await runProbeBatch(ctx, batch);
-      telemetry.metric("HealthChecks", servers);
     } catch (error) {
-      telemetry.logger.error("probe batch failed", { at: batch.at, error: String(error) });
+      telemetry.logger.error("probe batch failed", { at: batch.at, servers, error: String(error) });
       telemetry.metric("ServersUnprobed", servers);
       failures.push({ itemIdentifier: record.messageId });
     }

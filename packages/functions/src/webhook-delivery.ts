@@ -3,6 +3,9 @@
 import { EVENT_SOURCE, type WireEvent } from "@fleetplane/core/events/fleet-event";
 import { deliverDue, enqueueDeliveries } from "@fleetplane/core/webhooks/deliveries";
 import { awsContext } from "./aws-context.js";
+import { beginInvocation, lambdaTelemetry, type LambdaContext } from "./lambda-telemetry.js";
+
+const telemetry = lambdaTelemetry("webhook-delivery");
 
 interface SqsEvent {
   Records: Array<{ messageId: string; body: string }>;
@@ -16,11 +19,13 @@ interface BusEvent {
 
 export async function handler(
   event: SqsEvent | Record<string, unknown>,
+  context?: LambdaContext,
 ): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> } | void> {
-  const ctx = awsContext();
+  beginInvocation(telemetry, context);
+  const ctx = awsContext(telemetry);
   if (!Array.isArray(event.Records)) {
     const attempted = await deliverDue(ctx);
-    console.log(JSON.stringify({ level: "info", msg: "due webhook deliveries attempted", attempted }));
+    telemetry.logger.info("due webhook deliveries attempted", { attempted });
     return;
   }
   const failures: Array<{ itemIdentifier: string }> = [];
@@ -28,6 +33,11 @@ export async function handler(
     (event as SqsEvent).Records.map(async (record) => {
       try {
         const bus = JSON.parse(record.body) as BusEvent;
+        telemetry.logger.debug("fleet event received", {
+          message_id: record.messageId,
+          event_id: bus.detail?.event_id,
+          organization_id: bus.detail?.organization_id,
+        });
         // The same body the feed serves: the event's own id, not EventBridge's.
         const wire: WireEvent = {
           id: bus.detail.event_id,
@@ -40,9 +50,7 @@ export async function handler(
         await attempts;
       } catch (error) {
         // Not recorded: SQS redelivers the message (recording is idempotent), then its dead-letter queue keeps it.
-        console.error(
-          JSON.stringify({ level: "error", msg: "webhook fan-out failed", message_id: record.messageId, error: String(error) }),
-        );
+        telemetry.logger.error("webhook fan-out failed", { message_id: record.messageId, error: String(error) });
         failures.push({ itemIdentifier: record.messageId });
       }
     }),

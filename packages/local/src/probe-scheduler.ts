@@ -53,7 +53,7 @@ export class LocalProbeQueue implements ProbeQueue {
       const batch = this.waiting.shift()!;
       this.running++;
       runProbeBatch(this.ctx, batch)
-        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "probe batch failed", error: String(error) })))
+        .catch((error: unknown) => this.ctx.signals?.log.error("probe batch failed", { at: batch.at, error: String(error) }))
         .finally(() => {
           this.running--;
           this.pump();
@@ -120,7 +120,7 @@ export class ProbeScheduler {
     this.handle = setTimeout(
       () => {
         this.tick()
-          .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "probe cycle failed", error: String(error) })))
+          .catch((error: unknown) => this.ctx.signals?.log.error("probe cycle failed", { error: String(error) }))
           .finally(() => this.scheduleNext());
       },
       intervalMs - (now % intervalMs),

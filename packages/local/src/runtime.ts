@@ -1,5 +1,6 @@
 // The local control plane: dynalite, the table, the API, the outbox relay, the TTL sweeper and the console,
 // in one process on 127.0.0.1. `npm start` runs it; tests and benchmarks start it in-process.
+import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import {
@@ -25,6 +26,7 @@ import {
   type FleetRouter,
   type HostResolver,
 } from "@fleetplane/core";
+import { logLevelFrom, Telemetry, type FleetLogLevel } from "@fleetplane/core/observability/telemetry";
 import { prepareDataDir } from "./data-dir.js";
 import { LocalProbeQueue, ProbeScheduler } from "./probe-scheduler.js";
 import { LocalEventBus } from "./bus/local-bus.js";
@@ -62,6 +64,10 @@ export interface LocalOptions {
   webhookPollMs?: number;
   /** Probe batches run at once, as parallel Lambda workers would (default 16: a batch waits for its slowest agent). */
   probeWorkers?: number;
+  /** Log level; default FLEETPLANE_LOG_LEVEL from `env` (INFO when unset), and WARN for an in-process start without `env` (tests, benchmarks). */
+  logLevel?: FleetLogLevel;
+  /** Where log lines go (default stdout), and whether they are readable text rather than JSON (default: stdout is a terminal). */
+  log?: { write?: (line: string) => void; pretty?: boolean };
   /** How long close() lets requests being answered finish before cutting their connections (default 10 s). */
   requestGraceMs?: number;
   /** How agent and webhook host names are resolved in production mode (default: the system's); tests answer any address. */
@@ -74,6 +80,8 @@ export interface LocalFleetplane {
   adminKey: string | undefined;
   adminKeyCreated: boolean;
   ctx: FleetContext;
+  /** The runtime's logs (JSON lines, as every Lambda function writes) and in-process metric totals. */
+  telemetry: Telemetry;
   bus: LocalEventBus;
   dataDir: string | undefined;
   /** Delivers every pending outbox event now (tests call this instead of waiting for the timer). */
@@ -87,6 +95,13 @@ export interface LocalFleetplane {
 }
 
 export async function startLocalFleetplane(options: LocalOptions = {}, routers: FleetRouter[] = []): Promise<LocalFleetplane> {
+  const telemetry = new Telemetry({
+    service: "local",
+    stage: "local",
+    logLevel: options.logLevel ?? (options.env ? logLevelFrom(options.env) : "WARN"),
+    pretty: options.log?.pretty ?? Boolean(process.stdout.isTTY),
+    write: options.log?.write,
+  });
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? ".fleetplane");
   if (dataDir) prepareDataDir(dataDir);
 
@@ -119,6 +134,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
     config,
     agents: new HttpAgentClient({ outbound }),
     outbound,
+    signals: telemetry,
   };
   // The stand-ins for DynamoDB Streams (the outbox relay's reads and marks) and TTL (the sweeper's) use a
   // table of their own, so ctx.table.meter counts what Fleetplane itself reads and writes: what AWS bills
@@ -130,7 +146,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   ctx.probeQueue = probeQueue;
   const probes = new ProbeScheduler(ctx, probeQueue);
   const bootstrap = await ensureBootstrapKey(ctx, options.adminKey);
-  const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined);
+  const bus = new LocalEventBus(dataDir ? join(dataDir, "events.jsonl") : undefined, telemetry.log);
 
   // Webhooks: each event's deliveries are written before the relay moves on (durable), then attempted in the
   // background; a timer retries what is due, including deliveries a previous run left pending.
@@ -160,7 +176,11 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   };
   let server: ServerType;
   try {
-    server = await listen(answer, options.port ?? 8787);
+    // Each request's log lines carry its own request id (and, once authenticated, its organization).
+    server = await listen(
+      (...args: Parameters<typeof answer>) => telemetry.withCorrelation({ request_id: randomUUID() }, () => answer(...args)),
+      options.port ?? 8787,
+    );
   } catch (error) {
     outbound.close();
     client.destroy();
@@ -183,7 +203,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
       });
     return relaying;
   };
-  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents);
+  const relayTimer = new Timer("outbox relay", options.outboxIntervalMs ?? 10_000, flushEvents, telemetry.log);
   // A committed outbox write wakes the relay at once, as a DynamoDB stream would; the timer is the backstop.
   wakeRelay = (written) => {
     for (const key of written) relay.noteWritten(key);
@@ -191,23 +211,22 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   };
   const timers = [
     relayTimer,
-    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table)),
-    new Timer("webhook delivery", options.webhookPollMs ?? 5_000, () => deliverDue(ctx)),
+    new Timer("ttl sweeper", options.sweepIntervalMs ?? 60_000, rollingSweep(infrastructure.table), telemetry.log),
+    new Timer("webhook delivery", options.webhookPollMs ?? 5_000, () => deliverDue(ctx), telemetry.log),
   ];
   timers.forEach((t) => t.start());
   if (options.probeSchedule !== false) probes.start();
   // Operations a previous run left unfinished go on where they stopped (docs/operations.md, "Restarts").
   const resumed = await workflows.resumeInterrupted();
   if (resumed.length > 0)
-    console.log(
-      JSON.stringify({ level: "info", msg: "resumed unfinished bulk operations", operation_ids: resumed.map((o) => o.operation_id) }),
-    );
+    telemetry.logger.info("resumed unfinished bulk operations", { operation_ids: resumed.map((o) => o.operation_id) });
 
   return {
     url: `http://127.0.0.1:${port}`,
     adminKey: bootstrap?.key,
     adminKeyCreated: bootstrap?.created ?? false,
     ctx,
+    telemetry,
     bus,
     dataDir,
     flushEvents,

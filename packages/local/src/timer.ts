@@ -1,4 +1,6 @@
 // A repeating background task that never overlaps itself and finishes its current run on stop.
+import type { FleetLog } from "@fleetplane/core/observability/signals";
+
 export class Timer {
   private handle: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
@@ -9,6 +11,7 @@ export class Timer {
     readonly name: string,
     private readonly intervalMs: number,
     private readonly task: () => Promise<unknown>,
+    private readonly log?: FleetLog,
   ) {}
 
   start(): void {
@@ -40,7 +43,7 @@ export class Timer {
     this.running = this.running.then(() => {
       this.soon = false;
       return this.task()
-        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: `${this.name} failed`, error: String(error) })))
+        .catch((error: unknown) => this.log?.error(`${this.name} failed`, { error: String(error) }))
         .finally(() => {
           if (!this.soon) this.schedule();
         });

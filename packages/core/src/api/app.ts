@@ -7,6 +7,7 @@ import { API_DOCS_CSP, apiDocsPage } from "./docs-page.js";
 import type { ApiEnv } from "./env.js";
 import { errorResponse, notFoundResponse } from "./errors.js";
 import { requireApiKey } from "./middleware/auth.js";
+import { requestLog } from "./middleware/request-log.js";
 import { storableJsonBody } from "./middleware/json-body.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { alerts } from "./routes/alerts.js";
@@ -31,6 +32,7 @@ export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): 
     c.set("ctx", ctx);
     await next();
   });
+  app.use("*", requestLog);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "Fleetplane API key" });
   // The document names the origin it was served from, so a generator pointed at a deployment gets that deployment's URL.

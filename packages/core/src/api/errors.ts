@@ -2,6 +2,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { FleetContext } from "../context.js";
+import type { Signals } from "../observability/signals.js";
 import { TransactionRejected } from "../store/table.js";
 import { Conflict, DomainError, Forbidden, NotFound, PayloadTooLarge, RateLimited, Unauthenticated, ValidationFailed } from "../errors.js";
 
@@ -36,15 +38,20 @@ export function errorResponse(error: unknown, c: Context): Response {
   }
   if (isContention(error)) {
     // A write path that let a lost race escape: the request met a concurrent change, which a retry resolves.
-    console.warn(JSON.stringify({ level: "warn", msg: "write lost a race", method: c.req.method, path: c.req.path, error: describe(error) }));
+    signalsOf(c)?.log.warn("write lost a race", { method: c.req.method, path: c.req.path, error: describe(error) });
     return c.json({ error: { code: "conflict", message: "the resource was changed by another request at the same time; retry" } }, 409);
   }
   if (error instanceof HTTPException && error.status < 500) {
     const code = HTTP_CODES.get(error.status) ?? "http_error";
     return c.json({ error: { code, message: bounded(error.message || "bad request") } }, error.status as ContentfulStatusCode);
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled error", method: c.req.method, path: c.req.path, error: describe(error) }));
+  signalsOf(c)?.log.error("unhandled error", { method: c.req.method, path: c.req.path, error: describe(error) });
   return c.json({ error: { code: "internal", message: "internal error" } }, 500);
+}
+
+/** The request's telemetry (absent before the context is set, and in unit tests). */
+function signalsOf(c: Context): Signals | undefined {
+  return (c.get("ctx") as FleetContext | undefined)?.signals;
 }
 
 export function notFoundResponse(c: Context): Response {

@@ -1,5 +1,6 @@
 // AWS event publisher: PutEvents on the fleet bus, in calls within EventBridge's limits, failed entries retried.
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import type { FleetLog } from "../observability/signals.js";
 import { EVENT_SOURCE, type FleetEvent } from "./fleet-event.js";
 import type { EventPublisher } from "./publisher.js";
 
@@ -29,7 +30,9 @@ interface Pending {
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly busName: string,
-    private readonly client: EventBridgeClient = new EventBridgeClient({}),
+    /** Public so an entry point can instrument it (X-Ray tracing). */
+    readonly client: EventBridgeClient = new EventBridgeClient({}),
+    private readonly log?: FleetLog,
   ) {}
 
   async publish(events: FleetEvent[]): Promise<void> {
@@ -45,7 +48,7 @@ export class EventBridgePublisher implements EventPublisher {
     const undelivered: FleetEvent[] = [];
     for (const call of this.calls(events)) {
       if (call.length === 1 && call[0]!.size > PUT_EVENTS_MAX_BYTES) {
-        console.error(JSON.stringify({ level: "error", msg: "fleet event too large for EventBridge", event_id: call[0]!.event.detail.event_id }));
+        this.log?.error("fleet event too large for EventBridge", { event_id: call[0]!.event.detail.event_id });
         undelivered.push(call[0]!.event);
         continue;
       }
@@ -56,7 +59,7 @@ export class EventBridgePublisher implements EventPublisher {
           pending = pending.filter((_, i) => out.Entries?.[i]?.ErrorCode);
         } catch (error) {
           // The SDK has already retried throttles and network faults: these entries stay undelivered this time.
-          console.error(JSON.stringify({ level: "error", msg: "PutEvents failed", entries: pending.length, error: String(error) }));
+          this.log?.error("PutEvents failed", { entries: pending.length, error: String(error) });
           undelivered.push(...pending.map((p) => p.event));
           break;
         }

@@ -1,5 +1,6 @@
 // The outbox publisher's work on a batch of stream records: publish each record's events and name the records
 // that were not fully delivered, so Lambda retries exactly those (reportBatchItemFailures).
+import type { FleetLog } from "../observability/signals.js";
 import { eventsFromOutbox, type FleetEvent } from "./fleet-event.js";
 
 /** An outbox item from a stream record, named by the record's sequence number. */
@@ -14,7 +15,7 @@ export interface ReportingPublisher {
 }
 
 /** Publishes every record's events in order; returns the ids of records with at least one undelivered event. */
-export async function publishOutboxRecords(publisher: ReportingPublisher, records: OutboxRecord[]): Promise<string[]> {
+export async function publishOutboxRecords(publisher: ReportingPublisher, records: OutboxRecord[], log?: FleetLog): Promise<string[]> {
   const recordOf = new Map<FleetEvent, string>();
   const failed = new Set<string>();
   const events: FleetEvent[] = [];
@@ -25,7 +26,7 @@ export async function publishOutboxRecords(publisher: ReportingPublisher, record
         events.push(event);
       }
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "unreadable outbox record", record: record.id, error: String(error) }));
+      log?.error("unreadable outbox record", { record: record.id, error: String(error) });
       failed.add(record.id);
     }
   }

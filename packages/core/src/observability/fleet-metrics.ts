@@ -16,15 +16,15 @@ const metric = (unit: FleetMetricUnit, description: string): FleetMetric => ({ u
 
 export const FLEET_METRICS = {
   ProbeCycleLag: metric("Seconds", "How late a server's health check ran against its schedule."),
-  HealthChecks: metric("Count", "Health checks completed."),
+  HealthChecks: metric("Count", "Health checks completed (scheduled and on demand)."),
   HealthChecksFailed: metric("Count", "Health checks that got no valid answer from the agent."),
   ProbeBatchesDropped: metric("Count", "Probe batches dropped because a newer cycle had superseded them."),
   ServersUnprobed: metric("Count", "Active servers a cycle did not check (dropped or failed batches)."),
   ActiveServers: metric("Count", "Active servers in the probe cycle."),
-  UnhealthyServers: metric("Count", "Active servers whose health is degraded, critical or unreachable."),
+  UnhealthyServers: metric("Count", "Servers of the probed organizations whose health is degraded, critical or unreachable."),
   EventsPublished: metric("Count", "Fleet events delivered to the EventBridge bus."),
   EventsFailed: metric("Count", "Fleet events EventBridge refused (retried by the stream)."),
-  OperationServersFinished: metric("Count", "Servers a bulk operation finished (any result)."),
+  OperationServersFinished: metric("Count", "Servers a bulk operation ran on to a result (succeeded or failed)."),
   OperationServersFailed: metric("Count", "Servers on which a bulk operation failed."),
 } as const satisfies Record<string, FleetMetric>;
 

@@ -84,3 +84,21 @@ test("without emitMetrics the values are only counted in-process", () => {
   expect(stdoutOf(() => telemetry.flush())).toEqual([]);
   expect(telemetry.totals.get("EventsPublished")).toBe(3);
 });
+
+test("concurrent scopes keep their own correlation keys, added to as each goes on", async () => {
+  const lines: string[] = [];
+  const telemetry = new Telemetry({ service: "local", stage: "local", logLevel: "INFO", write: (l) => lines.push(l) });
+  const request = (id: string, organization: string) =>
+    telemetry.withCorrelation({ request_id: id }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      telemetry.correlate({ organization_id: organization });
+      await new Promise((resolve) => setImmediate(resolve));
+      telemetry.log.info("done", { step: id });
+    });
+  await Promise.all([request("r1", "org-a"), request("r2", "org-b")]);
+  telemetry.log.info("outside");
+  const entries = lines.map((line) => JSON.parse(line));
+  expect(entries.find((e) => e.step === "r1")).toMatchObject({ request_id: "r1", organization_id: "org-a" });
+  expect(entries.find((e) => e.step === "r2")).toMatchObject({ request_id: "r2", organization_id: "org-b" });
+  expect(entries.find((e) => e.message === "outside")).not.toHaveProperty("request_id");
+});

@@ -1,20 +1,26 @@
 // Telemetry for every entry point: structured JSON logs (Powertools Logger) with correlation fields, and
 // the custom metrics of fleet-metrics.ts in embedded metric format (Powertools Metrics: no API calls).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogItem } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { FLEET_METRICS, FLEET_METRICS_NAMESPACE, fleetMetricDimensions, type FleetMetricName } from "./fleet-metrics.js";
+import type { Correlation, FleetLog, Signals } from "./signals.js";
+
+export type { Correlation } from "./signals.js";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR", "SILENT"] as const;
 export type FleetLogLevel = (typeof LOG_LEVELS)[number];
 
-/** Keys that tie log lines to what they are about (besides Lambda's own request id and cold start). */
-export interface Correlation {
-  request_id?: string;
-  organization_id?: string;
-  operation_id?: string;
-  probe_batch_id?: string;
-  server_id?: string;
+/** The log level setting (FLEETPLANE_LOG_LEVEL, any case; INFO when unset), or a configuration error naming it. */
+export function logLevelFrom(env: Record<string, string | undefined>): FleetLogLevel {
+  const level = (env.FLEETPLANE_LOG_LEVEL || "INFO").toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new Error(
+      `Fleetplane configuration is invalid:\n  FLEETPLANE_LOG_LEVEL: one of ${LOG_LEVELS.join(", ")} (got "${env.FLEETPLANE_LOG_LEVEL}")`,
+    );
+  }
+  return level as FleetLogLevel;
 }
 
 export interface TelemetryOptions {
@@ -32,18 +38,22 @@ export interface TelemetryOptions {
 
 const LEVEL_NAMES: Record<number, string> = { 8: "TRACE", 12: "DEBUG", 16: "INFO", 20: "WARN", 24: "ERROR", 28: "CRITICAL" };
 
-/** Powertools' logger, writing each entry as a JSON line (or a compact readable line) to a sink of ours. */
+/**
+ * Powertools' logger, writing each entry as a JSON line (or a compact readable line) to a sink of ours, with the
+ * correlation keys of the request or invocation it runs in (concurrent local requests each keep their own).
+ */
 class FleetLogger extends Logger {
   constructor(
     options: ConstructorParameters<typeof Logger>[0],
     private readonly write: (line: string) => void,
     private readonly pretty: boolean,
+    private readonly scope: AsyncLocalStorage<Correlation>,
   ) {
     super(options);
   }
 
   protected override printLog(logLevel: number, log: LogItem): void {
-    const attributes = log.getAttributes() as Record<string, unknown>;
+    const attributes: Record<string, unknown> = { ...(log.getAttributes() as Record<string, unknown>), ...this.scope.getStore() };
     if (!this.pretty) return this.write(JSON.stringify(attributes));
     const { timestamp, level, message, service, sampling_rate, cold_start, xray_trace_id, ...rest } = attributes;
     void [service, sampling_rate, cold_start, xray_trace_id];
@@ -56,8 +66,14 @@ class FleetLogger extends Logger {
   }
 }
 
-export class Telemetry {
+const defined = (keys: Correlation): Correlation =>
+  Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined && value !== null));
+
+export class Telemetry implements Signals {
   readonly logger: Logger;
+  /** The logger as the domain's port sees it (FleetContext.signals.log). */
+  readonly log: FleetLog;
+  private readonly scope = new AsyncLocalStorage<Correlation>();
   private readonly metrics: Metrics | undefined;
   /** Sums of every metric recorded by this process, by name (what tests and the local runtime read). */
   readonly totals = new Map<FleetMetricName, number>();
@@ -68,7 +84,9 @@ export class Telemetry {
       { serviceName: options.service, logLevel: options.logLevel, persistentKeys: { stage: options.stage } },
       write,
       options.pretty ?? false,
+      this.scope,
     );
+    this.log = this.logger as unknown as FleetLog;
     // Powertools adds `service` itself: together they are the catalogue's dimensions, which the alarms name.
     const { service, ...dimensions } = fleetMetricDimensions(options.stage);
     this.metrics = options.emitMetrics
@@ -76,9 +94,19 @@ export class Telemetry {
       : undefined;
   }
 
-  /** Adds correlation keys to every following log line (until `clearCorrelation`). */
+  /**
+   * Adds correlation keys to every following log line: of the current `withCorrelation` scope when there is one
+   * (a request), otherwise of the whole process until `clearCorrelation` (a Lambda invocation).
+   */
   correlate(keys: Correlation): void {
-    this.logger.appendKeys(Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined)));
+    const store = this.scope.getStore();
+    if (store) Object.assign(store, defined(keys));
+    else this.logger.appendKeys(defined(keys) as Record<string, string>);
+  }
+
+  /** Runs `work` with its own correlation keys, which `correlate` calls inside it add to. */
+  withCorrelation<T>(keys: Correlation, work: () => T): T {
+    return this.scope.run({ ...defined(keys) }, work);
   }
 
   clearCorrelation(): void {

@@ -101,6 +101,11 @@ export async function probeGroup(ctx: FleetContext, work: ProbeGroupWork, option
   if (Object.keys(changed).length || Object.keys(rolled).length || pruned || events.length) {
     await saveGroupState(ctx, organizationId, work.group, group, { servers: changed, members, rolled, events });
   }
+  const checked = probed.filter((p) => p.result.check);
+  if (checked.length > 0) {
+    ctx.signals?.metric("HealthChecks", checked.length);
+    ctx.signals?.metric("HealthChecksFailed", checked.filter((p) => p.result.check!.error_message !== null).length);
+  }
   return probed.map((p) => p.result);
 }
 

@@ -46,7 +46,7 @@ export async function enqueueDeliveries(ctx: FleetContext, event: WireEvent): Pr
       if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     }
   }
-  return { attempts: inParallel(created, ({ item, webhook }) => attempt(ctx, item, webhook)) };
+  return { attempts: inParallel(ctx, created, ({ item, webhook }) => attempt(ctx, item, webhook)) };
 }
 
 /** Attempts every delivery whose retry time has come (all organizations); returns how many were attempted. */
@@ -59,7 +59,7 @@ export async function deliverDue(ctx: FleetContext): Promise<number> {
     Limit: SWEEP_LIMIT,
   });
   let attempted = 0;
-  await inParallel(due.items, async (entry) => {
+  await inParallel(ctx, due.items, async (entry) => {
     const item = await ctx.table.get<DeliveryItem>({ pk: entry.pk as string, sk: entry.sk as string }, { consistent: true });
     if (!item || item.status !== "pending" || !item.next_attempt_at || item.next_attempt_at > now) return;
     const webhook = await getWebhookItem(ctx, item.organization_id, item.webhook_id).catch(() => undefined);
@@ -241,7 +241,7 @@ async function attempt(ctx: FleetContext, item: DeliveryItem, webhook: WebhookIt
     if (error.name !== "ConditionalCheckFailedException") throw error;
   });
   if (status === "dead_lettered") {
-    console.log(JSON.stringify({ level: "warn", msg: "webhook delivery dead-lettered", webhook_id: item.webhook_id, event_id: item.event_id, attempts }));
+    ctx.signals?.log.warn("webhook delivery dead-lettered", { webhook_id: item.webhook_id, event_id: item.event_id, attempts });
   }
   return { ...item, ...outcome };
 }
@@ -259,14 +259,12 @@ function toDelivery(item: DeliveryItem): Delivery {
   return { id, webhook_id, event_id, detail_type, status, attempts, status_code, duration_ms, error, created_at, last_attempt_at, next_attempt_at };
 }
 
-async function inParallel<T>(items: T[], task: (item: T) => Promise<unknown>): Promise<void> {
+async function inParallel<T>(ctx: FleetContext, items: T[], task: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++]!;
-      await task(item).catch((error: unknown) =>
-        console.error(JSON.stringify({ level: "error", msg: "webhook delivery failed to record", error: String(error) })),
-      );
+      await task(item).catch((error: unknown) => ctx.signals?.log.error("webhook delivery failed to record", { error: String(error) }));
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_ATTEMPTS, items.length) }, worker));

@@ -2,6 +2,7 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { EVENT_SOURCE, type EventPublisher, type FleetEvent } from "@fleetplane/core";
+import type { FleetLog } from "@fleetplane/core/observability/signals";
 
 /** The subset of EventBridge event patterns Fleetplane's subscribers use: exact values or `{prefix}` per field. */
 export interface EventPattern {
@@ -21,7 +22,10 @@ interface Subscription {
 export class LocalEventBus implements EventPublisher {
   private readonly subscriptions = new Set<Subscription>();
 
-  constructor(private readonly logPath?: string) {}
+  constructor(
+    private readonly logPath?: string,
+    private readonly log?: FleetLog,
+  ) {}
 
   async publish(events: FleetEvent[]): Promise<void> {
     if (this.logPath && events.length > 0) {
@@ -38,7 +42,7 @@ export class LocalEventBus implements EventPublisher {
           try {
             await listener(event);
           } catch (error) {
-            console.error(JSON.stringify({ level: "warn", msg: "event subscriber failed", error: String(error) }));
+            this.log?.warn("event subscriber failed", { event_id: event.detail.event_id, error: String(error) });
             if (required) failure ??= error;
           }
         }

@@ -74,14 +74,11 @@ export class LocalOperationWorkflows implements OperationWorkflows {
       () => undefined,
       (error: unknown) => {
         if (!this.closed)
-          console.error(
-            JSON.stringify({
-              level: "error",
-              msg: "operation workflow failed",
-              operation_id: operation.operation_id,
-              error: String(error),
-            }),
-          );
+          this.ctx.signals?.log.error("operation workflow failed", {
+            organization_id: operation.organization_id,
+            operation_id: operation.operation_id,
+            error: String(error),
+          });
       },
     );
     this.executions.set(operation.operation_id, { abort: execution.abort, done });
@@ -129,7 +126,10 @@ export class LocalOperationWorkflows implements OperationWorkflows {
     if (task === "runOnServer" && operationId && this.cancelledMaps.has(operationId)) {
       return Promise.reject(new OperationCancelled(operationId));
     }
-    const call = OPERATION_TASKS[task](this.ctx, input);
+    const step = (input ?? {}) as { organization_id?: string; operation_id?: string };
+    const correlation = { organization_id: step.organization_id, operation_id: step.operation_id };
+    const run = () => OPERATION_TASKS[task](this.ctx, input);
+    const call = this.ctx.signals ? this.ctx.signals.withCorrelation(correlation, run) : run();
     if (task === "runOnServer" && operationId) {
       void call.catch((error: unknown) => {
         if (error instanceof OperationCancelled) this.cancelledMaps.add(operationId);

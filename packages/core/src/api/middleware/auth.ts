@@ -8,7 +8,10 @@ import type { ApiEnv } from "../env.js";
 export const requireApiKey: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  c.set("caller", await authenticate(c.get("ctx"), match?.[1]));
+  const caller = await authenticate(c.get("ctx"), match?.[1]);
+  c.set("caller", caller);
+  // Every later log line of this request names the organization it acts in.
+  c.get("ctx").signals?.correlate({ organization_id: caller.organizationId });
   await next();
 };
 

@@ -104,7 +104,11 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
   for (let attempt = 1; ; attempt++) {
     const sequence = resultSequence(ctx.clock.now().getTime(), step.position, shardLast);
     try {
-      await recordOnce(ctx, [targetUpdate, count(sequence), outboxPut(event(sequence))]);
+      if (await recordOnce(ctx, [targetUpdate, count(sequence), outboxPut(event(sequence))])) {
+        // Counted once, where the result is recorded, however often the task is retried.
+        ctx.signals?.metric("OperationServersFinished", 1);
+        if (status === "failed") ctx.signals?.metric("OperationServersFailed", 1);
+      }
       return {};
     } catch (error) {
       // The shard has a number at least as high (a result in the same millisecond, or a clock behind): go above it.
@@ -120,12 +124,16 @@ export async function recordServerResult(ctx: FleetContext, step: ServerStep): P
 /** Attempts at numbering a result above its shard's last before giving up (each loses only to a newer result). */
 const MAX_SEQUENCE_ATTEMPTS = 10;
 
-/** Writes a result unless an earlier attempt of this task already did (then the counters must not move twice). */
-async function recordOnce(ctx: FleetContext, writes: TransactItem[]): Promise<void> {
+/**
+ * Writes a result unless an earlier attempt of this task already did (then the counters must not move twice);
+ * true when this call wrote it.
+ */
+async function recordOnce(ctx: FleetContext, writes: TransactItem[]): Promise<boolean> {
   try {
     await ctx.table.transact(writes);
+    return true;
   } catch (error) {
-    if (error instanceof TransactionRejected && error.failedAt(0)) return;
+    if (error instanceof TransactionRejected && error.failedAt(0)) return false;
     throw error;
   }
 }
