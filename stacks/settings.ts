@@ -2,6 +2,7 @@
 import type { App } from "sst/constructs";
 import { LAMBDA_RUNTIME, NODEJS_BUNDLING } from "./bundling.js";
 import { addFunctionLogGroups } from "./log-groups.js";
+import { logLevelFrom } from "../packages/core/src/observability/telemetry.js";
 
 /** Stages whose data must survive `sst remove` and stack replacement. */
 const PRODUCTION_STAGES = new Set(["prod", "production"]);
@@ -20,6 +21,8 @@ export function applyAppDefaults(app: App): void {
     architecture: "arm_64",
     // ESM, minified, with source maps, the AWS SDK bundled lean (stacks/bundling.ts; tests load the same build).
     nodejs: { ...NODEJS_BUNDLING, esbuild: { ...NODEJS_BUNDLING.esbuild, external: [...NODEJS_BUNDLING.esbuild.external] } },
+    // FLEETPLANE_LOG_LEVEL at deploy time sets every function's level, validated now rather than at a cold start.
+    environment: { FLEETPLANE_LOG_LEVEL: logLevelFrom(process.env) },
   });
   // Every function logs to a log group of its own with the retention setting (stacks/log-groups.ts).
   addFunctionLogGroups(app, isProductionStage(app.stage));

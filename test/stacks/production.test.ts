@@ -29,6 +29,7 @@ const SETTINGS: Record<string, string> = {
   [CONSOLE_SETTING_VARIABLES.domain]: DOMAIN,
   [CONSOLE_SETTING_VARIABLES.certificateArn]: CERTIFICATE,
   [LOG_RETENTION_VARIABLE]: String(RETENTION_DAYS),
+  FLEETPLANE_LOG_LEVEL: "warn",
 };
 
 let app: Synthesized;
@@ -306,5 +307,20 @@ describe("log retention and removal (stage prod)", () => {
       }
     });
     expect(retained).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("function settings (stage prod)", () => {
+  it("gives every Fleetplane function the deploy's log level, validated and upper-cased at synthesis", () => {
+    let functions = 0;
+    for (const stack of app.stacks()) {
+      for (const fn of Object.values(app.template(stack).findResources("AWS::Lambda::Function")) as Json[]) {
+        const variables = fn.Properties.Environment?.Variables ?? {};
+        if (!Object.keys(variables).some((name) => name.startsWith("FLEETPLANE_") && name !== "FLEETPLANE_LOG_LEVEL")) continue;
+        functions += 1;
+        expect(variables.FLEETPLANE_LOG_LEVEL).toBe("WARN");
+      }
+    }
+    expect(functions).toBeGreaterThanOrEqual(10);
   });
 });
