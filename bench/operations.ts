@@ -54,21 +54,18 @@ export interface CancelBenchResult {
   status: string;
 }
 
-export async function runOperationsBench(options: OperationsBenchOptions = {}): Promise<OperationsBenchResult> {
-  const servers = options.servers ?? 1_000;
-  const concurrency = options.concurrency ?? 50;
-  const delay = options.agentDelayMs ?? 200;
+/** A local runtime with `servers` simulated agents registered through the API (20 at a time), and a caller of its API. */
+async function startRegisteredFleet(servers: number) {
   const adminKey = "bench-operations-admin-key-0123456789";
   const simulator = await startSimulator({ count: servers, seed: 5 });
   const fleet = await startLocalFleetplane({ inMemory: true, port: 0, adminKey, probeSchedule: false });
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
-  const api = `${fleet.url}/api/v1/fleet`;
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(api + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${fleet.url}/api/v1/fleet${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as any };
   };
+  const ids: string[] = [];
   try {
-    const ids: string[] = [];
     for (let start = 0; start < servers; start += 20) {
       const created = await Promise.all(simulator.servers.slice(start, start + 20).map((s) => call("POST", "/servers", registrationOf(s))));
       for (const res of created) {
@@ -76,6 +73,20 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
         ids.push(res.body.id);
       }
     }
+  } catch (error) {
+    await fleet.close();
+    await simulator.close();
+    throw error;
+  }
+  return { simulator, fleet, call, ids };
+}
+
+export async function runOperationsBench(options: OperationsBenchOptions = {}): Promise<OperationsBenchResult> {
+  const servers = options.servers ?? 1_000;
+  const concurrency = options.concurrency ?? 50;
+  const delay = options.agentDelayMs ?? 200;
+  const { simulator, fleet, call, ids } = await startRegisteredFleet(servers);
+  try {
     for (let i = 0; i < servers; i++) simulator.setOperationBehaviour(i, { outcome: "succeed", delay_ms: delay });
     simulator.resetStats();
     fleet.ctx.table.meter.reset();
@@ -159,23 +170,8 @@ export async function runOperationsBench(options: OperationsBenchOptions = {}): 
 export async function runOperationsCancelBench(): Promise<{ name: string; results: CancelBenchResult }> {
   const servers = 400;
   const delay = 200;
-  const adminKey = "bench-operations-admin-key-0123456789";
-  const simulator = await startSimulator({ count: servers, seed: 5 });
-  const fleet = await startLocalFleetplane({ inMemory: true, port: 0, adminKey, probeSchedule: false });
-  const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${fleet.url}/api/v1/fleet${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const { simulator, fleet, call, ids } = await startRegisteredFleet(servers);
   try {
-    const ids: string[] = [];
-    for (let start = 0; start < servers; start += 20) {
-      const created = await Promise.all(simulator.servers.slice(start, start + 20).map((s) => call("POST", "/servers", registrationOf(s))));
-      for (const res of created) {
-        if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
-        ids.push(res.body.id);
-      }
-    }
     const cancel = { ...(await runCancelCase(call, ids, simulator, delay)), date: new Date().toISOString(), load_average_1m: round(loadavg()[0] ?? 0) };
     const file = fileURLToPath(new URL("./results/operations.json", import.meta.url));
     const previous = JSON.parse(readFileSync(file, "utf8")) as OperationsBenchResult;
