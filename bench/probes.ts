@@ -172,9 +172,11 @@ async function manualFleet(
 }> {
   const clock = new ManualClock(start);
   const sim = await startSimulator({ count, seed: 7, mix, now: () => clock.ms });
-  const fleetplane = await benchFleet({ clock, probeWorkers: 2 });
   // The simulator shares this process here: two batches at once keep every agent answering well inside the
-  // 5 s timeout, so a healthy fleet is not measured with false failures (and their transitions).
+  // 5 s timeout, so a healthy fleet is not measured with false failures (and their transitions). At 10,000
+  // servers eight at once keep a cycle's wall time (bound by the slow and timing-out agents of each batch) to
+  // about a minute; the write units do not depend on it.
+  const fleetplane = await benchFleet({ clock, probeWorkers: count >= 5_000 ? 8 : 2 });
   await seedServers(fleetplane.ctx, sim.servers, clock.now());
   return { fleetplane, clock, sim, close: async () => (await fleetplane.close(), await sim.close()) };
 }
