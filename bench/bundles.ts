@@ -43,8 +43,8 @@ export interface BundlesBenchResult {
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * What a handler's module scope needs, as its stack sets it; nothing is reachable (DynamoDB points at a closed
- * port, the secret is given literally), so only the import is timed, never a network call.
+ * What a handler's module scope needs, as its stack sets it; nothing is reachable (DynamoDB and SSM point at a
+ * closed port), so only the import is timed, never a network call.
  */
 const HANDLER_ENV = {
   AWS_REGION: "us-east-1",
@@ -60,7 +60,9 @@ const HANDLER_ENV = {
   FLEETPLANE_PROBE_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/bench",
   SST_APP: "fleetplane",
   SST_STAGE: "bench",
-  SST_Secret_value_FLEETPLANE_ADMIN_API_KEY: "bench-admin-key",
+  // As deployed: the platform key is read from SSM at cold start (here a closed port refuses the call).
+  SST_Secret_value_FLEETPLANE_ADMIN_API_KEY: "__FETCH_FROM_SSM__",
+  AWS_ENDPOINT_URL_SSM: "http://127.0.0.1:9",
 };
 
 /** What a Lambda container with active tracing adds: its SDK clients are traced. */

@@ -99,7 +99,7 @@ describe("api handler", () => {
     expect(first!.function_request_id).not.toBe(second!.function_request_id);
   });
 
-  test("a bootstrap that fails at cold start (SSM throttling through the SDK's retries) is retried by the next request, not cached", async () => {
+  test("a bootstrap that fails at cold start (SSM throttling every retry) is retried by the next request, not cached", async () => {
     world.aws.ssm.resetHistory();
     const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
     // SSM throttles every attempt (the SDK's own retries included) until the outage ends.

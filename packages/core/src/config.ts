@@ -1,9 +1,11 @@
 // Fleetplane's settings, validated once at start-up; entry points read the environment here and nowhere else.
 import { z } from "zod";
 
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const count = (fallback: number, min = 1, max = 100_000) => z.coerce.number().int().min(min).max(max).default(fallback);
-const percent = (fallback: number) => z.coerce.number().min(0).max(100).default(fallback);
+// Each setting's checks go on in one `check()`: every chained `.int()`, `.min()` or `.max()` builds another schema,
+// and building this module's ~45 settings is part of every function's cold start.
+const seconds = (fallback: number) => z.coerce.number().check(z.int(), z.positive()).default(fallback);
+const count = (fallback: number, min = 1, max = 100_000) => z.coerce.number().check(z.int(), z.gte(min), z.lte(max)).default(fallback);
+const percent = (fallback: number) => z.coerce.number().check(z.gte(0), z.lte(100)).default(fallback);
 
 export const ProbeSettings = z
   .object({
@@ -96,18 +98,14 @@ export const FleetConfig = z.object({
   mode: z.enum(["production", "development"]).default("production"),
   tableName: z.string().min(3),
   /** How long a process trusts an API key it has looked up; revocation elsewhere takes effect within this. 0 disables. */
-  apiKeyCacheSeconds: z.coerce.number().int().min(0).max(300).default(10),
+  apiKeyCacheSeconds: count(10, 0, 300),
   /**
    * How long a process reuses the summary counts it read, unless it wrote to the table since (then it reads
    * again). Other processes' changes show within this, as an eventually consistent read's would. 0 disables.
    */
-  summaryCountsSeconds: z.coerce.number().min(0).max(60).default(1),
+  summaryCountsSeconds: z.coerce.number().check(z.gte(0), z.lte(60)).default(1),
   /** Request bodies above this are refused with 413. */
-  maxBodyBytes: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(256 * 1024),
+  maxBodyBytes: z.coerce.number().check(z.int(), z.positive()).default(256 * 1024),
   retention: z
     .object({
       healthChecksSeconds: seconds(30 * 24 * 3600),
@@ -120,9 +118,9 @@ export const FleetConfig = z.object({
       /** The Step Functions state machine that drives operations (AWS); the local runtime runs the same definition in-process. */
       stateMachineArn: z.string().startsWith("arn:").optional(),
       /** Servers one operation may target; the Map's item list must stay within Step Functions' 256 KiB payload. */
-      maxTargets: z.coerce.number().int().positive().max(25_000).default(10_000),
+      maxTargets: count(10_000, 1, 25_000),
       /** Servers one operation runs at once at most: a larger max_concurrency is lowered to this (the deploy sets it). */
-      maxServersInFlight: z.coerce.number().int().positive().max(1_000).default(1_000),
+      maxServersInFlight: count(1_000, 1, 1_000),
       /** Operations and their per-server progress are kept this long after creation. */
       retentionSeconds: seconds(365 * 24 * 3600),
     })

@@ -1,27 +1,30 @@
 // Lambda entry point for API Gateway (HTTP API): the Hono app, with the platform key ensured before the first request
 // it serves, and every log line of a request carrying API Gateway's request id and the caller's organization.
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
 import { handle } from "hono/aws-lambda";
 import { createApi } from "@fleetplane/core/api";
 import { ensureBootstrapKey } from "@fleetplane/core/auth";
-import { StepFunctionsWorkflows } from "@fleetplane/core/operations/step-functions";
-import { SqsProbeQueue } from "@fleetplane/core/probes/sqs";
 import { awsContext } from "./aws-context.js";
 import { beginInvocation, lambdaTelemetry } from "./lambda-telemetry.js";
+import { onFirstUse } from "./on-first-use.js";
+import { SignedSsmParameterReader } from "./ssm-parameters.js";
 import { readSstSecret } from "./sst-secret.js";
 import { traced } from "./tracing.js";
 
 const telemetry = lambdaTelemetry("api");
-// The API starts bulk operations and queues POST /health-check/all batches.
+// The API starts bulk operations and queues POST /health-check/all batches; their clients load on first use.
 const ctx = awsContext(telemetry, {
-  workflows: (arn) => new StepFunctionsWorkflows(arn, traced(new SFNClient({}))),
-  probeQueue: (url) => new SqsProbeQueue(url, traced(new SQSClient({}))),
+  workflows: (arn) => {
+    const workflows = onFirstUse(async () => (await import("./on-demand/step-functions-workflows.js")).stepFunctionsWorkflows(arn));
+    return { start: async (operation) => (await workflows()).start(operation) };
+  },
+  probeQueue: (url) => {
+    const queue = onFirstUse(async () => (await import("./on-demand/sqs-probe-queue.js")).sqsProbeQueue(url));
+    return { send: async (batches, options) => (await queue()).send(batches, options) };
+  },
 });
 const app = createApi(ctx);
 const honoHandler = handle(app);
-const ssm = traced(new SSMClient({}));
+const ssm = new SignedSsmParameterReader(process.env);
 
 /**
  * The platform key is an SST secret (SSM), written to the table once per container; it is never generated in

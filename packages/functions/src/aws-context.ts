@@ -1,17 +1,17 @@
 // The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports,
 // built once per container, each SDK client traced (tracing.ts), and the function's telemetry as the signals port.
 // Adapters only some functions use are passed in by those entry points, so the other bundles neither carry nor
-// load their SDK clients at cold start.
+// load their SDK clients at cold start; KMS, which only some invocations call, loads on its first use.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { KMSClient } from "@aws-sdk/client-kms";
 import { HttpAgentClient } from "@fleetplane/core/agents/http";
 import { OutboundHttp } from "@fleetplane/core/egress/outbound-http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
 import type { FleetContext } from "@fleetplane/core/context";
 import type { Telemetry } from "@fleetplane/core/observability/telemetry";
-import { KmsSecrets } from "@fleetplane/core/secrets/kms";
+import { kmsCiphertextOutdated } from "@fleetplane/core/secrets/kms-ciphertext";
 import { Table } from "@fleetplane/core/store";
+import { onFirstUse } from "./on-first-use.js";
 import { traced } from "./tracing.js";
 
 type Workflows = NonNullable<FleetContext["workflows"]>;
@@ -38,7 +38,7 @@ export function awsContext(telemetry: Telemetry, adapters: OptionalAdapters = {}
   context = {
     table,
     clock: systemClock,
-    secrets: new KmsSecrets(keyId, table, traced(new KMSClient({}))),
+    secrets: kmsSecrets(keyId, table),
     config,
     agents: new HttpAgentClient({ outbound }),
     outbound,
@@ -47,4 +47,14 @@ export function awsContext(telemetry: Telemetry, adapters: OptionalAdapters = {}
     signals: telemetry,
   };
   return context;
+}
+
+/** The KMS secrets adapter, loaded when a token is first sealed or opened (most API requests never do). */
+function kmsSecrets(keyId: string, table: Table): FleetContext["secrets"] {
+  const adapter = onFirstUse(async () => (await import("./on-demand/kms-secrets.js")).kmsSecrets(keyId, table));
+  return {
+    encrypt: async (plaintext, binding) => (await adapter()).encrypt(plaintext, binding),
+    decrypt: async (ciphertext, binding) => (await adapter()).decrypt(ciphertext, binding),
+    outdated: kmsCiphertextOutdated,
+  };
 }

@@ -2,12 +2,10 @@
 // organization's data key, which KMS wraps; `kms1` ciphertexts (a KMS data key per token) still open.
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import type { Table } from "../store/table.js";
+import { kmsCiphertextOutdated, ORGANIZATION_KEYED, TOKEN_KEYED } from "./kms-ciphertext.js";
 import { CURRENT_KEY_VERSION, OrganizationKeys } from "./organization-keys.js";
 import { open, seal } from "./sealed-token.js";
 import type { SecretBinding, Secrets } from "./secrets.js";
-
-const ORGANIZATION_KEYED = "kms2";
-const TOKEN_KEYED = "kms1";
 
 export class KmsSecrets implements Secrets {
   private readonly organizationKeys: OrganizationKeys;
@@ -37,7 +35,7 @@ export class KmsSecrets implements Secrets {
   }
 
   outdated(ciphertext: string): boolean {
-    return !ciphertext.startsWith(`${ORGANIZATION_KEYED}:`);
+    return kmsCiphertextOutdated(ciphertext);
   }
 
   /**
