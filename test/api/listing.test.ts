@@ -1,7 +1,7 @@
 // Listing: cursor pagination over a large fleet, and every filter, alone and combined.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { keys, registerServer, type FleetContext } from "@fleetplane/core";
-import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
+import { FLEET, listAllServers, startTestFleet, type TestFleet } from "../support/fleet.js";
 
 let fleet: TestFleet;
 const FLEET_SIZE = 1_200;
@@ -39,22 +39,7 @@ interface Listed {
   environment: string | null;
 }
 
-async function collect(query: string, limit: number): Promise<Listed[]> {
-  const items: Listed[] = [];
-  let cursor: string | null = null;
-  for (let pages = 0; pages < 1_000; pages++) {
-    const res: { status: number; body: { items: typeof items; next_cursor: string | null } } = await fleet.request(
-      "GET",
-      `${FLEET}/servers?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
-    expect(res.status).toBe(200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    items.push(...res.body.items);
-    cursor = res.body.next_cursor;
-    if (!cursor) return items;
-  }
-  throw new Error("pagination did not end");
-}
+const collect = (query: string, limit: number) => listAllServers<Listed>(fleet, query, limit);
 
 describe("pagination", () => {
   test(`walking ${FLEET_SIZE} servers 50 at a time returns each exactly once, in a stable order`, async () => {

@@ -2,7 +2,7 @@
 // name guards following renames and updates.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { registerServer, type FleetContext } from "@fleetplane/core";
-import { FLEET, serverBody, startTestFleet, type TestFleet } from "../support/fleet.js";
+import { FLEET, listAllServers, serverBody, startTestFleet, type TestFleet } from "../support/fleet.js";
 
 let fleet: TestFleet;
 const regions = ["us-east-1", "eu-west-1"];
@@ -57,22 +57,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fleet.close());
 
-async function walk(query: string, limit: number): Promise<Array<{ id: string; name: string }>> {
-  const items: Array<{ id: string; name: string }> = [];
-  let cursor: string | null = null;
-  for (let pages = 0; pages < 500; pages++) {
-    const res: { status: number; body: { items: typeof items; next_cursor: string | null } } = await fleet.request(
-      "GET",
-      `${FLEET}/servers?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
-    expect(res.status).toBe(200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    items.push(...res.body.items);
-    cursor = res.body.next_cursor;
-    if (!cursor) return items;
-  }
-  throw new Error("pagination did not end");
-}
+const walk = (query: string, limit: number) => listAllServers(fleet, query, limit);
 
 const expectedNames = (keep: (m: Model) => boolean) =>
   fleetModel

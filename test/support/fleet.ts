@@ -1,6 +1,7 @@
 // Test harness: a whole local Fleetplane (dynalite in memory, real HTTP on 127.0.0.1) and a small JSON client.
 import { randomBytes } from "node:crypto";
 import { startLocalFleetplane, type LocalFleetplane, type LocalOptions } from "@fleetplane/local";
+import { expect } from "vitest";
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -89,4 +90,25 @@ export function serverBody(overrides: Record<string, unknown> = {}): Record<stri
     tags: ["web"],
     ...overrides,
   };
+}
+
+/**
+ * Every server `GET /servers` lists for `query` (`&region=…&sort=…`), following the cursor `limit` at a time;
+ * each page must answer 200 with at most `limit` items.
+ */
+export async function listAllServers<T = { id: string; name: string }>(fleet: TestFleet, query: string, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1_000; pages++) {
+    const res: ApiResponse<{ items: T[]; next_cursor: string | null }> = await fleet.request(
+      "GET",
+      `${FLEET}/servers?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(limit);
+    items.push(...res.body.items);
+    cursor = res.body.next_cursor;
+    if (!cursor) return items;
+  }
+  throw new Error("pagination did not end");
 }
