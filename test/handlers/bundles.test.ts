@@ -32,6 +32,8 @@ describe("handler bundles", () => {
       expect(bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input))).toEqual([]);
       expect(bundle.inputs).not.toContain("packages/core/src/index.ts");
       expect(bundle.inputs.some((input) => input.startsWith("node_modules/sst/"))).toBe(false);
+      // The API reads its one SSM parameter with a signed request (ssm-parameters.ts), not the SSM client.
+      expect(bundle.inputs.filter((input) => input.includes("@aws-sdk/client-ssm/"))).toEqual([]);
     }
   });
 });
