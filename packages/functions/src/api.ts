@@ -1,7 +1,7 @@
 // Lambda entry point for API Gateway (HTTP API): the Hono app, with the platform key ensured before the first request
 // it serves, and every log line of a request carrying API Gateway's request id and the caller's organization.
 import { handle } from "hono/aws-lambda";
-import { createApi } from "@fleetplane/core/api";
+import { createApiOnFirstRequest } from "@fleetplane/core/api/on-first-request";
 import { ensureBootstrapKey } from "@fleetplane/core/auth";
 import { awsContext } from "./aws-context.js";
 import { beginInvocation, lambdaTelemetry } from "./lambda-telemetry.js";
@@ -22,7 +22,8 @@ const ctx = awsContext(telemetry, {
     return { send: async (batches, options) => (await queue()).send(batches, options) };
   },
 });
-const app = createApi(ctx);
+// Each router loads on the first request that needs it: a cold start builds one router's schemas, not all.
+const app = createApiOnFirstRequest(ctx);
 const honoHandler = handle(app);
 const ssm = new SignedSsmParameterReader(process.env);
 
