@@ -1,5 +1,5 @@
 // The console's inventory in a real browser (Debian's Chromium) against a local Fleetplane of 56 servers: CPU,
-// memory and last-check columns, ordering by registration, following the fleet without a reload, a group's
+// memory and last-check columns, the rows drawn before the summary arrives, ordering by registration, following the fleet without a reload, a group's
 // members a page at a time, a field error given once, the whole fleet selected for an operation's review, and
 // the operations list picking up an operation started elsewhere.
 import type { Browser, Page } from "playwright-core";
@@ -56,6 +56,31 @@ describe("console: the inventory", () => {
     );
     for (const column of ["cpu", "memory", "last-check"]) expect(await row.locator(`[data-column="${column}"]`).textContent()).toBe("—");
     await shot(page, "servers-inventory");
+  });
+
+  test("the first rows are drawn while the summary is still on its way; its regions and total follow", async () => {
+    // The summary is held back until the rows are on screen: the table must not wait for it.
+    let releaseSummary = () => {};
+    const held = new Promise<void>((resolve) => (releaseSummary = resolve));
+    await page.route("**/api/v1/fleet/summary", async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      // (Another address than the one on screen: the same one would not draw the view again.)
+      await page.goto(`${fleet.url}/#/servers?limit=25`);
+      await page.locator("#server-table tbody tr").first().waitFor();
+      expect(await page.locator("#filter-region option").allTextContents()).toEqual(["any"]);
+      expect(await page.locator(".pager .muted").textContent()).toBe("Page 1 · 25 shown");
+      releaseSummary();
+      await expect.poll(() => page.locator("#filter-region option").allTextContents(), { timeout: 10_000 }).toContain("us-east-1");
+      await expect
+        .poll(() => page.locator(".pager .muted").textContent(), { timeout: 10_000 })
+        .toMatch(/^Page 1 · 25 shown of \d+ servers$/);
+    } finally {
+      releaseSummary();
+      await page.unroute("**/api/v1/fleet/summary");
+    }
   });
 
   test("the order follows registration: oldest first by default (paging next and back), newest first when chosen", async () => {

@@ -1,6 +1,6 @@
 // Alerts raised and resolved exactly once; the summary's counters exact after many concurrent transitions;
 // the fleet-wide endpoints (check all, overview, aggregated metrics, summary figures) with their roles.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { FLEET } from "../support/fleet.js";
 import { eventsOf, startProbeFleet, type ProbeFleet } from "./support.js";
 
@@ -161,5 +161,24 @@ describe("summary and fleet-wide endpoints", () => {
     expect(last.cpu_percent_avg).toBeGreaterThan(0);
     expect(last.cpu_percent_max).toBeGreaterThanOrEqual(last.cpu_percent_avg);
     expect(last.llm_requests).toBeGreaterThanOrEqual(0);
+  });
+
+  test("GET /metrics/aggregated is reused for the same range until this process saves a probe state", async () => {
+    const url = `${FLEET}/metrics/aggregated?period=1m`;
+    const queries = vi.spyOn(f.fleet.runtime.ctx.table, "query");
+    try {
+      const first = await f.fleet.request("GET", url);
+      const read = queries.mock.calls.length;
+      // The same range again (the clock has not moved): answered from what was read, without a query.
+      expect((await f.fleet.request("GET", url)).body).toEqual(first.body);
+      expect(queries.mock.calls.length).toBe(read);
+      // A probe cycle in this process saves its groups' states: the next answer is read again.
+      await f.cycle(0, true);
+      const afterCycle = queries.mock.calls.length;
+      expect((await f.fleet.request("GET", url)).status).toBe(200);
+      expect(queries.mock.calls.length).toBeGreaterThan(afterCycle);
+    } finally {
+      queries.mockRestore();
+    }
   });
 });

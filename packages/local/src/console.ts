@@ -1,6 +1,7 @@
 // Serves the web console beside the API, as CloudFront does in AWS, with the same headers (console-headers.ts): the
-// esbuild bundle of web/ (console-bundle.ts), built in memory on the first request; hashed assets cached for a year,
-// index.html revalidated on every load; and config.json naming this server as the API, as the deploy writes it.
+// esbuild bundle of web/ (console-bundle.ts), built in memory at start (npm start) or on the first request;
+// hashed assets cached for a year, index.html revalidated on every load; and config.json naming this server as
+// the API, as the deploy writes it.
 import { Hono } from "hono";
 import { bundleConsole, type ConsoleFile } from "./console-bundle.js";
 import { CONSOLE_CONFIG_FILE, consoleSecurityHeaders, IMMUTABLE, REVALIDATE, type ConsoleConfig } from "./console-headers.js";
@@ -10,9 +11,21 @@ export { IMMUTABLE, REVALIDATE } from "./console-headers.js";
 /** Locally the console and the API share an origin, so the console may call only its own origin. */
 const CONSOLE_HEADERS = consoleSecurityHeaders();
 
-export function consoleApp(api: { fetch: (request: Request) => Response | Promise<Response> }): Hono {
+/**
+ * The console beside the API. `bundleNow` builds the bundle at once (`npm start`, so the first page load does
+ * not wait for esbuild); otherwise the first request for a console file builds it (tests that never load it).
+ */
+export function consoleApp(
+  api: { fetch: (request: Request) => Response | Promise<Response> },
+  options: { bundleNow?: boolean } = {},
+): Hono {
   const app = new Hono();
   let bundle: Promise<Map<string, ConsoleFile>> | undefined;
+  if (options.bundleNow) {
+    bundle = bundleConsole();
+    // A failed build is reported by the request that awaits it, and built again by the next one.
+    bundle.catch(() => (bundle = undefined));
+  }
   app.all("/api/*", (c) => api.fetch(c.req.raw));
   app.on(["GET", "HEAD"], `/${CONSOLE_CONFIG_FILE}`, (c) => {
     const config: ConsoleConfig = { api_url: new URL(c.req.url).origin };

@@ -8,7 +8,7 @@ import { startDemo, type Demo } from "./demo.js";
 import { checkChosenKey } from "@fleetplane/core";
 import { adminKeyFrom } from "./admin-key.js";
 
-const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY | --admin-key-file PATH] [--in-memory] [--demo N]
+const USAGE = `Usage: npm start -- [--port 8787] [--data-dir .fleetplane] [--admin-key KEY | --admin-key-file PATH] [--in-memory] [--demo N] [--no-probe-schedule]
   env: FLEETPLANE_PORT, FLEETPLANE_DATA_DIR, FLEETPLANE_ADMIN_API_KEY, FLEETPLANE_ADMIN_API_KEY_FILE`;
 
 async function main(): Promise<void> {
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       "admin-key-file": { type: "string" },
       "in-memory": { type: "boolean" },
       demo: { type: "string" },
+      "no-probe-schedule": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -39,13 +40,17 @@ async function main(): Promise<void> {
     inMemory: values["in-memory"],
     adminKey,
     env: process.env,
+    // Probes then run only when asked (the demo's first cycle, POST /health-check/all, a server's check):
+    // a fleet probed once holds still, as the console benchmark measures it.
+    probeSchedule: !values["no-probe-schedule"],
+    bundleConsoleAtStart: true,
   });
 
   let demo: Demo | undefined;
   if (values.demo !== undefined) {
     demo = await startDemo(fleetplane.ctx, Number(values.demo));
-    // The first probe cycle now rather than at the next half minute: the fleet is alive at once.
-    void fleetplane.probes.tick().catch(() => undefined);
+    // The first probe cycle, with metrics, now rather than at the next half minute: the fleet is alive at once.
+    void fleetplane.probes.tick({ metrics: true }).catch(() => undefined);
   }
 
   console.log(`Fleetplane is running at ${fleetplane.url}`);
@@ -62,7 +67,11 @@ async function main(): Promise<void> {
 
   if (demo) {
     console.log(
-      `  demo:     ${demo.simulator.servers.length} simulated servers at ${demo.simulator.url} (${demo.registered} registered, ${demo.updated} updated now); health every ${fleetplane.ctx.config.probes.healthIntervalSeconds} s, metrics every ${fleetplane.ctx.config.probes.metricsIntervalSeconds} s`,
+      `  demo:     ${demo.simulator.servers.length} simulated servers at ${demo.simulator.url} (${demo.registered} registered, ${demo.updated} updated now); ${
+        values["no-probe-schedule"]
+          ? "probed once now, then only when asked (--no-probe-schedule)"
+          : `health every ${fleetplane.ctx.config.probes.healthIntervalSeconds} s, metrics every ${fleetplane.ctx.config.probes.metricsIntervalSeconds} s`
+      }`,
     );
   }
 

@@ -70,6 +70,8 @@ export interface LocalOptions {
   log?: { write?: (line: string) => void; pretty?: boolean };
   /** How long close() lets requests being answered finish before cutting their connections (default 10 s). */
   requestGraceMs?: number;
+  /** Build the console's bundle at start rather than on its first request (`npm start` does). */
+  bundleConsoleAtStart?: boolean;
   /** How agent and webhook host names are resolved in production mode (default: the system's); tests answer any address. */
   resolver?: HostResolver;
 }
@@ -162,7 +164,7 @@ export async function startLocalFleetplane(options: LocalOptions = {}, routers: 
   );
 
   const api = createApi(ctx, [eventStream(bus), ...routers]);
-  const app = consoleApp(api);
+  const app = consoleApp(api, { bundleNow: options.bundleConsoleAtStart });
   // Requests being answered, so close() can let them finish before it stops what they call.
   const answering = new Set<Promise<Response>>();
   const answer: typeof app.fetch = (...args) => {

@@ -46,13 +46,19 @@ export async function render(root, ctx) {
   };
   const pageSize = PAGE_SIZES.find((n) => n === Number(ctx.query.get("limit"))) ?? 25;
   const pages = pageCache(ctx, filters, pageSize);
-  // The first page is asked for at once, beside the summary (the dropdowns' regions and environments and,
-  // for one filter or none, the total), not after it.
+  // The first page and the summary (the dropdowns' regions and environments and, for one filter or none, the
+  // total) are asked for together, and the rows are drawn as soon as their page comes: the summary fills the
+  // dropdowns and the total when it arrives, so a slow summary never holds the table back.
   pages.get(undefined);
-  const summary = await readSummary(ctx.api).catch(() => null);
+  const summaryRead = readSummary(ctx.api).catch(() => null);
 
-  const form = filterForm(filters, ctx, summary, pageSize);
-  const total = totalOf(summary, filters);
+  const form = filterForm(filters, ctx, pageSize);
+  /** @type {number | undefined} */
+  let total;
+  let shownCount = 0;
+  /** The pager's note: the page, the rows on it and (once the summary says) how many servers match. */
+  const note = () =>
+    `Page ${page + 1} · ${shownCount} shown${total === undefined ? "" : ` of ${total.toLocaleString()} server${total === 1 ? "" : "s"}`}`;
   const updated = h("p", { class: "muted updated", id: "last-update" });
   const results = h(
     "section",
@@ -106,6 +112,7 @@ export async function render(root, ctx) {
       const fingerprint = JSON.stringify([page, body]);
       if (fingerprint === shown) return;
       shown = fingerprint;
+      shownCount = body.items.length;
       replace(
         results,
         h("h2", { id: "servers-results", class: "visually-hidden" }, "Servers"),
@@ -117,10 +124,7 @@ export async function render(root, ctx) {
             page += delta;
             load();
           },
-          {
-            note: `Page ${page + 1} · ${body.items.length} shown${total === undefined ? "" : ` of ${total.toLocaleString()} server${total === 1 ? "" : "s"}`}`,
-            always: true,
-          },
+          { note: note(), always: true },
         ),
       );
     } catch (error) {
@@ -130,6 +134,13 @@ export async function render(root, ctx) {
       results.setAttribute("aria-busy", "false");
     }
   };
+  summaryRead.then((summary) => {
+    if (!summary || ctx.signal.aborted) return;
+    form.known(summary);
+    total = totalOf(summary, filters);
+    const pagerNote = results.querySelector(".pager .muted");
+    if (pagerNote && shown) pagerNote.textContent = note();
+  });
   await load();
   watchFleet(ctx, () => load(true), { maxAgeMs: MAX_AGE_MS });
 }
@@ -174,12 +185,12 @@ function pageCache(ctx, filters, pageSize) {
 }
 
 /**
+ * The filter form; `known(summary)` adds the regions and environments the summary counts to their dropdowns.
  * @param {Filters} filters
  * @param {ViewContext} ctx
- * @param {FleetSummary | null} summary
  * @param {number} pageSize
  */
-function filterForm(filters, ctx, summary, pageSize) {
+function filterForm(filters, ctx, pageSize) {
   /**
    * @param {string} name
    * @param {readonly string[]} options
@@ -203,8 +214,6 @@ function filterForm(filters, ctx, summary, pageSize) {
    * @param {HTMLElement} control
    */
   const labelled = (text, control) => h("div", { class: "field inline" }, h("label", { for: control.id }, text), control);
-  /** @param {"by_region" | "by_environment"} key */
-  const known = (key) => Object.keys(summary?.[key] ?? {}).sort();
   const sizes = h(
     "select",
     { name: "limit", id: "filter-limit" },
@@ -216,8 +225,8 @@ function filterForm(filters, ctx, summary, pageSize) {
     labelled("Search", input("q", filters.q, { type: "search", placeholder: "name or hostname", spellcheck: "false" })),
     labelled("Status", select("status", STATUSES, filters.status)),
     labelled("Health", select("health_status", HEALTH, filters.health_status)),
-    labelled("Region", select("region", known("by_region"), filters.region)),
-    labelled("Environment", select("environment", known("by_environment"), filters.environment)),
+    labelled("Region", select("region", [], filters.region)),
+    labelled("Environment", select("environment", [], filters.environment)),
     labelled("Tags", input("tag", filters.tag.join(", "), { placeholder: "all must match" })),
     labelled("Per page", sizes),
     labelled(
@@ -245,7 +254,22 @@ function filterForm(filters, ctx, summary, pageSize) {
     if (Number(data.get("limit")) !== PAGE_SIZES[0]) query.set("limit", String(data.get("limit")));
     ctx.navigate(`/servers${query.size ? `?${query}` : ""}`);
   });
-  return form;
+  /** @param {FleetSummary} summary */
+  const known = (summary) => {
+    for (const [name, key] of /** @type {const} */ ([
+      ["region", "by_region"],
+      ["environment", "by_environment"],
+    ])) {
+      const control = /** @type {HTMLSelectElement} */ (form.querySelector(`#filter-${name}`));
+      const listed = new Set([...control.options].map((o) => o.value));
+      const value = control.value;
+      const all = [...new Set([...Object.keys(summary[key] ?? {}), ...listed])].filter(Boolean).sort();
+      if (all.every((o) => listed.has(o))) continue;
+      control.replaceChildren(h("option", { value: "" }, "any"), ...all.map((o) => h("option", { value: o, selected: o === value }, o)));
+      control.value = value;
+    }
+  };
+  return Object.assign(form, { known });
 }
 
 /**
