@@ -19,7 +19,7 @@ describe("handler bundles", () => {
       "webhook-delivery",
     ]);
     expect(LAMBDA_RUNTIME).toBe("nodejs24.x");
-    expect(NODEJS_BUNDLING).toMatchObject({ format: "esm", minify: true, sourcemap: true, esbuild: { external: [] } });
+    expect(NODEJS_BUNDLING).toMatchObject({ format: "esm", minify: true, sourcemap: true, splitting: true, esbuild: { external: [] } });
   });
 
   test("every handler bundle is under the byte budget, with a lean AWS SDK and without the core barrel", async () => {

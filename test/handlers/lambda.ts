@@ -6,6 +6,9 @@ import { registrationOf, type Simulator } from "@fleetplane/agent/simulator";
 import { vi } from "vitest";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Table } from "@fleetplane/core";
 import { ensureTable, localDynamoClient, startLocalDynamo, type LocalDynamo } from "@fleetplane/local";
@@ -92,12 +95,18 @@ export async function startHandlerWorld(options: WorldOptions = {}): Promise<Han
   const adminKey = `fp_admin_${randomUUID().replaceAll("-", "")}`;
   aws.parameters.set(ADMIN_KEY_PARAMETER, adminKey);
   const bundles = new Map(bundleList.map((b) => [b.name, b]));
+  const sandboxes = mkdtempSync(join(tmpdir(), "fleetplane-lambda-"));
   const warm = new Map<string, Handler>();
 
   const coldStart = async (name: string): Promise<Handler> => {
     const bundle = bundles.get(name);
     if (!bundle) throw new Error(`no deployed handler ${name}`);
-    const module = (await import(`${pathToFileURL(bundle.file).href}?container=${++containers}`)) as { handler: Handler };
+    // A container of its own: the entry and its chunks copied to a new directory, so no module (a chunk's
+    // cached context, the logger's cold-start flag) is shared with an earlier container of this process.
+    const container = join(sandboxes, `${name}-${++containers}`);
+    mkdirSync(container);
+    for (const file of bundle.files) copyFileSync(file, join(container, basename(file)));
+    const module = (await import(pathToFileURL(join(container, basename(bundle.file))).href)) as { handler: Handler };
     warm.set(name, module.handler);
     return module.handler;
   };
@@ -122,6 +131,7 @@ export async function startHandlerWorld(options: WorldOptions = {}): Promise<Han
       Object.assign(process.env, saved);
       client.destroy();
       await Promise.all([dynamo.close(), endpoint.close()]);
+      rmSync(sandboxes, { recursive: true, force: true });
     },
   };
 }

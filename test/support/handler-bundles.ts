@@ -2,7 +2,7 @@
 // under node_modules/.cache, where the external `@aws-sdk/*` imports resolve to the repository's SDK.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
@@ -12,6 +12,9 @@ export interface HandlerBundle {
   name: string;
   /** The bundle's absolute path (`<name>.mjs`, as SST names ESM handlers). */
   file: string;
+  /** The entry and its chunks (`chunk-*.mjs`, the modules it imports on first use), all in the entry's directory. */
+  files: string[];
+  /** Bytes of every file in `files`. */
   bytes: number;
   gzipBytes: number;
   /** Source files esbuild put in the bundle, relative to the repository root. */
@@ -47,7 +50,7 @@ export async function currentHandlerBundles(): Promise<HandlerBundle[]> {
       mkdirSync(scratch, { recursive: true });
       const built = await bundleHandler(scratch, name, entry);
       for (const file of readdirSync(scratch)) renameSync(join(scratch, file), join(dir, file));
-      const bundle = { ...built, file: join(dir, `${name}.mjs`) };
+      const bundle = { ...built, file: join(dir, `${name}.mjs`), files: built.files.map((f) => join(dir, basename(f))) };
       renameSync(writeJson(join(scratch, `${name}.json`), bundle), described);
       rmSync(scratch, { recursive: true, force: true });
       return bundle;
@@ -58,11 +61,16 @@ export async function currentHandlerBundles(): Promise<HandlerBundle[]> {
 async function bundleHandler(dir: string, name: string, entry: string): Promise<HandlerBundle> {
   const file = join(dir, `${name}.mjs`);
   const result = await build(handlerBuildOptions(entry, file));
+  // The entry and the chunks it loads, now or on first use; metafile paths are relative to the working directory.
+  const files = Object.keys((result.metafile as Metafile).outputs)
+    .filter((output) => output.endsWith(".mjs"))
+    .map((output) => resolve(output));
   return {
     name,
     file,
-    bytes: statSync(file).size,
-    gzipBytes: gzipSync(readFileSync(file)).length,
+    files,
+    bytes: files.reduce((sum, f) => sum + statSync(f).size, 0),
+    gzipBytes: files.reduce((sum, f) => sum + gzipSync(readFileSync(f)).length, 0),
     inputs: Object.keys((result.metafile as Metafile).inputs),
   };
 }
