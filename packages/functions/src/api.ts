@@ -8,7 +8,6 @@ import { beginInvocation, lambdaTelemetry } from "./lambda-telemetry.js";
 import { onFirstUse } from "./on-first-use.js";
 import { SignedSsmParameterReader } from "./ssm-parameters.js";
 import { readSstSecret } from "./sst-secret.js";
-import { traced } from "./tracing.js";
 
 const telemetry = lambdaTelemetry("api");
 // The API starts bulk operations and queues POST /health-check/all batches; their clients load on first use.
