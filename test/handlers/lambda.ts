@@ -6,7 +6,7 @@ import { registrationOf, type Simulator } from "@fleetplane/agent/simulator";
 import { vi } from "vitest";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -105,7 +105,7 @@ export async function startHandlerWorld(options: WorldOptions = {}): Promise<Han
     // cached context, the logger's cold-start flag) is shared with an earlier container of this process.
     const container = join(sandboxes, `${name}-${++containers}`);
     mkdirSync(container);
-    for (const file of bundle.files) copyFileSync(file, join(container, basename(file)));
+    for (const file of bundle.files.flatMap((f) => [f, `${f}.map`]).filter((f) => existsSync(f))) copyFileSync(file, join(container, basename(file)));
     const module = (await import(pathToFileURL(join(container, basename(bundle.file))).href)) as { handler: Handler };
     warm.set(name, module.handler);
     return module.handler;
