@@ -7,6 +7,7 @@ export { systemClock, epochSeconds, type Clock } from "./clock.js";
 export type { Caller, FleetContext, Role } from "./context.js";
 export * from "./errors.js";
 export { newId, isId } from "./ids.js";
+export { onFirstUse } from "./on-first-use.js";
 export { KeyFileSecrets } from "./secrets/key-file-secrets.js";
 export { KmsSecrets } from "./secrets/kms-secrets.js";
 export type { Secrets } from "./secrets/secrets.js";

@@ -3,9 +3,9 @@
 import { handle } from "hono/aws-lambda";
 import { createApiOnFirstRequest } from "@fleetplane/core/api/on-first-request";
 import { ensureBootstrapKey } from "@fleetplane/core/auth";
+import { onFirstUse } from "@fleetplane/core/on-first-use";
 import { awsContext } from "./aws-context.js";
 import { beginInvocation, lambdaTelemetry } from "./lambda-telemetry.js";
-import { onFirstUse } from "./on-first-use.js";
 import { SignedSsmParameterReader } from "./ssm-parameters.js";
 import { readSstSecret } from "./sst-secret.js";
 
@@ -31,16 +31,7 @@ const ssm = new SignedSsmParameterReader(process.env);
  * AWS. A failed attempt (a throttle, a missing secret) is forgotten, so the next request tries again instead of
  * the container failing until Lambda recycles it.
  */
-let bootstrapped: Promise<unknown> | undefined;
-function bootstrap(): Promise<unknown> {
-  bootstrapped ??= readSstSecret("FLEETPLANE_ADMIN_API_KEY", process.env, ssm)
-    .then((key) => ensureBootstrapKey(ctx, key))
-    .catch((error: unknown) => {
-      bootstrapped = undefined;
-      throw error;
-    });
-  return bootstrapped;
-}
+const bootstrap = onFirstUse(async () => ensureBootstrapKey(ctx, await readSstSecret("FLEETPLANE_ADMIN_API_KEY", process.env, ssm)));
 // Started during the container's init, so the first request usually finds it done.
 bootstrap().catch(() => undefined);
 

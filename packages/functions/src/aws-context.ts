@@ -7,11 +7,11 @@ import { HttpAgentClient } from "@fleetplane/core/agents/http";
 import { OutboundHttp } from "@fleetplane/core/egress/outbound-http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
+import { onFirstUse } from "@fleetplane/core/on-first-use";
 import type { FleetContext } from "@fleetplane/core/context";
 import type { Telemetry } from "@fleetplane/core/observability/telemetry";
 import { kmsCiphertextOutdated } from "@fleetplane/core/secrets/kms-ciphertext";
 import { Table } from "@fleetplane/core/store";
-import { onFirstUse } from "./on-first-use.js";
 import { traced } from "./tracing.js";
 
 type Workflows = NonNullable<FleetContext["workflows"]>;

@@ -2,8 +2,9 @@
 // esbuild bundle of web/ (console-bundle.ts), built in memory at start (npm start) or on the first request;
 // hashed assets cached for a year, index.html revalidated on every load; and config.json naming this server as
 // the API, as the deploy writes it.
+import { onFirstUse } from "@fleetplane/core";
 import { Hono } from "hono";
-import { bundleConsole, type ConsoleFile } from "./console-bundle.js";
+import { bundleConsole } from "./console-bundle.js";
 import { CONSOLE_CONFIG_FILE, consoleSecurityHeaders, IMMUTABLE, REVALIDATE, type ConsoleConfig } from "./console-headers.js";
 
 export { IMMUTABLE, REVALIDATE } from "./console-headers.js";
@@ -20,20 +21,16 @@ export function consoleApp(
   options: { bundleNow?: boolean } = {},
 ): Hono {
   const app = new Hono();
-  let bundle: Promise<Map<string, ConsoleFile>> | undefined;
-  if (options.bundleNow) {
-    bundle = bundleConsole();
-    // A failed build is reported by the request that awaits it, and built again by the next one.
-    bundle.catch(() => (bundle = undefined));
-  }
+  // A failed build is reported by the request that awaits it, and built again by the next one.
+  const bundle = onFirstUse(bundleConsole);
+  if (options.bundleNow) bundle().catch(() => undefined);
   app.all("/api/*", (c) => api.fetch(c.req.raw));
   app.on(["GET", "HEAD"], `/${CONSOLE_CONFIG_FILE}`, (c) => {
     const config: ConsoleConfig = { api_url: new URL(c.req.url).origin };
     return c.json(config, 200, { ...CONSOLE_HEADERS, "Cache-Control": REVALIDATE });
   });
   app.on(["GET", "HEAD"], "/*", async (c, next) => {
-    bundle ??= bundleConsole();
-    const files = await bundle;
+    const files = await bundle();
     const path = c.req.path === "/" ? "/index.html" : c.req.path;
     const file = files.get(path);
     if (!file) return next();

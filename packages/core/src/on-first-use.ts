@@ -1,6 +1,6 @@
-// Adapters a function needs only for some invocations, loaded on their first use instead of at every cold start.
-// In a bundled handler a dynamic `import()` of a module nothing else imports statically defers running that module
-// (an AWS SDK client's service model, its error classes) until the import runs.
+// Work done once, when first needed, and not remembered if it fails: the adapters and routers a Lambda function
+// imports on first use (a dynamic `import()` in a split bundle reads and runs its chunk only then), the API's
+// platform-key bootstrap, the local console's bundle.
 
 /** Loads once, on the first call; a failed load is forgotten, so the next call tries again. */
 export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
