@@ -1,7 +1,7 @@
 // Benchmark: each deployed Lambda handler as the deploy bundles it: bytes, gzip bytes, and the median time to
 // import the bundle in a fresh Node.js process (the module-load part of a cold start).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -94,7 +94,9 @@ export async function runBundlesBench(options: BundlesBenchOptions = {}): Promis
   const imports = options.imports ?? 10;
   const load = loadavg()[0]!;
   // Inside node_modules, where any package left external would resolve.
-  const dir = mkdtempSync(join(root, "node_modules/.cache/fleetplane-bundles-bench-"));
+  const cache = join(root, "node_modules/.cache");
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, "fleetplane-bundles-bench-"));
   try {
     const bundles = await bundleHandlers(dir);
     const handlers: BundlesBenchResult["results"]["handlers"] = {};
