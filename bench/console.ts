@@ -153,9 +153,13 @@ export async function runConsoleBench(options: { servers?: number; write?: boole
 }
 
 async function runPhase(phase: PhaseName, servers: number) {
+  // The browser first: a machine without Chromium fails here, not after minutes of setting up the fleet.
+  const browser = await launchChromium();
   const setupStarted = performance.now();
-  const { child, url } = await startDemo(servers, PHASES[phase]);
-  let browser: Browser | undefined;
+  const { child, url } = await startDemo(servers, PHASES[phase]).catch(async (error: unknown) => {
+    await browser.close();
+    throw error;
+  });
   try {
     const api = `${url}/api/v1/fleet`;
     const headers = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -201,7 +205,6 @@ async function runPhase(phase: PhaseName, servers: number) {
     const dryRunApi = await dryRunOverApi(api, headers);
     console.log(`console [${phase}]: dry run over the API: ${dryRunApi.servers} targets, ${dryRunApi.bytes} bytes in ${dryRunApi.ms} ms`);
 
-    browser = await launchChromium();
     const results: Record<
       string,
       { cold_ms: number; warm_ms: number; cold_runs: number[]; warm_runs: number[]; demo_cpu_percent: number }
@@ -257,7 +260,7 @@ async function runPhase(phase: PhaseName, servers: number) {
       failures,
     };
   } finally {
-    await browser?.close();
+    await browser.close();
     child.kill("SIGTERM");
     await once(child, "exit").catch(() => undefined);
   }
