@@ -58,6 +58,27 @@ export async function reportCspViolations(page: Page): Promise<void> {
   });
 }
 
+/**
+ * A page in a new context, watched (`watchPage`, CSP violations included) and signed in to the console at
+ * `url` with `key`: it returns once the overview's heading is drawn.
+ */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  key: string,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(10_000);
+  await reportCspViolations(page);
+  const watch = watchPage(page, url);
+  await page.goto(`${url}/#/sign-in`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Fleet overview" }).waitFor();
+  return { page, watch };
+}
+
 /** Where the browser tests leave their screenshots (not committed; docs/console/ holds the ones the docs show). */
 export const SCREENSHOTS = join(import.meta.dirname, "..", "..", ".test-data", "console-screenshots");
 

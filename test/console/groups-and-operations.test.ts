@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSimulator, type Simulator } from "@fleetplane/agent/simulator";
 import { registerSimulatedFleet } from "../operations/support.js";
 import { FLEET, startTestFleet, type TestFleet } from "../support/fleet.js";
-import { launchChromium, reportCspViolations, shot, watchPage, type PageWatch } from "./browser.js";
+import { launchChromium, shot, signedInPage, type PageWatch } from "./browser.js";
 
 let fleet: TestFleet;
 let simulator: Simulator;
@@ -26,14 +26,7 @@ beforeAll(async () => {
   const created = await fleet.request("POST", `${FLEET}/groups`, { body: { name: group, tags: ["web"], server_ids: [ids[4]] } });
   expect(created.status).toBe(201);
 
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  await reportCspViolations(page);
-  watch = watchPage(page, fleet.url);
-  await page.goto(`${fleet.url}/#/sign-in`);
-  await page.getByLabel("API key").fill(fleet.adminKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Fleet overview" }).waitFor();
+  ({ page, watch } = await signedInPage(browser, fleet.url, fleet.adminKey, { width: 1280, height: 900 }));
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FLEET, serverBody, startTestFleet, type TestFleet } from "../support/fleet.js";
-import { launchChromium, reportCspViolations, shot, watchPage, type PageWatch } from "./browser.js";
+import { launchChromium, shot, signedInPage, type PageWatch } from "./browser.js";
 
 let fleet: TestFleet;
 let browser: Browser;
@@ -29,14 +29,7 @@ beforeAll(async () => {
     ids.push(created.body.id);
   }
   expect((await fleet.request("POST", `${FLEET}/groups`, { body: { name: `${run}-bulk`, tags: ["bulk"] } })).status).toBe(201);
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  await reportCspViolations(page);
-  watch = watchPage(page, fleet.url);
-  await page.goto(`${fleet.url}/#/sign-in`);
-  await page.getByLabel("API key").fill(fleet.adminKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Fleet overview" }).waitFor();
+  ({ page, watch } = await signedInPage(browser, fleet.url, fleet.adminKey));
 });
 
 afterAll(async () => {

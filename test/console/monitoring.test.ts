@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FLEET } from "../support/fleet.js";
 import { startProbeFleet, type ProbeFleet } from "../probes/support.js";
-import { launchChromium, reportCspViolations, shot, watchPage, type PageWatch } from "./browser.js";
+import { launchChromium, shot, signedInPage, type PageWatch } from "./browser.js";
 
 let f: ProbeFleet;
 let browser: Browser;
@@ -23,14 +23,7 @@ beforeAll(async () => {
   f.sim.setProfile(0, { kind: "degraded" });
   for (let i = 0; i < 8; i++) await f.cycle(60, true);
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  await reportCspViolations(page);
-  watch = watchPage(page, f.fleet.url);
-  await page.goto(`${f.fleet.url}/#/sign-in`);
-  await page.getByLabel("API key").fill(f.fleet.adminKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Fleet overview" }).waitFor();
+  ({ page, watch } = await signedInPage(browser, f.fleet.url, f.fleet.adminKey));
 });
 
 afterAll(async () => {
