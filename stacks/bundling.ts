@@ -25,7 +25,7 @@ export const LEAN_LAMBDA_PLUGIN: Plugin = {
       pluginData: { resolveDir: args.resolveDir },
     }));
     build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)$/.test(args.resolveDir)
         ? { path: "zod-english-locale", namespace: "fleetplane-lean", pluginData: { resolveDir: join(args.resolveDir, "../locales") } }
         : undefined,
     );

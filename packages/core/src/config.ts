@@ -1,55 +1,76 @@
 // Fleetplane's settings, validated once at start-up; entry points read the environment here and nowhere else.
-import { z } from "zod";
+import en from "zod/v4/locales/en.js";
+import {
+  _default,
+  coerce,
+  config,
+  enum as oneOf,
+  gte,
+  int,
+  lte,
+  minLength,
+  object,
+  optional,
+  positive,
+  prefault,
+  refine,
+  startsWith,
+  string,
+  url,
+  type output,
+} from "zod/mini";
 
-// Each setting's checks go on in one `check()`: every chained `.int()`, `.min()` or `.max()` builds another schema,
-// and building this module's ~45 settings is part of every function's cold start.
-const seconds = (fallback: number) => z.coerce.number().check(z.int(), z.positive()).default(fallback);
-const count = (fallback: number, min = 1, max = 100_000) => z.coerce.number().check(z.int(), z.gte(min), z.lte(max)).default(fallback);
-const percent = (fallback: number) => z.coerce.number().check(z.gte(0), z.lte(100)).default(fallback);
+// zod's tree-shakable form: every function imports this module at cold start, and the full zod (with its JSON
+// Schema and OpenAPI support) loads only with the API's routers. Each setting's checks go on in one `check()`.
+// Its error messages are zod's English ones, which the full zod registers itself when it loads.
+config(en());
+const seconds = (fallback: number) => _default(coerce.number().check(int(), positive()), fallback);
+const count = (fallback: number, min = 1, max = 100_000) => _default(coerce.number().check(int(), gte(min), lte(max)), fallback);
+const percent = (fallback: number) => _default(coerce.number().check(gte(0), lte(100)), fallback);
 
-export const ProbeSettings = z
-  .object({
-    healthIntervalSeconds: count(30, 5, 3600),
-    metricsIntervalSeconds: count(60, 5, 3600),
-    /** Consecutive failed checks after which a server is `unreachable`. */
-    unreachableAfterFailures: count(2, 1, 100),
-    /** A failing server is probed with exponential backoff from the health interval up to this. */
-    backoffMaxSeconds: count(300, 5, 86_400),
-    /** The server item is rewritten at least this often while nothing changes (last_seen_at freshness). */
-    heartbeatSeconds: count(900, 30, 86_400),
-    /** Agent calls in flight at once in one probe worker. */
-    concurrency: count(50, 1, 1_000),
-    /** Servers per probe batch (one worker invocation); a probe group is never split. */
-    batchSize: count(100, 1, 5_000),
-    requestTimeoutMs: count(5_000, 100, 60_000),
-    /** Minutes of the agent's buffer taken on a server's first collection (later polls backfill from the cursor). */
-    initialBackfillMinutes: count(15, 1, 1_440),
-    /** POST /health-check/all answers synchronously up to this many active servers, 202 with progress above. */
-    syncCheckLimit: count(50, 0, 10_000),
-    /** GET /summary reuses the probe states and latest metrics it read for this long in one process (0: read every time). */
-    summaryFiguresSeconds: count(5, 0, 300),
-    /** The SQS queue of probe batches (AWS); the local runtime runs batches in-process. */
-    queueUrl: z.string().url().optional(),
-  })
-  .refine((p) => p.metricsIntervalSeconds % p.healthIntervalSeconds === 0, {
+export const ProbeSettings = object({
+  healthIntervalSeconds: count(30, 5, 3600),
+  metricsIntervalSeconds: count(60, 5, 3600),
+  /** Consecutive failed checks after which a server is `unreachable`. */
+  unreachableAfterFailures: count(2, 1, 100),
+  /** A failing server is probed with exponential backoff from the health interval up to this. */
+  backoffMaxSeconds: count(300, 5, 86_400),
+  /** The server item is rewritten at least this often while nothing changes (last_seen_at freshness). */
+  heartbeatSeconds: count(900, 30, 86_400),
+  /** Agent calls in flight at once in one probe worker. */
+  concurrency: count(50, 1, 1_000),
+  /** Servers per probe batch (one worker invocation); a probe group is never split. */
+  batchSize: count(100, 1, 5_000),
+  requestTimeoutMs: count(5_000, 100, 60_000),
+  /** Minutes of the agent's buffer taken on a server's first collection (later polls backfill from the cursor). */
+  initialBackfillMinutes: count(15, 1, 1_440),
+  /** POST /health-check/all answers synchronously up to this many active servers, 202 with progress above. */
+  syncCheckLimit: count(50, 0, 10_000),
+  /** GET /summary reuses the probe states and latest metrics it read for this long in one process (0: read every time). */
+  summaryFiguresSeconds: count(5, 0, 300),
+  /** The SQS queue of probe batches (AWS); the local runtime runs batches in-process. */
+  queueUrl: optional(url()),
+}).check(
+  refine((p) => p.metricsIntervalSeconds % p.healthIntervalSeconds === 0, {
     message: "metricsIntervalSeconds must be a multiple of healthIntervalSeconds",
     path: ["metricsIntervalSeconds"],
-  })
-  .refine((p) => p.backoffMaxSeconds >= p.healthIntervalSeconds, {
+  }),
+  refine((p) => p.backoffMaxSeconds >= p.healthIntervalSeconds, {
     message: "backoffMaxSeconds must be at least healthIntervalSeconds",
     path: ["backoffMaxSeconds"],
-  });
-export type ProbeSettings = z.infer<typeof ProbeSettings>;
+  }),
+);
+export type ProbeSettings = output<typeof ProbeSettings>;
 
-export const MetricsRetention = z.object({
+export const MetricsRetention = object({
   "1m": seconds(7 * 24 * 3600),
   "5m": seconds(30 * 24 * 3600),
   "1h": seconds(400 * 24 * 3600),
   "1d": seconds(5 * 365 * 24 * 3600),
 });
-export type MetricsRetention = z.infer<typeof MetricsRetention>;
+export type MetricsRetention = output<typeof MetricsRetention>;
 
-export const AlertSettings = z.object({
+export const AlertSettings = object({
   /** `unreachable` for longer than this raises an alert. */
   unreachableForSeconds: count(300, 0, 86_400),
   cpuPercent: percent(90),
@@ -64,79 +85,81 @@ export const AlertSettings = z.object({
   /** Resolved alerts stay listed (GET /alerts?state=resolved) for this many days. */
   resolvedRetentionDays: count(7, 1, 400),
 });
-export type AlertSettings = z.infer<typeof AlertSettings>;
+export type AlertSettings = output<typeof AlertSettings>;
 
-export const EventSettings = z.object({
+export const EventSettings = object({
   /** GET /events serves this many days of an organization's events (outbox items are kept 7 days, so at most 7). */
   feedDays: count(7, 1, 7),
 });
-export type EventSettings = z.infer<typeof EventSettings>;
+export type EventSettings = output<typeof EventSettings>;
 
-export const WebhookSettings = z
-  .object({
-    /** An attempt that has not answered 2xx within this is a failure. */
-    timeoutMs: count(10_000, 100, 30_000),
-    /** First retry delay; each later one doubles (with jitter) up to `retryMaxMs`. */
-    retryBaseMs: count(30_000, 10, 3_600_000),
-    retryMaxMs: count(3_600_000, 10, 86_400_000),
-    /** A delivery is retried for this long after its event, then dead-lettered (redeliverable by the API). */
-    retryForMs: count(25 * 3_600_000, 100, 7 * 86_400_000),
-    /** Deliveries (and dead letters) are listed and redeliverable for this long. */
-    deliveryRetentionSeconds: count(7 * 86_400, 60, 30 * 86_400),
-    /** Webhooks one organization may have. */
-    maxPerOrganization: count(20, 1, 1_000),
-  })
-  .refine((w) => w.retryMaxMs >= w.retryBaseMs, { message: "retryMaxMs must be at least retryBaseMs", path: ["retryMaxMs"] })
-  .refine((w) => w.deliveryRetentionSeconds * 1000 > w.retryForMs, {
+export const WebhookSettings = object({
+  /** An attempt that has not answered 2xx within this is a failure. */
+  timeoutMs: count(10_000, 100, 30_000),
+  /** First retry delay; each later one doubles (with jitter) up to `retryMaxMs`. */
+  retryBaseMs: count(30_000, 10, 3_600_000),
+  retryMaxMs: count(3_600_000, 10, 86_400_000),
+  /** A delivery is retried for this long after its event, then dead-lettered (redeliverable by the API). */
+  retryForMs: count(25 * 3_600_000, 100, 7 * 86_400_000),
+  /** Deliveries (and dead letters) are listed and redeliverable for this long. */
+  deliveryRetentionSeconds: count(7 * 86_400, 60, 30 * 86_400),
+  /** Webhooks one organization may have. */
+  maxPerOrganization: count(20, 1, 1_000),
+}).check(
+  refine((w) => w.retryMaxMs >= w.retryBaseMs, { message: "retryMaxMs must be at least retryBaseMs", path: ["retryMaxMs"] }),
+  refine((w) => w.deliveryRetentionSeconds * 1000 > w.retryForMs, {
     message: "deliveryRetentionSeconds must outlast retryForMs",
     path: ["deliveryRetentionSeconds"],
-  });
-export type WebhookSettings = z.infer<typeof WebhookSettings>;
+  }),
+);
+export type WebhookSettings = output<typeof WebhookSettings>;
 
-export const FleetConfig = z.object({
+export const FleetConfig = object({
   /** `production` refuses plain-http and link-local agent URLs; `development` allows http for local agents. */
-  mode: z.enum(["production", "development"]).default("production"),
-  tableName: z.string().min(3),
+  mode: _default(oneOf(["production", "development"]), "production"),
+  tableName: string().check(minLength(3)),
   /** How long a process trusts an API key it has looked up; revocation elsewhere takes effect within this. 0 disables. */
   apiKeyCacheSeconds: count(10, 0, 300),
   /**
    * How long a process reuses the summary counts it read, unless it wrote to the table since (then it reads
    * again). Other processes' changes show within this, as an eventually consistent read's would. 0 disables.
    */
-  summaryCountsSeconds: z.coerce.number().check(z.gte(0), z.lte(60)).default(1),
+  summaryCountsSeconds: _default(coerce.number().check(gte(0), lte(60)), 1),
   /** Request bodies above this are refused with 413. */
-  maxBodyBytes: z.coerce.number().check(z.int(), z.positive()).default(256 * 1024),
-  retention: z
-    .object({
+  maxBodyBytes: _default(coerce.number().check(int(), positive()), 256 * 1024),
+  retention: _default(
+    object({
       healthChecksSeconds: seconds(30 * 24 * 3600),
       auditSeconds: seconds(365 * 24 * 3600),
-    })
-    .default({ healthChecksSeconds: 30 * 24 * 3600, auditSeconds: 365 * 24 * 3600 }),
+    }),
+    { healthChecksSeconds: 30 * 24 * 3600, auditSeconds: 365 * 24 * 3600 },
+  ),
   /** Bulk operations (docs/operations.md). */
-  operations: z
-    .object({
+  operations: _default(
+    object({
       /** The Step Functions state machine that drives operations (AWS); the local runtime runs the same definition in-process. */
-      stateMachineArn: z.string().startsWith("arn:").optional(),
+      stateMachineArn: optional(string().check(startsWith("arn:"))),
       /** Servers one operation may target; the Map's item list must stay within Step Functions' 256 KiB payload. */
       maxTargets: count(10_000, 1, 25_000),
       /** Servers one operation runs at once at most: a larger max_concurrency is lowered to this (the deploy sets it). */
       maxServersInFlight: count(1_000, 1, 1_000),
       /** Operations and their per-server progress are kept this long after creation. */
       retentionSeconds: seconds(365 * 24 * 3600),
-    })
-    .default({ maxTargets: 10_000, maxServersInFlight: 1_000, retentionSeconds: 365 * 24 * 3600 }),
+    }),
+    { maxTargets: 10_000, maxServersInFlight: 1_000, retentionSeconds: 365 * 24 * 3600 },
+  ),
   /** Health and metrics probing (docs/probes.md has the table of settings). */
-  probes: ProbeSettings.prefault({}),
+  probes: prefault(ProbeSettings, {}),
   /** How long metrics points are kept, per period. */
-  metricsRetention: MetricsRetention.prefault({}),
+  metricsRetention: prefault(MetricsRetention, {}),
   /** Alert rules' thresholds. */
-  alerts: AlertSettings.prefault({}),
+  alerts: prefault(AlertSettings, {}),
   /** The event feed (docs/events.md). */
-  events: EventSettings.prefault({}),
+  events: prefault(EventSettings, {}),
   /** Webhook delivery (docs/webhooks.md). */
-  webhooks: WebhookSettings.prefault({}),
+  webhooks: prefault(WebhookSettings, {}),
 });
-export type FleetConfig = z.infer<typeof FleetConfig>;
+export type FleetConfig = output<typeof FleetConfig>;
 
 /** Settings given in code (tests, the local runtime); nested groups may be partial, defaults fill the rest. */
 export type ConfigOverrides = Partial<Omit<FleetConfig, "probes" | "metricsRetention" | "alerts" | "events" | "webhooks">> & {
@@ -149,7 +172,7 @@ export type ConfigOverrides = Partial<Omit<FleetConfig, "probes" | "metricsReten
 
 /** Builds the configuration from environment variables, failing with every problem listed at once. */
 export function configFromEnv(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): FleetConfig {
-  const parsed = FleetConfig.safeParse({
+  const settings = {
     mode: env.FLEETPLANE_MODE,
     tableName: env.FLEETPLANE_TABLE_NAME,
     maxBodyBytes: env.FLEETPLANE_MAX_BODY_BYTES,
@@ -211,7 +234,9 @@ export function configFromEnv(env: Record<string, string | undefined>, overrides
       }),
       ...overrides.alerts,
     },
-  });
+  };
+  // Parsed once per process: the compiled fast path zod builds for an object on its first parse costs more than it saves here.
+  const parsed = FleetConfig.safeParse(settings, { jitless: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
     throw new Error(`Fleetplane configuration is invalid:\n${problems}`);

@@ -1,9 +1,9 @@
 // The composition root for Lambda: the AWS adapters (DynamoDB, KMS, HTTPS agent client) behind the domain's ports,
 // built once per container, each SDK client traced (tracing.ts), and the function's telemetry as the signals port.
 // Adapters only some functions use are passed in by those entry points, so the other bundles neither carry nor
-// load their SDK clients at cold start; KMS, which only some invocations call, loads on its first use.
+// load their SDK clients at cold start; KMS and the agents' client, which only some invocations call, load on
+// their first use.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { HttpAgentClient } from "@fleetplane/core/agents/http";
 import { OutboundHttp } from "@fleetplane/core/egress/outbound-http";
 import { systemClock } from "@fleetplane/core/clock";
 import { configFromEnv } from "@fleetplane/core/config";
@@ -16,6 +16,7 @@ import { traced } from "./tracing.js";
 
 type Workflows = NonNullable<FleetContext["workflows"]>;
 type ProbeQueue = NonNullable<FleetContext["probeQueue"]>;
+type AgentClient = FleetContext["agents"];
 
 export interface OptionalAdapters {
   /** Starts operations (the API): given the state machine's ARN when the stack sets one. */
@@ -40,13 +41,27 @@ export function awsContext(telemetry: Telemetry, adapters: OptionalAdapters = {}
     clock: systemClock,
     secrets: kmsSecrets(keyId, table),
     config,
-    agents: new HttpAgentClient({ outbound }),
+    agents: agentClient(outbound),
     outbound,
     workflows: stateMachineArn && adapters.workflows ? adapters.workflows(stateMachineArn) : undefined,
     probeQueue: queueUrl && adapters.probeQueue ? adapters.probeQueue(queueUrl) : undefined,
     signals: telemetry,
   };
   return context;
+}
+
+/**
+ * The agents' HTTPS client with its response schemas, loaded on the first agent call: the API calls agents only
+ * when a check is asked for, and the probe and operation functions pay it once per container either way.
+ */
+function agentClient(outbound: OutboundHttp): AgentClient {
+  const client = onFirstUse(async () => new (await import("@fleetplane/core/agents/http")).HttpAgentClient({ outbound }));
+  return {
+    health: async (target, options) => (await client()).health(target, options),
+    metricsCurrent: async (target, options) => (await client()).metricsCurrent(target, options),
+    metricsSince: async (target, cursor, options) => (await client()).metricsSince(target, cursor, options),
+    runOperation: async (target, request, options) => (await client()).runOperation(target, request, options),
+  };
 }
 
 /** The KMS secrets adapter, loaded when a token is first sealed or opened (most API requests never do). */

@@ -1,8 +1,8 @@
 // The Fleetplane HTTP API as one Hono app: the same app behind the local server and, with its routers loaded on
 // first request (app-on-first-request.ts), behind API Gateway (Lambda).
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { FleetContext } from "../context.js";
-import { buildApi, documentConfig, OPENAPI_PATH } from "./base-app.js";
+import { buildApi, documentConfig, OPENAPI_PATH, registerSecurityScheme } from "./base-app.js";
 import type { ApiEnv } from "./env.js";
 import { API_BASE } from "./route-groups.js";
 import { alerts } from "./routes/alerts.js";
@@ -21,8 +21,11 @@ export { API_BASE };
 export type FleetRouter = OpenAPIHono<ApiEnv>;
 
 export function createApi(ctx: FleetContext, extraRouters: FleetRouter[] = []): OpenAPIHono<ApiEnv> {
-  return buildApi(ctx, {
-    document: (app) => app.doc31(OPENAPI_PATH, documentConfig),
+  return buildApi(ctx, new OpenAPIHono<ApiEnv>(), {
+    document: (app) => {
+      registerSecurityScheme(app);
+      app.doc31(OPENAPI_PATH, documentConfig);
+    },
     routers: (app) => {
       for (const routes of [servers, groups, apiKeys, summary, operations, probes, events, webhooks, alerts, ...extraRouters])
         app.route(API_BASE, routes);

@@ -1,7 +1,7 @@
 // What every Fleetplane API app shares whichever way its routes are mounted: the middleware chain in its order,
 // the API docs, the error envelope, and where the routers and the OpenAPI document go in that order.
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { FleetContext } from "../context.js";
 import { PayloadTooLarge } from "../errors.js";
@@ -31,15 +31,23 @@ export function documentConfig(c: Context) {
   };
 }
 
-export interface Mounting {
+export interface Mounting<App extends Hono<ApiEnv>> {
   /** Serves the OpenAPI document at OPENAPI_PATH (before authentication: the document is public). */
-  document(app: OpenAPIHono<ApiEnv>): void;
+  document(app: App): void;
   /** Mounts every router, behind authentication. */
-  routers(app: OpenAPIHono<ApiEnv>): void;
+  routers(app: App): void;
 }
 
-export function buildApi(ctx: FleetContext, mount: Mounting): OpenAPIHono<ApiEnv> {
-  const app = new OpenAPIHono<ApiEnv>();
+/** Registers what the document says of authentication, on the app that generates the document. */
+export function registerSecurityScheme(app: OpenAPIHono<ApiEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "Fleetplane API key" });
+}
+
+/**
+ * Builds the API on `app`: an OpenAPIHono where the routers are mounted (and the document generated) in place, a
+ * plain Hono where each route loads its router on first request, so that a cold start loads no OpenAPI code.
+ */
+export function buildApi<App extends Hono<ApiEnv>>(ctx: FleetContext, app: App, mount: Mounting<App>): App {
   app.use("*", securityHeaders);
   app.use("*", async (c, next) => {
     c.set("ctx", ctx);
@@ -47,7 +55,6 @@ export function buildApi(ctx: FleetContext, mount: Mounting): OpenAPIHono<ApiEnv
   });
   app.use("*", requestLog);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "Fleetplane API key" });
   mount.document(app);
   app.get("/api/v1/docs", (c) => {
     const page = c.html(apiDocsPage());
