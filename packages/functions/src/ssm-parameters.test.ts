@@ -7,14 +7,20 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { SignedSsmParameterReader } from "./ssm-parameters.js";
 
-const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "session-token" };
+const CREDENTIALS = {
+  accessKeyId: "AKIDEXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+  sessionToken: "session-token",
+};
 const received: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
     received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-    res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ Parameters: [{ Name: "/a", Value: "v" }], InvalidParameters: [] }));
+    res
+      .writeHead(200, { "content-type": "application/x-amz-json-1.1" })
+      .end(JSON.stringify({ Parameters: [{ Name: "/a", Value: "v" }], InvalidParameters: [] }));
   });
 });
 let url = "";
@@ -42,7 +48,9 @@ test("GetParameters is one signed AWS JSON 1.1 request with the role's session t
     "x-amz-security-token": CREDENTIALS.sessionToken,
   });
   const authorization = String(request!.headers.authorization);
-  expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=[^,]*host[^,]*x-amz-target/);
+  expect(authorization).toMatch(
+    /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=[^,]*host[^,]*x-amz-target/,
+  );
 
   // AWS recomputes the signature from the request it received; so does the SDK's signer here.
   const { hostname, port } = new URL(url);
@@ -59,7 +67,11 @@ test("GetParameters is one signed AWS JSON 1.1 request with the role's session t
       headers: Object.fromEntries(signedHeaders.map((h) => [h, String(request!.headers[h])])),
       body: request!.body,
     },
-    { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+    {
+      signingDate: new Date(
+        `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+      ),
+    },
   );
   expect(expected.headers.authorization).toBe(authorization);
 });

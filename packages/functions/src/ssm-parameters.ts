@@ -68,8 +68,14 @@ export class SignedSsmParameterReader implements SsmParameterReader {
 
   async getParameters(names: string[], withDecryption: boolean): Promise<SsmParameter[]> {
     const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = this.env;
-    if (!accessKeyId || !secretAccessKey) throw new Error("no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
-    const signer = new SignatureV4({ service: "ssm", region: this.region, sha256: Sha256, credentials: { accessKeyId, secretAccessKey, sessionToken } });
+    if (!accessKeyId || !secretAccessKey)
+      throw new Error("no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
+    const signer = new SignatureV4({
+      service: "ssm",
+      region: this.region,
+      sha256: Sha256,
+      credentials: { accessKeyId, secretAccessKey, sessionToken },
+    });
     const body = JSON.stringify({ Names: names, WithDecryption: withDecryption });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -104,7 +110,9 @@ export class SignedSsmParameterReader implements SsmParameterReader {
     const answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (status === 200) return answer;
     // The JSON protocol's error code is `__type`, sometimes prefixed by a namespace (`com.amazonaws.ssm#...`).
-    const code = String(answer.__type ?? `HTTP${status}`).split("#").pop()!;
+    const code = String(answer.__type ?? `HTTP${status}`)
+      .split("#")
+      .pop()!;
     throw new SsmError(code, String(answer.message ?? answer.Message ?? `SSM ${operation} answered ${status}`), status);
   }
 }

@@ -21,7 +21,12 @@ let endpoint: AwsEndpoint;
 let reader: SignedSsmParameterReader;
 beforeAll(async () => {
   endpoint = await startAwsEndpoint();
-  reader = new SignedSsmParameterReader({ AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", ...endpoint.environment });
+  reader = new SignedSsmParameterReader({
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    ...endpoint.environment,
+  });
 });
 afterAll(() => endpoint.close());
 afterEach(() => ssm.reset());
@@ -62,7 +67,9 @@ test("a secret not bound to the function is a configuration error, and SSM is no
 });
 
 test("a denied read fails at once with AWS's error code; a throttle is retried", async () => {
-  ssm.on(GetParametersCommand as never).rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }));
+  ssm
+    .on(GetParametersCommand as never)
+    .rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }));
   await expect(reader.getParameters([STAGE], true)).rejects.toMatchObject({ name: "AccessDeniedException", message: "not allowed" });
   expect(ssm.calls()).toHaveLength(1);
 

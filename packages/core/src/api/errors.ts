@@ -60,7 +60,8 @@ export function notFoundResponse(c: Context): Response {
 
 /** A failed write condition or a transaction that kept colliding: contention, never a server fault. */
 function isContention(error: unknown): boolean {
-  if (error instanceof TransactionRejected) return error.reasons.every((r) => r === "None" || r === "ConditionalCheckFailed" || r === "TransactionConflict");
+  if (error instanceof TransactionRejected)
+    return error.reasons.every((r) => r === "None" || r === "ConditionalCheckFailed" || r === "TransactionConflict");
   const name = (error as Error | undefined)?.name;
   return name === "ConditionalCheckFailedException" || (name === "TransactionCanceledException" && conflictOnly(error));
 }

@@ -39,7 +39,10 @@ export const FeedEvent = z
 export const EventFeedPage = z
   .object({
     items: z.array(FeedEvent),
-    next_cursor: z.string().nullable().openapi({ description: "Set when more events can be read now; null when the page reached the newest event." }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Set when more events can be read now; null when the page reached the newest event." }),
   })
   .openapi("EventFeedPage");
 

@@ -33,7 +33,12 @@ describe("outbox items", () => {
     const mixed = [event(1), fleetEvent("Server Health Changed", "o2", { ...event(0).detail.data, server_id: "s" } as never, at), event(2)];
     const items = outboxItems(mixed);
     expect(items.map((i) => i.pk)).toEqual(["OUTBOX#o1", "OUTBOX#o2", "OUTBOX#o1"]);
-    expect(items.flatMap(eventsFromOutbox).map((e) => e.detail.event_id).sort()).toEqual(mixed.map((e) => e.detail.event_id).sort());
+    expect(
+      items
+        .flatMap(eventsFromOutbox)
+        .map((e) => e.detail.event_id)
+        .sort(),
+    ).toEqual(mixed.map((e) => e.detail.event_id).sort());
   });
 
   test("an item stays far below DynamoDB's 400 KB however large the events", () => {

@@ -70,7 +70,13 @@ export interface WireEvent {
 }
 
 export function wireEvent(event: FleetEvent): WireEvent {
-  return { id: event.detail.event_id, source: EVENT_SOURCE, "detail-type": event.detail_type, time: event.detail.occurred_at, detail: event.detail };
+  return {
+    id: event.detail.event_id,
+    source: EVENT_SOURCE,
+    "detail-type": event.detail_type,
+    time: event.detail.occurred_at,
+    detail: event.detail,
+  };
 }
 
 /** The transaction item that records an event beside the change it describes (the outbox pattern). */

@@ -5,7 +5,11 @@ import { SCHEMA_DIR, schemaFileText } from "./write-schema-files.js";
 
 test("docs/events/ holds exactly the schemas generated from the code (run `npm run events:schemas` after changing an event)", () => {
   const documents = eventSchemaDocuments();
-  expect(readdirSync(SCHEMA_DIR).filter((f) => f.endsWith(".json")).sort()).toEqual(Object.keys(documents).sort());
+  expect(
+    readdirSync(SCHEMA_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .sort(),
+  ).toEqual(Object.keys(documents).sort());
   for (const [name, document] of Object.entries(documents)) {
     expect(readFileSync(SCHEMA_DIR + name, "utf8"), `docs/events/${name} is stale`).toBe(schemaFileText(document));
   }

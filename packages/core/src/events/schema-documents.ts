@@ -25,10 +25,18 @@ export function eventSchemaDocuments(target: SchemaTarget = "draft-7"): Record<s
     description,
   });
   const documents: Record<string, Record<string, unknown>> = {
-    [schemaFileName("envelope")]: document(EventEnvelope, "Fleetplane event", "Every fleet event (the feed, webhook bodies; on the bus, Detail is `detail`)."),
+    [schemaFileName("envelope")]: document(
+      EventEnvelope,
+      "Fleetplane event",
+      "Every fleet event (the feed, webhook bodies; on the bus, Detail is `detail`).",
+    ),
   };
   for (const detailType of DETAIL_TYPES) {
-    documents[schemaFileName(detailType)] = document(eventSchemaOf(detailType), detailType, `A Fleetplane "${detailType}" event (docs/events.md).`);
+    documents[schemaFileName(detailType)] = document(
+      eventSchemaOf(detailType),
+      detailType,
+      `A Fleetplane "${detailType}" event (docs/events.md).`,
+    );
   }
   // Only webhooks receive it (never the bus), so the Events stack does not register it.
   documents[schemaFileName("Webhook Test")] = document(

@@ -123,8 +123,7 @@ export async function listAlerts(
   organizationId: string,
   query: AlertListQuery,
 ): Promise<{ items: AlertRecord[]; next_cursor: string | null }> {
-  const prefix =
-    query.state === "open" ? `${OPEN_ALERT_PREFIX}${query.server_id ? `${query.server_id}#` : ""}` : RESOLVED_ALERT_PREFIX;
+  const prefix = query.state === "open" ? `${OPEN_ALERT_PREFIX}${query.server_id ? `${query.server_id}#` : ""}` : RESOLVED_ALERT_PREFIX;
   const pk = keys.alerts(organizationId);
   let start: Record<string, unknown> | undefined = query.cursor ? { pk, sk: decodeCursor(query.cursor, prefix) } : undefined;
   const filters: string[] = [];
@@ -163,7 +162,13 @@ export async function listAlerts(
 }
 
 function toRecord(item: AlertItem): AlertRecord {
-  const { pk: _pk, sk: _sk, entity: _entity, expires_at: _expires, ...record } = item as AlertItem & { entity?: string; expires_at?: number };
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    expires_at: _expires,
+    ...record
+  } = item as AlertItem & { entity?: string; expires_at?: number };
   return record;
 }
 
@@ -174,6 +179,8 @@ function encodeCursor(sk: string): string {
 function decodeCursor(cursor: string, prefix: string): string {
   const sk = Buffer.from(cursor, "base64url").toString("utf8");
   if (!sk.startsWith(prefix))
-    throw new ValidationFailed("cursor is not valid", [{ path: "cursor", message: "use next_cursor from a previous page with the same filters" }]);
+    throw new ValidationFailed("cursor is not valid", [
+      { path: "cursor", message: "use next_cursor from a previous page with the same filters" },
+    ]);
   return sk;
 }

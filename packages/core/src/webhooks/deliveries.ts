@@ -225,21 +225,24 @@ async function attempt(ctx: FleetContext, item: DeliveryItem, webhook: WebhookIt
     ":last": outcome.last_attempt_at,
     ":next": next,
   };
-  let expression = "SET #status = :status, attempts = :attempts, status_code = :code, duration_ms = :ms, #error = :error, last_attempt_at = :last, next_attempt_at = :next";
+  let expression =
+    "SET #status = :status, attempts = :attempts, status_code = :code, duration_ms = :ms, #error = :error, last_attempt_at = :last, next_attempt_at = :next";
   if (next) {
     expression += ", gsi1sk = :sk";
     values[":sk"] = `${next}#${item.event_id}`;
   } else expression += " REMOVE gsi1pk, gsi1sk";
-  await ctx.table.update({
-    Key: key,
-    UpdateExpression: expression,
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeNames: { "#status": "status", "#error": "error" },
-    ExpressionAttributeValues: values,
-  }).catch((error: Error) => {
-    // Deleted meanwhile (the webhook's partition purged): nothing to record.
-    if (error.name !== "ConditionalCheckFailedException") throw error;
-  });
+  await ctx.table
+    .update({
+      Key: key,
+      UpdateExpression: expression,
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#status": "status", "#error": "error" },
+      ExpressionAttributeValues: values,
+    })
+    .catch((error: Error) => {
+      // Deleted meanwhile (the webhook's partition purged): nothing to record.
+      if (error.name !== "ConditionalCheckFailedException") throw error;
+    });
   if (status === "dead_lettered") {
     ctx.signals?.log.warn("webhook delivery dead-lettered", { webhook_id: item.webhook_id, event_id: item.event_id, attempts });
   }
@@ -255,8 +258,34 @@ function retryUntil(ctx: FleetContext): string {
 }
 
 function toDelivery(item: DeliveryItem): Delivery {
-  const { id, webhook_id, event_id, detail_type, status, attempts, status_code, duration_ms, error, created_at, last_attempt_at, next_attempt_at } = item;
-  return { id, webhook_id, event_id, detail_type, status, attempts, status_code, duration_ms, error, created_at, last_attempt_at, next_attempt_at };
+  const {
+    id,
+    webhook_id,
+    event_id,
+    detail_type,
+    status,
+    attempts,
+    status_code,
+    duration_ms,
+    error,
+    created_at,
+    last_attempt_at,
+    next_attempt_at,
+  } = item;
+  return {
+    id,
+    webhook_id,
+    event_id,
+    detail_type,
+    status,
+    attempts,
+    status_code,
+    duration_ms,
+    error,
+    created_at,
+    last_attempt_at,
+    next_attempt_at,
+  };
 }
 
 async function inParallel<T>(ctx: FleetContext, items: T[], task: (item: T) => Promise<unknown>): Promise<void> {

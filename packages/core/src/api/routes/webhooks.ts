@@ -65,8 +65,7 @@ webhooks.openapi(
     request: { params: IdParam, body: jsonBody(WebhookUpdate) },
     responses: { 200: json(Webhook), ...errorResponses },
   }),
-  async (c) =>
-    c.json(await updateWebhook(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
+  async (c) => c.json(await updateWebhook(c.get("ctx"), c.get("caller").organizationId, c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 webhooks.openapi(
